@@ -1,0 +1,101 @@
+//! `ballast`: the engine on the command line.
+//!
+//! ```text
+//! ballast eval FILE|- [--pretty]              value a scenario, print its report
+//! ballast snapshot FILE --position ID         print a snapshot's demo position as a scenario
+//! ```
+//! Bad input prints one line on stderr naming the field and the problem, and
+//! exits 2.
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use ballast_core::scenario::MAX_INPUT_BYTES;
+use ballast_core::{evaluate_json, Snapshot};
+
+const USAGE: &str =
+    "usage: ballast eval FILE|- [--pretty]\n       ballast snapshot FILE --position ID";
+
+/// Exit code for input the engine refuses, and for a wrong command line.
+const EXIT_BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(output) => {
+            let mut stdout = io::stdout().lock();
+            // A closed pipe (`ballast eval x | head -c1`) is not our failure.
+            let _ = writeln!(stdout, "{output}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(format!("no command given\n{USAGE}"));
+    };
+    match command.as_str() {
+        "eval" => {
+            let (path, pretty) = match rest {
+                [path] => (path, false),
+                [path, flag] | [flag, path] if flag == "--pretty" => (path, true),
+                _ => {
+                    return Err(format!(
+                        "eval takes one FILE (or - for stdin) and optionally --pretty\n{USAGE}"
+                    ))
+                }
+            };
+            let report = evaluate_json(&read_input(path)?).map_err(|e| e.to_string())?;
+            Ok(if pretty {
+                report.to_json_pretty()
+            } else {
+                report.to_json()
+            })
+        }
+        "snapshot" => {
+            let [path, flag, id] = rest else {
+                return Err(format!("snapshot takes FILE --position ID\n{USAGE}"));
+            };
+            if flag != "--position" {
+                return Err(format!("unknown option {flag:?}\n{USAGE}"));
+            }
+            let snapshot = Snapshot::parse(&read_input(path)?).map_err(|e| e.to_string())?;
+            let scenario = snapshot.scenario(id).map_err(|e| e.to_string())?;
+            Ok(scenario.to_json())
+        }
+        "-h" | "--help" | "help" => Ok(USAGE.to_owned()),
+        other => Err(format!("unknown command {other:?}\n{USAGE}")),
+    }
+}
+
+/// Reads a file or stdin, refusing more than the engine's input limit without
+/// reading it all into memory.
+fn read_input(path: &str) -> Result<String, String> {
+    let name = if path == "-" { "stdin" } else { path };
+    let reader: Box<dyn Read> = if path == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?)
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name}: {e}"))?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(format!(
+            "scenario: {name} is larger than {MAX_INPUT_BYTES} bytes (1 MiB), the most accepted"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "scenario: {name} is not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}

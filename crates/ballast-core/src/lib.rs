@@ -1,0 +1,45 @@
+//! Ballast's engine: exact lending-protocol math on scenarios.
+//!
+//! Pure and IO-free, so the browser app, the `ballast` CLI and the tests all
+//! run one code path. Protocol arithmetic is done as the contracts do it
+//! (uint256 with their rounding); every other figure is an exact rational,
+//! printed exactly or with its rounding named.
+//!
+//! ```
+//! let scenario = ballast_core::Scenario::parse(r#"{
+//!   "schema": "ballast.scenario/1", "protocol": "maker",
+//!   "assets": [ { "symbol": "ETH", "price": "2000", "liquidation_ratio": "1.45" }, { "symbol": "DAI" } ],
+//!   "collateral": [ { "asset": "ETH", "amount": "10" } ],
+//!   "debt": [ { "asset": "DAI", "amount": "5000" } ] }"#).unwrap();
+//! let report = ballast_core::evaluate(&scenario).unwrap();
+//! assert_eq!(report.liquidation_prices[0].price, "725");
+//! ```
+
+pub mod aave_v3;
+pub mod exact;
+pub mod liquidation;
+pub mod liquity_v1;
+pub mod maker;
+pub mod report;
+pub mod scenario;
+pub mod snapshot;
+
+pub use liquidation::{Direction, LiquidationPrice};
+pub use report::Report;
+pub use scenario::{Protocol, Scenario, ScenarioError};
+pub use snapshot::Snapshot;
+
+/// Values a scenario by its protocol's rules.
+pub fn evaluate(scenario: &Scenario) -> Result<Report, ScenarioError> {
+    scenario.validate()?;
+    match scenario.protocol {
+        Protocol::AaveV3 => aave_v3::evaluate(scenario),
+        Protocol::Maker => maker::evaluate(scenario),
+        Protocol::LiquityV1 => liquity_v1::evaluate(scenario),
+    }
+}
+
+/// Parses a scenario file and values it: what `ballast eval` does.
+pub fn evaluate_json(json: &str) -> Result<Report, ScenarioError> {
+    evaluate(&Scenario::parse(json)?)
+}

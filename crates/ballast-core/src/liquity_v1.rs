@@ -1,0 +1,140 @@
+//! A Liquity v1 trove: MCR 110 %, CCR 150 %, recovery mode from the system's
+//! total collateral ratio.
+
+use num_rational::BigRational;
+use num_traits::Zero;
+
+use crate::exact::format_exact;
+use crate::liquidation::{liquidation_prices, Direction, LiquidationPrice, PriceExposure};
+use crate::report::Report;
+use crate::scenario::{Scenario, ScenarioError};
+
+/// Minimum collateral ratio: 110 %.
+pub fn mcr() -> BigRational {
+    BigRational::new(11.into(), 10.into())
+}
+
+/// Critical system collateral ratio: under 150 % the system is in recovery mode.
+pub fn ccr() -> BigRational {
+    BigRational::new(3.into(), 2.into())
+}
+
+pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
+    s.reject_unused_fields()?;
+    let (collateral, debt) = s.single_pair()?;
+    let (ci, c) = s
+        .asset(&collateral.asset)
+        .ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
+    if c.price.is_none() {
+        return Err(ScenarioError::new(
+            format!("assets[{ci}].price"),
+            format!("is required for {}", c.symbol),
+        ));
+    }
+    let (di, d) = s
+        .asset(&debt.asset)
+        .ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
+    if d.price.is_some() {
+        return Err(ScenarioError::new(
+            format!("assets[{di}].price"),
+            format!(
+                "{} is LUSD owed at 1 USD: list it by symbol alone",
+                d.symbol
+            ),
+        ));
+    }
+    if collateral.asset == debt.asset {
+        return Err(ScenarioError::new(
+            "debt[0].asset",
+            "must differ from the collateral asset",
+        ));
+    }
+    if let Some(system) = &s.system {
+        if system.total_collateral.to_rational() < collateral.amount.to_rational() {
+            return Err(ScenarioError::new(
+                "system.total_collateral",
+                "is less than this trove's collateral; the totals include the trove",
+            ));
+        }
+        if system.total_debt.to_rational() < debt.amount.to_rational() {
+            return Err(ScenarioError::new(
+                "system.total_debt",
+                "is less than this trove's debt; the totals include the trove",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
+    let (collateral, debt) = s.single_pair()?;
+    let (_, asset) = s
+        .asset(&collateral.asset)
+        .ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
+    let price = asset
+        .price
+        .as_ref()
+        .ok_or_else(|| ScenarioError::new("assets", "the collateral needs a price"))?
+        .to_rational();
+    let amount = collateral.amount.to_rational();
+    let owed = debt.amount.to_rational();
+    let collateral_value = &amount * &price;
+
+    // TCR with a system holding debt; a system without debt is never in recovery.
+    let system = s.system.as_ref().map(|sys| {
+        (
+            sys.total_collateral.to_rational(),
+            sys.total_debt.to_rational(),
+        )
+    });
+    let tcr = system
+        .as_ref()
+        .filter(|(_, d)| !d.is_zero())
+        .map(|(c, d)| c * &price / d);
+    let recovery_mode = system
+        .as_ref()
+        .map(|_| tcr.as_ref().is_some_and(|t| *t < ccr()));
+
+    let icr = (!owed.is_zero()).then(|| &collateral_value / &owed);
+    let liquidatable = match (&icr, recovery_mode) {
+        (None, _) => false,
+        (Some(icr), Some(true)) => {
+            let tcr = tcr.clone().unwrap_or_else(BigRational::zero);
+            *icr < mcr() || *icr < tcr
+        }
+        (Some(icr), _) => *icr < mcr(),
+    };
+
+    let mut lines = Vec::new();
+    if icr.is_some() && !amount.is_zero() {
+        let exposure = PriceExposure {
+            asset: asset.symbol.clone(),
+            price: price.clone(),
+            collateral_weight: &amount / mcr(),
+            debt_weight: BigRational::zero(),
+            price_moves_health: true,
+        };
+        lines = liquidation_prices(&[exposure], &BigRational::zero(), &owed);
+        // A trove whose collateral-to-debt ratio is under the system's has ICR < TCR
+        // at every price, so it is liquidatable as soon as the system enters recovery
+        // mode; the highest of the two lines is where liquidation starts.
+        if let (Some(line), Some((total_collateral, total_debt))) = (lines.first_mut(), &system) {
+            let trove_ratio = &amount / &owed;
+            if !total_debt.is_zero() && trove_ratio < total_collateral / total_debt {
+                let recovery_line = ccr() * total_debt / total_collateral;
+                if recovery_line > line.exact {
+                    *line = LiquidationPrice::new(&asset.symbol, recovery_line, Direction::Below);
+                }
+            }
+        }
+    }
+    Ok(Report {
+        health_factor: icr.as_ref().map(|icr| format_exact(&(icr / mcr()))),
+        recovery_mode,
+        collateral_value: format_exact(&collateral_value),
+        debt_value: format_exact(&owed),
+        liquidatable,
+        liquidation_prices: lines,
+        aave_v3: None,
+    })
+}

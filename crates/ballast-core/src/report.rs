@@ -1,0 +1,38 @@
+//! The `ballast eval` report: see `shared/spec/scenario.md`.
+
+use serde::Serialize;
+
+use crate::aave_v3::AccountData;
+use crate::liquidation::LiquidationPrice;
+
+/// What the engine says about a scenario. Field order is the spec's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The protocol's own measure, 1 at the liquidation line; `None` without debt.
+    pub health_factor: Option<String>,
+    /// liquity-v1 with system totals only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_mode: Option<bool>,
+    /// USD, exact.
+    pub collateral_value: String,
+    pub debt_value: String,
+    pub liquidatable: bool,
+    pub liquidation_prices: Vec<LiquidationPrice>,
+    /// aave-v3 only: `getUserAccountData`, digit for digit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aave_v3: Option<AccountData>,
+}
+
+impl Report {
+    /// Compact JSON, one line.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| unreachable!("a report always serialises: {e}"))
+    }
+
+    /// Indented JSON for people.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| unreachable!("a report always serialises: {e}"))
+    }
+}

@@ -1,0 +1,453 @@
+//! The scenario format, `ballast.scenario/1`: one position on one lending
+//! protocol with the market parameters and prices it is valued at.
+//!
+//! The contract is `shared/spec/scenario.md`; extensions are documented in
+//! `docs/scenario.md`. Parsing is strict: unknown fields, numbers that are not
+//! decimal strings and out-of-range values are errors that name the field.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::exact::PlainDecimal;
+
+/// The only schema this engine reads and writes.
+pub const SCHEMA: &str = "ballast.scenario/1";
+/// Largest input accepted, so hostile files cannot eat memory.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+/// Most assets one scenario may list.
+pub const MAX_ASSETS: usize = 64;
+/// Basis points in 100 %.
+pub const BPS_ONE: u32 = 10_000;
+/// A token's decimals above this make `10^decimals` overflow a uint256, so the
+/// Pool could not hold such a token.
+pub const MAX_TOKEN_DECIMALS: u32 = 77;
+
+/// A scenario exactly as the file says it; see the module docs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub schema: String,
+    pub protocol: Protocol,
+    pub assets: Vec<Asset>,
+    /// aave-v3: the user's active efficiency-mode category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emode: Option<EModeCategory>,
+    /// maker: the target price of DAI (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub par: Option<PlainDecimal>,
+    /// liquity-v1: system totals, for recovery mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<LiquitySystem>,
+    #[serde(default)]
+    pub collateral: Vec<Holding>,
+    #[serde(default)]
+    pub debt: Vec<Holding>,
+}
+
+/// The lending protocol whose rules value the position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Protocol {
+    /// Aave V3.0 as in npm `@aave/core-v3` 1.19.3.
+    #[serde(rename = "aave-v3")]
+    AaveV3,
+    /// A Maker (Sky) vault.
+    #[serde(rename = "maker")]
+    Maker,
+    /// A Liquity v1 trove.
+    #[serde(rename = "liquity-v1")]
+    LiquityV1,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::AaveV3 => "aave-v3",
+            Protocol::Maker => "maker",
+            Protocol::LiquityV1 => "liquity-v1",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One asset the position touches, with the parameters its protocol needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asset {
+    pub symbol: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u32>,
+    /// The oracle price in USD per whole token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<PlainDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ltv_bps: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liquidation_threshold_bps: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liquidation_bonus_bps: Option<u32>,
+    /// aave-v3: the e-mode category the asset belongs to (0 or absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emode_category: Option<u32>,
+    /// maker: the ilk's liquidation ratio `mat`, e.g. `"1.45"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liquidation_ratio: Option<PlainDecimal>,
+}
+
+/// An amount of one asset held as collateral or owed as debt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holding {
+    pub asset: String,
+    pub amount: PlainDecimal,
+}
+
+/// An Aave V3 efficiency-mode category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EModeCategory {
+    pub id: u32,
+    pub ltv_bps: u32,
+    pub liquidation_threshold_bps: u32,
+    pub liquidation_bonus_bps: u32,
+    /// The category's own price source; `null` uses each asset's price.
+    #[serde(default)]
+    pub price: Option<PlainDecimal>,
+}
+
+/// Liquity v1 system totals, this trove included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiquitySystem {
+    pub total_collateral: PlainDecimal,
+    pub total_debt: PlainDecimal,
+}
+
+/// A scenario the engine refuses, with the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct ScenarioError {
+    /// Where in the scenario, e.g. `assets[1].price`; `scenario` for the whole.
+    pub field: String,
+    pub problem: String,
+}
+
+impl ScenarioError {
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses and validates a scenario file.
+    ///
+    /// ```
+    /// let s = ballast_core::Scenario::parse(r#"{"schema":"ballast.scenario/1","protocol":"aave-v3",
+    ///   "assets":[],"collateral":[],"debt":[]}"#).unwrap();
+    /// assert_eq!(s.protocol, ballast_core::Protocol::AaveV3);
+    /// ```
+    pub fn parse(json: &str) -> Result<Self, ScenarioError> {
+        if json.len() > MAX_INPUT_BYTES {
+            return Err(ScenarioError::new(
+                "scenario",
+                format!(
+                    "is {} bytes; at most {} (1 MiB) are accepted",
+                    json.len(),
+                    MAX_INPUT_BYTES
+                ),
+            ));
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let scenario: Scenario =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." || path.is_empty() {
+                    "scenario".to_owned()
+                } else {
+                    path
+                };
+                ScenarioError::new(field, strip_serde_position(&e.into_inner().to_string()))
+            })?;
+        deserializer
+            .end()
+            .map_err(|e| ScenarioError::new("scenario", strip_serde_position(&e.to_string())))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario as compact JSON, in the same format it was read from.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| unreachable!("a scenario always serialises: {e}"))
+    }
+
+    /// The asset listed under `symbol`, with its index in `assets`.
+    pub fn asset(&self, symbol: &str) -> Option<(usize, &Asset)> {
+        self.assets
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.symbol == symbol)
+    }
+
+    /// Checks everything the format and the protocol's rules require.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.schema != SCHEMA {
+            return Err(ScenarioError::new(
+                "schema",
+                format!("is {:?}; expected {SCHEMA:?}", self.schema),
+            ));
+        }
+        if self.assets.len() > MAX_ASSETS {
+            return Err(ScenarioError::new(
+                "assets",
+                format!(
+                    "lists {} assets; at most {MAX_ASSETS} are accepted",
+                    self.assets.len()
+                ),
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (i, asset) in self.assets.iter().enumerate() {
+            if asset.symbol.trim().is_empty() {
+                return Err(ScenarioError::new(
+                    format!("assets[{i}].symbol"),
+                    "is empty",
+                ));
+            }
+            if !seen.insert(asset.symbol.as_str()) {
+                return Err(ScenarioError::new(
+                    format!("assets[{i}].symbol"),
+                    format!("{:?} is listed twice; list each asset once", asset.symbol),
+                ));
+            }
+            if let Some(price) = &asset.price {
+                if price.is_zero() {
+                    return Err(ScenarioError::new(
+                        format!("assets[{i}].price"),
+                        "must be more than 0",
+                    ));
+                }
+            }
+        }
+        for (list, holdings) in [("collateral", &self.collateral), ("debt", &self.debt)] {
+            let mut held = HashSet::new();
+            for (i, h) in holdings.iter().enumerate() {
+                if self.asset(&h.asset).is_none() {
+                    return Err(ScenarioError::new(
+                        format!("{list}[{i}].asset"),
+                        format!("{:?} is not listed in assets", h.asset),
+                    ));
+                }
+                if !held.insert(h.asset.as_str()) {
+                    return Err(ScenarioError::new(
+                        format!("{list}[{i}].asset"),
+                        format!(
+                            "{:?} appears twice in {list}; give one amount per asset",
+                            h.asset
+                        ),
+                    ));
+                }
+            }
+        }
+        match self.protocol {
+            Protocol::AaveV3 => crate::aave_v3::validate(self),
+            Protocol::Maker => crate::maker::validate(self),
+            Protocol::LiquityV1 => crate::liquity_v1::validate(self),
+        }
+    }
+
+    /// The one collateral and one debt holding of a maker or liquity-v1 position.
+    pub(crate) fn single_pair(&self) -> Result<(&Holding, &Holding), ScenarioError> {
+        let protocol = self.protocol;
+        let one = |list: &'static str, holdings: &'_ [Holding]| -> Result<(), ScenarioError> {
+            if holdings.len() != 1 {
+                return Err(ScenarioError::new(
+                    list,
+                    format!(
+                        "has {} entries; a {protocol} position has exactly one",
+                        holdings.len()
+                    ),
+                ));
+            }
+            Ok(())
+        };
+        one("collateral", &self.collateral)?;
+        one("debt", &self.debt)?;
+        Ok((&self.collateral[0], &self.debt[0]))
+    }
+
+    /// Rejects fields that `protocol` does not use, so nobody believes a value
+    /// was applied when it was not.
+    pub(crate) fn reject_unused_fields(&self) -> Result<(), ScenarioError> {
+        let p = self.protocol;
+        let unused =
+            |field: &str| ScenarioError::new(field, format!("is not used by {p}; remove it"));
+        if p != Protocol::AaveV3 && self.emode.is_some() {
+            return Err(unused("emode"));
+        }
+        if p != Protocol::Maker && self.par.is_some() {
+            return Err(unused("par"));
+        }
+        if p != Protocol::LiquityV1 && self.system.is_some() {
+            return Err(unused("system"));
+        }
+        for (i, a) in self.assets.iter().enumerate() {
+            let aave_only = [
+                ("decimals", a.decimals.is_some()),
+                ("ltv_bps", a.ltv_bps.is_some()),
+                (
+                    "liquidation_threshold_bps",
+                    a.liquidation_threshold_bps.is_some(),
+                ),
+                ("liquidation_bonus_bps", a.liquidation_bonus_bps.is_some()),
+                ("emode_category", a.emode_category.is_some()),
+            ];
+            if p != Protocol::AaveV3 {
+                if let Some((name, _)) = aave_only.iter().find(|(_, present)| *present) {
+                    return Err(unused(&format!("assets[{i}].{name}")));
+                }
+            }
+            if p != Protocol::Maker && a.liquidation_ratio.is_some() {
+                return Err(unused(&format!("assets[{i}].liquidation_ratio")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// serde_json appends " at line 1 column 42"; the field path says more.
+fn strip_serde_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Checks a basis-point field is within 0..=max.
+pub(crate) fn check_bps(field: String, value: u32, max: u32) -> Result<(), ScenarioError> {
+    if value > max {
+        return Err(ScenarioError::new(
+            field,
+            format!("is {value}; at most {max} basis points"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC_EXAMPLE: &str = r#"{
+      "schema": "ballast.scenario/1",
+      "protocol": "aave-v3",
+      "assets": [
+        { "symbol": "WETH", "decimals": 18, "price": "2000",
+          "ltv_bps": 8000, "liquidation_threshold_bps": 8250,
+          "liquidation_bonus_bps": 10500 },
+        { "symbol": "USDC", "decimals": 6, "price": "1.0001",
+          "ltv_bps": 7700, "liquidation_threshold_bps": 8000,
+          "liquidation_bonus_bps": 10450 }
+      ],
+      "collateral": [ { "asset": "WETH", "amount": "10" } ],
+      "debt":       [ { "asset": "USDC", "amount": "5000" } ]
+    }"#;
+
+    fn error_of(json: &str) -> String {
+        Scenario::parse(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn round_trips_the_spec_example() {
+        let s = Scenario::parse(SPEC_EXAMPLE).unwrap();
+        assert_eq!(Scenario::parse(&s.to_json()).unwrap(), s);
+    }
+
+    #[test]
+    fn names_the_field_of_an_unknown_key() {
+        let json = SPEC_EXAMPLE.replace(
+            "\"liquidation_bonus_bps\": 10500",
+            "\"liquidation_bonus\": 10500",
+        );
+        let e = error_of(&json);
+        assert!(
+            e.starts_with(
+                "assets[0].liquidation_bonus: unknown field `liquidation_bonus`, expected one of"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refuses_json_numbers_where_decimal_strings_are_required() {
+        let e = error_of(&SPEC_EXAMPLE.replace("\"price\": \"2000\"", "\"price\": 2000"));
+        assert!(
+            e.starts_with("assets[0].price: 2000 is a JSON number"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refuses_an_exponent_and_names_the_amount() {
+        let e = error_of(&SPEC_EXAMPLE.replace("\"amount\": \"10\"", "\"amount\": \"1e1\""));
+        assert!(
+            e.starts_with("collateral[0].amount: \"1e1\" is not a plain decimal"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refuses_a_holding_of_an_unlisted_asset() {
+        let e = error_of(&SPEC_EXAMPLE.replace("{ \"asset\": \"USDC\"", "{ \"asset\": \"USDT\""));
+        assert_eq!(e, "debt[0].asset: \"USDT\" is not listed in assets");
+    }
+
+    #[test]
+    fn refuses_a_zero_price_and_a_wrong_schema() {
+        assert_eq!(
+            error_of(&SPEC_EXAMPLE.replace("\"1.0001\"", "\"0\"")),
+            "assets[1].price: must be more than 0"
+        );
+        assert_eq!(
+            error_of(&SPEC_EXAMPLE.replace("ballast.scenario/1", "ballast.scenario/2")),
+            "schema: is \"ballast.scenario/2\"; expected \"ballast.scenario/1\""
+        );
+    }
+
+    #[test]
+    fn refuses_oversized_input_and_trailing_garbage() {
+        let big = format!("{}{}", SPEC_EXAMPLE, " ".repeat(MAX_INPUT_BYTES));
+        assert!(
+            error_of(&big).starts_with("scenario: is 1049"),
+            "{}",
+            error_of(&big)
+        );
+        assert!(
+            error_of(&format!("{SPEC_EXAMPLE} {{}}")).starts_with("scenario: trailing characters")
+        );
+    }
+
+    #[test]
+    fn refuses_too_many_assets() {
+        let assets: Vec<String> = (0..65)
+            .map(|i| format!(r#"{{"symbol":"A{i}","decimals":18,"price":"1"}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[{}],"collateral":[],"debt":[]}}"#,
+            assets.join(",")
+        );
+        assert_eq!(
+            error_of(&json),
+            "assets: lists 65 assets; at most 64 are accepted"
+        );
+    }
+}

@@ -1,0 +1,369 @@
+//! The embedded snapshot, `ballast.snapshot/1`: a demo market with saved
+//! prices and demo positions, used whenever no live data is configured.
+//!
+//! Every value carries where it came from: a cited public figure, or the word
+//! "example". [`Snapshot::scenario`] turns a demo position into an ordinary
+//! scenario, so the app and `ballast eval` value it through one code path.
+
+use serde::{Deserialize, Serialize};
+
+use crate::exact::PlainDecimal;
+use crate::scenario::{
+    Asset, EModeCategory, Holding, LiquitySystem, Protocol, Scenario, ScenarioError, SCHEMA,
+};
+
+/// The only snapshot schema this engine reads.
+pub const SNAPSHOT_SCHEMA: &str = "ballast.snapshot/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub schema: String,
+    /// When the prices were saved (RFC 3339, UTC).
+    pub taken_at: String,
+    pub title: String,
+    /// What the snapshot is and is not, shown to the user.
+    pub notice: String,
+    pub aave_v3: AaveMarket,
+    pub maker: MakerMarket,
+    pub liquity_v1: LiquityMarket,
+    pub positions: Vec<DemoPosition>,
+}
+
+/// A saved Aave V3-style market.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AaveMarket {
+    pub name: String,
+    pub source: String,
+    pub emode_categories: Vec<SavedEModeCategory>,
+    pub assets: Vec<SavedAsset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedEModeCategory {
+    pub id: u32,
+    pub label: String,
+    pub ltv_bps: u32,
+    pub liquidation_threshold_bps: u32,
+    pub liquidation_bonus_bps: u32,
+    pub price: Option<PlainDecimal>,
+    pub source: String,
+}
+
+/// A price as it was read, with its age and origin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedPrice {
+    /// USD per whole token.
+    pub usd: PlainDecimal,
+    /// When the oracle last updated it (RFC 3339, UTC).
+    pub updated_at: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedAsset {
+    pub symbol: String,
+    pub name: String,
+    pub decimals: u32,
+    pub price: SavedPrice,
+    pub ltv_bps: u32,
+    pub liquidation_threshold_bps: u32,
+    pub liquidation_bonus_bps: u32,
+    #[serde(default)]
+    pub emode_category: u32,
+    /// Whether the asset is a USD stablecoin (for basket crash models).
+    pub stable: bool,
+    pub parameters_source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MakerMarket {
+    pub par: PlainDecimal,
+    pub ilks: Vec<MakerIlk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MakerIlk {
+    /// The ilk name, e.g. `ETH-A`.
+    pub ilk: String,
+    pub collateral: String,
+    pub price: SavedPrice,
+    /// `mat`, the liquidation ratio.
+    pub liquidation_ratio: PlainDecimal,
+    /// Minimum debt per vault, DAI.
+    pub dust: PlainDecimal,
+    /// Liquidation penalty factor, e.g. `"1.13"`.
+    pub chop: PlainDecimal,
+    pub stability_fee_apy: PlainDecimal,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiquityMarket {
+    pub collateral: String,
+    pub price: SavedPrice,
+    pub system: LiquitySystem,
+    pub system_source: String,
+    /// Protocol constants (MCR, CCR, gas compensation, minimum net debt) and
+    /// where they are defined.
+    pub constants_source: String,
+}
+
+/// A demo position in one of the saved markets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "protocol", deny_unknown_fields)]
+pub enum DemoPosition {
+    #[serde(rename = "aave-v3")]
+    AaveV3 {
+        id: String,
+        label: String,
+        #[serde(default)]
+        emode: Option<u32>,
+        collateral: Vec<Holding>,
+        debt: Vec<Holding>,
+    },
+    #[serde(rename = "maker")]
+    Maker {
+        id: String,
+        label: String,
+        ilk: String,
+        collateral: PlainDecimal,
+        debt: PlainDecimal,
+    },
+    #[serde(rename = "liquity-v1")]
+    LiquityV1 {
+        id: String,
+        label: String,
+        collateral: PlainDecimal,
+        debt: PlainDecimal,
+    },
+}
+
+impl DemoPosition {
+    pub fn id(&self) -> &str {
+        match self {
+            DemoPosition::AaveV3 { id, .. }
+            | DemoPosition::Maker { id, .. }
+            | DemoPosition::LiquityV1 { id, .. } => id,
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            DemoPosition::AaveV3 { label, .. }
+            | DemoPosition::Maker { label, .. }
+            | DemoPosition::LiquityV1 { label, .. } => label,
+        }
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        match self {
+            DemoPosition::AaveV3 { .. } => Protocol::AaveV3,
+            DemoPosition::Maker { .. } => Protocol::Maker,
+            DemoPosition::LiquityV1 { .. } => Protocol::LiquityV1,
+        }
+    }
+}
+
+/// A snapshot that cannot be read or a position it does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("snapshot: {0}")]
+    Malformed(String),
+    #[error("snapshot: no position with id {0:?}")]
+    UnknownPosition(String),
+    #[error("snapshot position {position:?}: {error}")]
+    InvalidPosition {
+        position: String,
+        error: ScenarioError,
+    },
+}
+
+impl Snapshot {
+    /// Parses a snapshot file and checks that every demo position makes a
+    /// valid scenario.
+    pub fn parse(json: &str) -> Result<Self, SnapshotError> {
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let snapshot: Snapshot = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| SnapshotError::Malformed(format!("{}: {}", e.path(), e.inner())))?;
+        if snapshot.schema != SNAPSHOT_SCHEMA {
+            return Err(SnapshotError::Malformed(format!(
+                "schema is {:?}; expected {SNAPSHOT_SCHEMA:?}",
+                snapshot.schema
+            )));
+        }
+        for position in &snapshot.positions {
+            snapshot.scenario(position.id())?;
+        }
+        Ok(snapshot)
+    }
+
+    /// The demo position `id` as a scenario valued at the saved prices.
+    pub fn scenario(&self, id: &str) -> Result<Scenario, SnapshotError> {
+        let position = self
+            .positions
+            .iter()
+            .find(|p| p.id() == id)
+            .ok_or_else(|| SnapshotError::UnknownPosition(id.to_owned()))?;
+        let scenario = match position {
+            DemoPosition::AaveV3 {
+                emode,
+                collateral,
+                debt,
+                ..
+            } => self.aave_scenario(*emode, collateral, debt),
+            DemoPosition::Maker {
+                ilk,
+                collateral,
+                debt,
+                ..
+            } => self.maker_scenario(ilk, collateral, debt),
+            DemoPosition::LiquityV1 {
+                collateral, debt, ..
+            } => Ok(self.liquity_scenario(collateral, debt)),
+        }
+        .and_then(|s| s.validate().map(|()| s));
+        scenario.map_err(|error| SnapshotError::InvalidPosition {
+            position: id.to_owned(),
+            error,
+        })
+    }
+
+    fn aave_scenario(
+        &self,
+        emode: Option<u32>,
+        collateral: &[Holding],
+        debt: &[Holding],
+    ) -> Result<Scenario, ScenarioError> {
+        let held = |symbol: &str| collateral.iter().chain(debt).any(|h| h.asset == symbol);
+        let assets = self
+            .aave_v3
+            .assets
+            .iter()
+            .filter(|a| held(&a.symbol))
+            .map(|a| Asset {
+                symbol: a.symbol.clone(),
+                decimals: Some(a.decimals),
+                price: Some(a.price.usd.clone()),
+                ltv_bps: Some(a.ltv_bps),
+                liquidation_threshold_bps: Some(a.liquidation_threshold_bps),
+                liquidation_bonus_bps: Some(a.liquidation_bonus_bps),
+                emode_category: (a.emode_category != 0).then_some(a.emode_category),
+                liquidation_ratio: None,
+            })
+            .collect();
+        let emode = match emode {
+            None => None,
+            Some(id) => {
+                let c = self
+                    .aave_v3
+                    .emode_categories
+                    .iter()
+                    .find(|c| c.id == id)
+                    .ok_or_else(|| {
+                        ScenarioError::new("emode", format!("category {id} is not in the snapshot"))
+                    })?;
+                Some(EModeCategory {
+                    id: c.id,
+                    ltv_bps: c.ltv_bps,
+                    liquidation_threshold_bps: c.liquidation_threshold_bps,
+                    liquidation_bonus_bps: c.liquidation_bonus_bps,
+                    price: c.price.clone(),
+                })
+            }
+        };
+        Ok(Scenario {
+            schema: SCHEMA.to_owned(),
+            protocol: Protocol::AaveV3,
+            assets,
+            emode,
+            par: None,
+            system: None,
+            collateral: collateral.to_vec(),
+            debt: debt.to_vec(),
+        })
+    }
+
+    fn maker_scenario(
+        &self,
+        ilk: &str,
+        collateral: &PlainDecimal,
+        debt: &PlainDecimal,
+    ) -> Result<Scenario, ScenarioError> {
+        let ilk = self
+            .maker
+            .ilks
+            .iter()
+            .find(|i| i.ilk == ilk)
+            .ok_or_else(|| ScenarioError::new("ilk", format!("{ilk:?} is not in the snapshot")))?;
+        Ok(Scenario {
+            schema: SCHEMA.to_owned(),
+            protocol: Protocol::Maker,
+            assets: vec![
+                Asset {
+                    price: Some(ilk.price.usd.clone()),
+                    liquidation_ratio: Some(ilk.liquidation_ratio.clone()),
+                    ..bare_asset(&ilk.collateral)
+                },
+                bare_asset("DAI"),
+            ],
+            emode: None,
+            par: Some(self.maker.par.clone()),
+            system: None,
+            collateral: vec![Holding {
+                asset: ilk.collateral.clone(),
+                amount: collateral.clone(),
+            }],
+            debt: vec![Holding {
+                asset: "DAI".into(),
+                amount: debt.clone(),
+            }],
+        })
+    }
+
+    fn liquity_scenario(&self, collateral: &PlainDecimal, debt: &PlainDecimal) -> Scenario {
+        let market = &self.liquity_v1;
+        Scenario {
+            schema: SCHEMA.to_owned(),
+            protocol: Protocol::LiquityV1,
+            assets: vec![
+                Asset {
+                    price: Some(market.price.usd.clone()),
+                    ..bare_asset(&market.collateral)
+                },
+                bare_asset("LUSD"),
+            ],
+            emode: None,
+            par: None,
+            system: Some(market.system.clone()),
+            collateral: vec![Holding {
+                asset: market.collateral.clone(),
+                amount: collateral.clone(),
+            }],
+            debt: vec![Holding {
+                asset: "LUSD".into(),
+                amount: debt.clone(),
+            }],
+        }
+    }
+}
+
+fn bare_asset(symbol: &str) -> Asset {
+    Asset {
+        symbol: symbol.to_owned(),
+        decimals: None,
+        price: None,
+        ltv_bps: None,
+        liquidation_threshold_bps: None,
+        liquidation_bonus_bps: None,
+        emode_category: None,
+        liquidation_ratio: None,
+    }
+}

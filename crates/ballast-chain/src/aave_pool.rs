@@ -48,8 +48,7 @@ mod tests {
 
     #[test]
     fn calldata_uses_the_pools_selector() {
-        let data =
-            get_user_account_data_calldata(address!("00000000000000000000000000000000000000aa"));
+        let data = get_user_account_data_calldata(address!("00000000000000000000000000000000000000aa"));
         // keccak256("getUserAccountData(address)")[..4]
         assert_eq!(hex::encode(&data[..4]), "bf92857c");
         assert_eq!(data.len(), 36);
@@ -57,23 +56,10 @@ mod tests {
 
     #[test]
     fn decodes_return_data_in_the_abis_order() {
-        let words: [u64; 6] = [
-            2_000_000_000_000,
-            500_050_000_000,
-            1_099_950_000_000,
-            8250,
-            8000,
-            7,
-        ];
-        let data: Vec<u8> = words
-            .iter()
-            .flat_map(|w| U256::from(*w).to_be_bytes::<32>())
-            .collect();
+        let words: [u64; 6] = [2_000_000_000_000, 500_050_000_000, 1_099_950_000_000, 8250, 8000, 7];
+        let data: Vec<u8> = words.iter().flat_map(|w| U256::from(*w).to_be_bytes::<32>()).collect();
         let account = decode_user_account_data(&data).unwrap();
-        assert_eq!(
-            account.available_borrows_base,
-            U256::from(1_099_950_000_000u64)
-        );
+        assert_eq!(account.available_borrows_base, U256::from(1_099_950_000_000u64));
         assert_eq!(account.current_liquidation_threshold, U256::from(8250));
         assert_eq!(account.ltv, U256::from(8000));
         assert_eq!(account.health_factor, U256::from(7));

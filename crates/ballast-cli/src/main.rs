@@ -13,8 +13,7 @@ use std::process::ExitCode;
 use ballast_core::scenario::MAX_INPUT_BYTES;
 use ballast_core::{evaluate_json, Snapshot};
 
-const USAGE: &str =
-    "usage: ballast eval FILE|- [--pretty]\n       ballast snapshot FILE --position ID";
+const USAGE: &str = "usage: ballast eval FILE|- [--pretty]\n       ballast snapshot FILE --position ID";
 
 /// Exit code for input the engine refuses, and for a wrong command line.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -44,18 +43,10 @@ fn run(args: &[String]) -> Result<String, String> {
             let (path, pretty) = match rest {
                 [path] => (path, false),
                 [path, flag] | [flag, path] if flag == "--pretty" => (path, true),
-                _ => {
-                    return Err(format!(
-                        "eval takes one FILE (or - for stdin) and optionally --pretty\n{USAGE}"
-                    ))
-                }
+                _ => return Err(format!("eval takes one FILE (or - for stdin) and optionally --pretty\n{USAGE}")),
             };
             let report = evaluate_json(&read_input(path)?).map_err(|e| e.to_string())?;
-            Ok(if pretty {
-                report.to_json_pretty()
-            } else {
-                report.to_json()
-            })
+            Ok(if pretty { report.to_json_pretty() } else { report.to_json() })
         }
         "snapshot" => {
             let [path, flag, id] = rest else {
@@ -83,19 +74,10 @@ fn read_input(path: &str) -> Result<String, String> {
         Box::new(std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?)
     };
     let mut bytes = Vec::new();
-    reader
-        .take(MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{name}: {e}"))?;
+    reader.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(format!(
-            "scenario: {name} is larger than {MAX_INPUT_BYTES} bytes (1 MiB), the most accepted"
-        ));
+        return Err(format!("scenario: {name} is larger than {MAX_INPUT_BYTES} bytes (1 MiB), the most accepted"));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "scenario: {name} is not UTF-8 text (byte {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    String::from_utf8(bytes)
+        .map_err(|e| format!("scenario: {name} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }

@@ -70,24 +70,14 @@ impl PlainDecimal {
         let digits: String = [int_part, frac].concat();
         let significant = digits.trim_start_matches('0').trim_end_matches('0');
         if significant.len() > MAX_SIGNIFICANT_DIGITS {
-            return Err(DecimalSyntaxError::TooManySignificantDigits(
-                text.to_owned(),
-            ));
+            return Err(DecimalSyntaxError::TooManySignificantDigits(text.to_owned()));
         }
-        if int_part.trim_start_matches('0').len() > MAX_DIGITS_PER_SIDE
-            || frac.len() > MAX_DIGITS_PER_SIDE
-        {
+        if int_part.trim_start_matches('0').len() > MAX_DIGITS_PER_SIDE || frac.len() > MAX_DIGITS_PER_SIDE {
             return Err(DecimalSyntaxError::TooLong(text.to_owned()));
         }
-        let units = BigUint::from_str(&digits)
-            .map_err(|_| DecimalSyntaxError::NotPlain(text.to_owned()))?;
-        let scale =
-            u32::try_from(frac.len()).map_err(|_| DecimalSyntaxError::TooLong(text.to_owned()))?;
-        Ok(Self {
-            text: text.to_owned(),
-            units,
-            scale,
-        })
+        let units = BigUint::from_str(&digits).map_err(|_| DecimalSyntaxError::NotPlain(text.to_owned()))?;
+        let scale = u32::try_from(frac.len()).map_err(|_| DecimalSyntaxError::TooLong(text.to_owned()))?;
+        Ok(Self { text: text.to_owned(), units, scale })
     }
 
     /// The text as written.
@@ -106,10 +96,7 @@ impl PlainDecimal {
 
     /// The value as an exact rational.
     pub fn to_rational(&self) -> BigRational {
-        BigRational::new(
-            BigInt::from(self.units.clone()),
-            BigInt::from(pow10(self.scale)),
-        )
+        BigRational::new(BigInt::from(self.units.clone()), BigInt::from(pow10(self.scale)))
     }
 
     /// `value × 10^decimals` when that is a whole number, which is how a token
@@ -157,19 +144,13 @@ impl<'de> Deserialize<'de> for PlainDecimal {
                 PlainDecimal::parse(v).map_err(E::custom)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<PlainDecimal, E> {
-                Err(E::custom(format!(
-                    "{v} is a JSON number; write it as a string, e.g. \"{v}\", so no digit is lost"
-                )))
+                Err(E::custom(format!("{v} is a JSON number; write it as a string, e.g. \"{v}\", so no digit is lost")))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<PlainDecimal, E> {
-                Err(E::custom(format!(
-                    "{v} is a JSON number; write it as a string, e.g. \"{v}\", so no digit is lost"
-                )))
+                Err(E::custom(format!("{v} is a JSON number; write it as a string, e.g. \"{v}\", so no digit is lost")))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<PlainDecimal, E> {
-                Err(E::custom(format!(
-                    "{v} is a JSON number; write it as a string holding a decimal"
-                )))
+                Err(E::custom(format!("{v} is a JSON number; write it as a string holding a decimal")))
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -248,11 +229,7 @@ fn format_rounded(r: &BigRational, decimals: u32) -> String {
     let scaled = r * BigRational::from_integer(BigInt::from(pow10(decimals)));
     let (q, rem) = scaled.numer().div_rem(scaled.denom());
     let twice_rem: BigInt = rem * 2;
-    let units = if twice_rem >= *scaled.denom() {
-        q + 1
-    } else {
-        q
-    };
+    let units = if twice_rem >= *scaled.denom() { q + 1 } else { q };
     digits_with_point(&units, decimals)
 }
 
@@ -297,40 +274,26 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_plain_decimal() {
-        for bad in [
-            "", "1e5", "+1", " 1", "1 ", ".5", "5.", "1.2.3", "0x10", "١",
-        ] {
+        for bad in ["", "1e5", "+1", " 1", "1 ", ".5", "5.", "1.2.3", "0x10", "١"] {
             assert!(PlainDecimal::parse(bad).is_err(), "{bad:?} was accepted");
         }
-        assert!(matches!(
-            PlainDecimal::parse("-1"),
-            Err(DecimalSyntaxError::Negative(_))
-        ));
+        assert!(matches!(PlainDecimal::parse("-1"), Err(DecimalSyntaxError::Negative(_))));
     }
 
     #[test]
     fn enforces_the_78_significant_digit_limit() {
         let max = "9".repeat(78);
         assert!(PlainDecimal::parse(&max).is_ok());
-        assert!(matches!(
-            PlainDecimal::parse(&"9".repeat(79)),
-            Err(DecimalSyntaxError::TooManySignificantDigits(_))
-        ));
+        assert!(matches!(PlainDecimal::parse(&"9".repeat(79)), Err(DecimalSyntaxError::TooManySignificantDigits(_))));
         // Leading and trailing zeros are not significant, but length is bounded.
         assert!(PlainDecimal::parse(&format!("0.{}1", "0".repeat(70))).is_ok());
-        assert!(matches!(
-            PlainDecimal::parse(&format!("0.{}1", "0".repeat(80))),
-            Err(DecimalSyntaxError::TooLong(_))
-        ));
+        assert!(matches!(PlainDecimal::parse(&format!("0.{}1", "0".repeat(80))), Err(DecimalSyntaxError::TooLong(_))));
     }
 
     #[test]
     fn scales_token_amounts_only_when_whole() {
         let d = PlainDecimal::parse("10.5").unwrap();
-        assert_eq!(
-            d.to_scaled_integer(18).unwrap().to_string(),
-            "10500000000000000000"
-        );
+        assert_eq!(d.to_scaled_integer(18).unwrap().to_string(), "10500000000000000000");
         assert_eq!(d.to_scaled_integer(1).unwrap().to_string(), "105");
         assert!(d.to_scaled_integer(0).is_none());
     }

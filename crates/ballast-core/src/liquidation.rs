@@ -46,12 +46,13 @@ pub struct LiquidationPrice {
 
 impl LiquidationPrice {
     pub fn new(asset: &str, exact: BigRational, direction: Direction) -> Self {
-        Self {
-            asset: asset.to_owned(),
-            price: format_exact(&exact),
-            direction,
-            exact,
-        }
+        Self { asset: asset.to_owned(), price: format_exact(&exact), direction, exact }
+    }
+
+    /// How far the line is from `current`, as a fraction of it: −0.3 means
+    /// the price must fall 30 % to reach the line.
+    pub fn distance_from(&self, current: &BigRational) -> Option<BigRational> {
+        (!current.is_zero()).then(|| (&self.exact - current) / current)
     }
 }
 
@@ -68,14 +69,10 @@ pub fn liquidation_prices(
     fixed_collateral: &BigRational,
     fixed_debt: &BigRational,
 ) -> Vec<LiquidationPrice> {
-    let total_collateral: BigRational = exposures
-        .iter()
-        .map(|e| &e.collateral_weight * &e.price)
-        .fold(fixed_collateral.clone(), |a, b| a + b);
-    let total_debt: BigRational = exposures
-        .iter()
-        .map(|e| &e.debt_weight * &e.price)
-        .fold(fixed_debt.clone(), |a, b| a + b);
+    let total_collateral: BigRational =
+        exposures.iter().map(|e| &e.collateral_weight * &e.price).fold(fixed_collateral.clone(), |a, b| a + b);
+    let total_debt: BigRational =
+        exposures.iter().map(|e| &e.debt_weight * &e.price).fold(fixed_debt.clone(), |a, b| a + b);
     exposures
         .iter()
         .filter(|e| e.price_moves_health)
@@ -90,11 +87,7 @@ pub fn liquidation_prices(
             if !line.is_positive() {
                 return None;
             }
-            let direction = if slope.is_positive() {
-                Direction::Below
-            } else {
-                Direction::Above
-            };
+            let direction = if slope.is_positive() { Direction::Below } else { Direction::Above };
             Some(LiquidationPrice::new(&e.asset, line, direction))
         })
         .collect()

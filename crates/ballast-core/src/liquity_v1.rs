@@ -22,32 +22,20 @@ pub fn ccr() -> BigRational {
 pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     s.reject_unused_fields()?;
     let (collateral, debt) = s.single_pair()?;
-    let (ci, c) = s
-        .asset(&collateral.asset)
-        .ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
+    let (ci, c) =
+        s.asset(&collateral.asset).ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
     if c.price.is_none() {
-        return Err(ScenarioError::new(
-            format!("assets[{ci}].price"),
-            format!("is required for {}", c.symbol),
-        ));
+        return Err(ScenarioError::new(format!("assets[{ci}].price"), format!("is required for {}", c.symbol)));
     }
-    let (di, d) = s
-        .asset(&debt.asset)
-        .ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
+    let (di, d) = s.asset(&debt.asset).ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
     if d.price.is_some() {
         return Err(ScenarioError::new(
             format!("assets[{di}].price"),
-            format!(
-                "{} is LUSD owed at 1 USD: list it by symbol alone",
-                d.symbol
-            ),
+            format!("{} is LUSD owed at 1 USD: list it by symbol alone", d.symbol),
         ));
     }
     if collateral.asset == debt.asset {
-        return Err(ScenarioError::new(
-            "debt[0].asset",
-            "must differ from the collateral asset",
-        ));
+        return Err(ScenarioError::new("debt[0].asset", "must differ from the collateral asset"));
     }
     if let Some(system) = &s.system {
         if system.total_collateral.to_rational() < collateral.amount.to_rational() {
@@ -68,32 +56,18 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
 
 pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
     let (collateral, debt) = s.single_pair()?;
-    let (_, asset) = s
-        .asset(&collateral.asset)
-        .ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
-    let price = asset
-        .price
-        .as_ref()
-        .ok_or_else(|| ScenarioError::new("assets", "the collateral needs a price"))?
-        .to_rational();
+    let (_, asset) =
+        s.asset(&collateral.asset).ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
+    let price =
+        asset.price.as_ref().ok_or_else(|| ScenarioError::new("assets", "the collateral needs a price"))?.to_rational();
     let amount = collateral.amount.to_rational();
     let owed = debt.amount.to_rational();
     let collateral_value = &amount * &price;
 
     // TCR with a system holding debt; a system without debt is never in recovery.
-    let system = s.system.as_ref().map(|sys| {
-        (
-            sys.total_collateral.to_rational(),
-            sys.total_debt.to_rational(),
-        )
-    });
-    let tcr = system
-        .as_ref()
-        .filter(|(_, d)| !d.is_zero())
-        .map(|(c, d)| c * &price / d);
-    let recovery_mode = system
-        .as_ref()
-        .map(|_| tcr.as_ref().is_some_and(|t| *t < ccr()));
+    let system = s.system.as_ref().map(|sys| (sys.total_collateral.to_rational(), sys.total_debt.to_rational()));
+    let tcr = system.as_ref().filter(|(_, d)| !d.is_zero()).map(|(c, d)| c * &price / d);
+    let recovery_mode = system.as_ref().map(|_| tcr.as_ref().is_some_and(|t| *t < ccr()));
 
     let icr = (!owed.is_zero()).then(|| &collateral_value / &owed);
     let liquidatable = match (&icr, recovery_mode) {
@@ -128,8 +102,10 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
             }
         }
     }
+    let health_factor = icr.as_ref().map(|icr| icr / mcr());
     Ok(Report {
-        health_factor: icr.as_ref().map(|icr| format_exact(&(icr / mcr()))),
+        health_factor: health_factor.as_ref().map(format_exact),
+        health_factor_exact: health_factor,
         recovery_mode,
         collateral_value: format_exact(&collateral_value),
         debt_value: format_exact(&owed),

@@ -1,5 +1,6 @@
 //! The `ballast eval` report: see `shared/spec/scenario.md`.
 
+use num_rational::BigRational;
 use serde::Serialize;
 
 use crate::aave_v3::AccountData;
@@ -10,6 +11,9 @@ use crate::liquidation::LiquidationPrice;
 pub struct Report {
     /// The protocol's own measure, 1 at the liquidation line; `None` without debt.
     pub health_factor: Option<String>,
+    /// The same, exact, for display rounding.
+    #[serde(skip)]
+    pub health_factor_exact: Option<BigRational>,
     /// liquity-v1 with system totals only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_mode: Option<bool>,
@@ -26,13 +30,11 @@ pub struct Report {
 impl Report {
     /// Compact JSON, one line.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_else(|e| unreachable!("a report always serialises: {e}"))
+        serde_json::to_string(self).unwrap_or_else(|e| unreachable!("a report always serialises: {e}"))
     }
 
     /// Indented JSON for people.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| unreachable!("a report always serialises: {e}"))
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| unreachable!("a report always serialises: {e}"))
     }
 }

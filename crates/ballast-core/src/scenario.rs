@@ -140,10 +140,7 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            problem: problem.into(),
-        }
+        Self { field: field.into(), problem: problem.into() }
     }
 }
 
@@ -159,69 +156,45 @@ impl Scenario {
         if json.len() > MAX_INPUT_BYTES {
             return Err(ScenarioError::new(
                 "scenario",
-                format!(
-                    "is {} bytes; at most {} (1 MiB) are accepted",
-                    json.len(),
-                    MAX_INPUT_BYTES
-                ),
+                format!("is {} bytes; at most {} (1 MiB) are accepted", json.len(), MAX_INPUT_BYTES),
             ));
         }
         let mut deserializer = serde_json::Deserializer::from_str(json);
-        let scenario: Scenario =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-                let path = e.path().to_string();
-                let field = if path == "." || path.is_empty() {
-                    "scenario".to_owned()
-                } else {
-                    path
-                };
-                ScenarioError::new(field, strip_serde_position(&e.into_inner().to_string()))
-            })?;
-        deserializer
-            .end()
-            .map_err(|e| ScenarioError::new("scenario", strip_serde_position(&e.to_string())))?;
+        let scenario: Scenario = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." || path.is_empty() { "scenario".to_owned() } else { path };
+            ScenarioError::new(field, strip_serde_position(&e.into_inner().to_string()))
+        })?;
+        deserializer.end().map_err(|e| ScenarioError::new("scenario", strip_serde_position(&e.to_string())))?;
         scenario.validate()?;
         Ok(scenario)
     }
 
     /// The scenario as compact JSON, in the same format it was read from.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_else(|e| unreachable!("a scenario always serialises: {e}"))
+        serde_json::to_string(self).unwrap_or_else(|e| unreachable!("a scenario always serialises: {e}"))
     }
 
     /// The asset listed under `symbol`, with its index in `assets`.
     pub fn asset(&self, symbol: &str) -> Option<(usize, &Asset)> {
-        self.assets
-            .iter()
-            .enumerate()
-            .find(|(_, a)| a.symbol == symbol)
+        self.assets.iter().enumerate().find(|(_, a)| a.symbol == symbol)
     }
 
     /// Checks everything the format and the protocol's rules require.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.schema != SCHEMA {
-            return Err(ScenarioError::new(
-                "schema",
-                format!("is {:?}; expected {SCHEMA:?}", self.schema),
-            ));
+            return Err(ScenarioError::new("schema", format!("is {:?}; expected {SCHEMA:?}", self.schema)));
         }
         if self.assets.len() > MAX_ASSETS {
             return Err(ScenarioError::new(
                 "assets",
-                format!(
-                    "lists {} assets; at most {MAX_ASSETS} are accepted",
-                    self.assets.len()
-                ),
+                format!("lists {} assets; at most {MAX_ASSETS} are accepted", self.assets.len()),
             ));
         }
         let mut seen = HashSet::new();
         for (i, asset) in self.assets.iter().enumerate() {
             if asset.symbol.trim().is_empty() {
-                return Err(ScenarioError::new(
-                    format!("assets[{i}].symbol"),
-                    "is empty",
-                ));
+                return Err(ScenarioError::new(format!("assets[{i}].symbol"), "is empty"));
             }
             if !seen.insert(asset.symbol.as_str()) {
                 return Err(ScenarioError::new(
@@ -231,10 +204,7 @@ impl Scenario {
             }
             if let Some(price) = &asset.price {
                 if price.is_zero() {
-                    return Err(ScenarioError::new(
-                        format!("assets[{i}].price"),
-                        "must be more than 0",
-                    ));
+                    return Err(ScenarioError::new(format!("assets[{i}].price"), "must be more than 0"));
                 }
             }
         }
@@ -250,10 +220,7 @@ impl Scenario {
                 if !held.insert(h.asset.as_str()) {
                     return Err(ScenarioError::new(
                         format!("{list}[{i}].asset"),
-                        format!(
-                            "{:?} appears twice in {list}; give one amount per asset",
-                            h.asset
-                        ),
+                        format!("{:?} appears twice in {list}; give one amount per asset", h.asset),
                     ));
                 }
             }
@@ -272,10 +239,7 @@ impl Scenario {
             if holdings.len() != 1 {
                 return Err(ScenarioError::new(
                     list,
-                    format!(
-                        "has {} entries; a {protocol} position has exactly one",
-                        holdings.len()
-                    ),
+                    format!("has {} entries; a {protocol} position has exactly one", holdings.len()),
                 ));
             }
             Ok(())
@@ -289,8 +253,7 @@ impl Scenario {
     /// was applied when it was not.
     pub(crate) fn reject_unused_fields(&self) -> Result<(), ScenarioError> {
         let p = self.protocol;
-        let unused =
-            |field: &str| ScenarioError::new(field, format!("is not used by {p}; remove it"));
+        let unused = |field: &str| ScenarioError::new(field, format!("is not used by {p}; remove it"));
         if p != Protocol::AaveV3 && self.emode.is_some() {
             return Err(unused("emode"));
         }
@@ -304,10 +267,7 @@ impl Scenario {
             let aave_only = [
                 ("decimals", a.decimals.is_some()),
                 ("ltv_bps", a.ltv_bps.is_some()),
-                (
-                    "liquidation_threshold_bps",
-                    a.liquidation_threshold_bps.is_some(),
-                ),
+                ("liquidation_threshold_bps", a.liquidation_threshold_bps.is_some()),
                 ("liquidation_bonus_bps", a.liquidation_bonus_bps.is_some()),
                 ("emode_category", a.emode_category.is_some()),
             ];
@@ -335,10 +295,7 @@ fn strip_serde_position(message: &str) -> String {
 /// Checks a basis-point field is within 0..=max.
 pub(crate) fn check_bps(field: String, value: u32, max: u32) -> Result<(), ScenarioError> {
     if value > max {
-        return Err(ScenarioError::new(
-            field,
-            format!("is {value}; at most {max} basis points"),
-        ));
+        return Err(ScenarioError::new(field, format!("is {value}; at most {max} basis points")));
     }
     Ok(())
 }
@@ -374,15 +331,10 @@ mod tests {
 
     #[test]
     fn names_the_field_of_an_unknown_key() {
-        let json = SPEC_EXAMPLE.replace(
-            "\"liquidation_bonus_bps\": 10500",
-            "\"liquidation_bonus\": 10500",
-        );
+        let json = SPEC_EXAMPLE.replace("\"liquidation_bonus_bps\": 10500", "\"liquidation_bonus\": 10500");
         let e = error_of(&json);
         assert!(
-            e.starts_with(
-                "assets[0].liquidation_bonus: unknown field `liquidation_bonus`, expected one of"
-            ),
+            e.starts_with("assets[0].liquidation_bonus: unknown field `liquidation_bonus`, expected one of"),
             "{e}"
         );
     }
@@ -390,19 +342,13 @@ mod tests {
     #[test]
     fn refuses_json_numbers_where_decimal_strings_are_required() {
         let e = error_of(&SPEC_EXAMPLE.replace("\"price\": \"2000\"", "\"price\": 2000"));
-        assert!(
-            e.starts_with("assets[0].price: 2000 is a JSON number"),
-            "{e}"
-        );
+        assert!(e.starts_with("assets[0].price: 2000 is a JSON number"), "{e}");
     }
 
     #[test]
     fn refuses_an_exponent_and_names_the_amount() {
         let e = error_of(&SPEC_EXAMPLE.replace("\"amount\": \"10\"", "\"amount\": \"1e1\""));
-        assert!(
-            e.starts_with("collateral[0].amount: \"1e1\" is not a plain decimal"),
-            "{e}"
-        );
+        assert!(e.starts_with("collateral[0].amount: \"1e1\" is not a plain decimal"), "{e}");
     }
 
     #[test]
@@ -413,10 +359,7 @@ mod tests {
 
     #[test]
     fn refuses_a_zero_price_and_a_wrong_schema() {
-        assert_eq!(
-            error_of(&SPEC_EXAMPLE.replace("\"1.0001\"", "\"0\"")),
-            "assets[1].price: must be more than 0"
-        );
+        assert_eq!(error_of(&SPEC_EXAMPLE.replace("\"1.0001\"", "\"0\"")), "assets[1].price: must be more than 0");
         assert_eq!(
             error_of(&SPEC_EXAMPLE.replace("ballast.scenario/1", "ballast.scenario/2")),
             "schema: is \"ballast.scenario/2\"; expected \"ballast.scenario/1\""
@@ -426,28 +369,18 @@ mod tests {
     #[test]
     fn refuses_oversized_input_and_trailing_garbage() {
         let big = format!("{}{}", SPEC_EXAMPLE, " ".repeat(MAX_INPUT_BYTES));
-        assert!(
-            error_of(&big).starts_with("scenario: is 1049"),
-            "{}",
-            error_of(&big)
-        );
-        assert!(
-            error_of(&format!("{SPEC_EXAMPLE} {{}}")).starts_with("scenario: trailing characters")
-        );
+        assert!(error_of(&big).starts_with("scenario: is 1049"), "{}", error_of(&big));
+        assert!(error_of(&format!("{SPEC_EXAMPLE} {{}}")).starts_with("scenario: trailing characters"));
     }
 
     #[test]
     fn refuses_too_many_assets() {
-        let assets: Vec<String> = (0..65)
-            .map(|i| format!(r#"{{"symbol":"A{i}","decimals":18,"price":"1"}}"#))
-            .collect();
+        let assets: Vec<String> =
+            (0..65).map(|i| format!(r#"{{"symbol":"A{i}","decimals":18,"price":"1"}}"#)).collect();
         let json = format!(
             r#"{{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[{}],"collateral":[],"debt":[]}}"#,
             assets.join(",")
         );
-        assert_eq!(
-            error_of(&json),
-            "assets: lists 65 assets; at most 64 are accepted"
-        );
+        assert_eq!(error_of(&json), "assets: lists 65 assets; at most 64 are accepted");
     }
 }

@@ -8,9 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::exact::PlainDecimal;
-use crate::scenario::{
-    Asset, EModeCategory, Holding, LiquitySystem, Protocol, Scenario, ScenarioError, SCHEMA,
-};
+use crate::scenario::{Asset, EModeCategory, Holding, LiquitySystem, Protocol, Scenario, ScenarioError, SCHEMA};
 
 /// The only snapshot schema this engine reads.
 pub const SNAPSHOT_SCHEMA: &str = "ballast.snapshot/1";
@@ -130,28 +128,15 @@ pub enum DemoPosition {
         debt: Vec<Holding>,
     },
     #[serde(rename = "maker")]
-    Maker {
-        id: String,
-        label: String,
-        ilk: String,
-        collateral: PlainDecimal,
-        debt: PlainDecimal,
-    },
+    Maker { id: String, label: String, ilk: String, collateral: PlainDecimal, debt: PlainDecimal },
     #[serde(rename = "liquity-v1")]
-    LiquityV1 {
-        id: String,
-        label: String,
-        collateral: PlainDecimal,
-        debt: PlainDecimal,
-    },
+    LiquityV1 { id: String, label: String, collateral: PlainDecimal, debt: PlainDecimal },
 }
 
 impl DemoPosition {
     pub fn id(&self) -> &str {
         match self {
-            DemoPosition::AaveV3 { id, .. }
-            | DemoPosition::Maker { id, .. }
-            | DemoPosition::LiquityV1 { id, .. } => id,
+            DemoPosition::AaveV3 { id, .. } | DemoPosition::Maker { id, .. } | DemoPosition::LiquityV1 { id, .. } => id,
         }
     }
 
@@ -180,10 +165,7 @@ pub enum SnapshotError {
     #[error("snapshot: no position with id {0:?}")]
     UnknownPosition(String),
     #[error("snapshot position {position:?}: {error}")]
-    InvalidPosition {
-        position: String,
-        error: ScenarioError,
-    },
+    InvalidPosition { position: String, error: ScenarioError },
 }
 
 impl Snapshot {
@@ -213,27 +195,22 @@ impl Snapshot {
             .find(|p| p.id() == id)
             .ok_or_else(|| SnapshotError::UnknownPosition(id.to_owned()))?;
         let scenario = match position {
-            DemoPosition::AaveV3 {
-                emode,
-                collateral,
-                debt,
-                ..
-            } => self.aave_scenario(*emode, collateral, debt),
-            DemoPosition::Maker {
-                ilk,
-                collateral,
-                debt,
-                ..
-            } => self.maker_scenario(ilk, collateral, debt),
-            DemoPosition::LiquityV1 {
-                collateral, debt, ..
-            } => Ok(self.liquity_scenario(collateral, debt)),
+            DemoPosition::AaveV3 { emode, collateral, debt, .. } => self.aave_scenario(*emode, collateral, debt),
+            DemoPosition::Maker { ilk, collateral, debt, .. } => self.maker_scenario(ilk, collateral, debt),
+            DemoPosition::LiquityV1 { collateral, debt, .. } => Ok(self.liquity_scenario(collateral, debt)),
         }
         .and_then(|s| s.validate().map(|()| s));
-        scenario.map_err(|error| SnapshotError::InvalidPosition {
-            position: id.to_owned(),
-            error,
-        })
+        scenario.map_err(|error| SnapshotError::InvalidPosition { position: id.to_owned(), error })
+    }
+
+    /// The saved price of `symbol` in the market `protocol` values it in, with
+    /// its age and source; `None` for a debt valued at par (DAI, LUSD).
+    pub fn saved_price(&self, protocol: Protocol, symbol: &str) -> Option<&SavedPrice> {
+        match protocol {
+            Protocol::AaveV3 => self.aave_v3.assets.iter().find(|a| a.symbol == symbol).map(|a| &a.price),
+            Protocol::Maker => self.maker.ilks.iter().find(|i| i.collateral == symbol).map(|i| &i.price),
+            Protocol::LiquityV1 => (self.liquity_v1.collateral == symbol).then_some(&self.liquity_v1.price),
+        }
     }
 
     fn aave_scenario(
@@ -259,26 +236,23 @@ impl Snapshot {
                 liquidation_ratio: None,
             })
             .collect();
-        let emode = match emode {
-            None => None,
-            Some(id) => {
-                let c = self
-                    .aave_v3
-                    .emode_categories
-                    .iter()
-                    .find(|c| c.id == id)
-                    .ok_or_else(|| {
-                        ScenarioError::new("emode", format!("category {id} is not in the snapshot"))
-                    })?;
-                Some(EModeCategory {
-                    id: c.id,
-                    ltv_bps: c.ltv_bps,
-                    liquidation_threshold_bps: c.liquidation_threshold_bps,
-                    liquidation_bonus_bps: c.liquidation_bonus_bps,
-                    price: c.price.clone(),
-                })
-            }
-        };
+        let emode =
+            match emode {
+                None => None,
+                Some(id) => {
+                    let c =
+                        self.aave_v3.emode_categories.iter().find(|c| c.id == id).ok_or_else(|| {
+                            ScenarioError::new("emode", format!("category {id} is not in the snapshot"))
+                        })?;
+                    Some(EModeCategory {
+                        id: c.id,
+                        ltv_bps: c.ltv_bps,
+                        liquidation_threshold_bps: c.liquidation_threshold_bps,
+                        liquidation_bonus_bps: c.liquidation_bonus_bps,
+                        price: c.price.clone(),
+                    })
+                }
+            };
         Ok(Scenario {
             schema: SCHEMA.to_owned(),
             protocol: Protocol::AaveV3,
@@ -317,14 +291,8 @@ impl Snapshot {
             emode: None,
             par: Some(self.maker.par.clone()),
             system: None,
-            collateral: vec![Holding {
-                asset: ilk.collateral.clone(),
-                amount: collateral.clone(),
-            }],
-            debt: vec![Holding {
-                asset: "DAI".into(),
-                amount: debt.clone(),
-            }],
+            collateral: vec![Holding { asset: ilk.collateral.clone(), amount: collateral.clone() }],
+            debt: vec![Holding { asset: "DAI".into(), amount: debt.clone() }],
         })
     }
 
@@ -334,23 +302,14 @@ impl Snapshot {
             schema: SCHEMA.to_owned(),
             protocol: Protocol::LiquityV1,
             assets: vec![
-                Asset {
-                    price: Some(market.price.usd.clone()),
-                    ..bare_asset(&market.collateral)
-                },
+                Asset { price: Some(market.price.usd.clone()), ..bare_asset(&market.collateral) },
                 bare_asset("LUSD"),
             ],
             emode: None,
             par: None,
             system: Some(market.system.clone()),
-            collateral: vec![Holding {
-                asset: market.collateral.clone(),
-                amount: collateral.clone(),
-            }],
-            debt: vec![Holding {
-                asset: "LUSD".into(),
-                amount: debt.clone(),
-            }],
+            collateral: vec![Holding { asset: market.collateral.clone(), amount: collateral.clone() }],
+            debt: vec![Holding { asset: "LUSD".into(), amount: debt.clone() }],
         }
     }
 }

@@ -10,9 +10,7 @@ fn report(scenario: Value) -> Value {
 }
 
 fn refusal(scenario: Value) -> String {
-    evaluate_json(&scenario.to_string())
-        .expect_err("accepted a bad scenario")
-        .to_string()
+    evaluate_json(&scenario.to_string()).expect_err("accepted a bad scenario").to_string()
 }
 
 fn asset(symbol: &str, decimals: u32, price: &str, ltv: u32, lt: u32) -> Value {
@@ -28,10 +26,7 @@ fn scenario(assets: Vec<Value>, collateral: Value, debt: Value) -> Value {
 #[test]
 fn spec_worked_example_is_byte_exact() {
     let s = scenario(
-        vec![
-            asset("WETH", 18, "2000", 8000, 8250),
-            asset("USDC", 6, "1.0001", 7700, 8000),
-        ],
+        vec![asset("WETH", 18, "2000", 8000, 8250), asset("USDC", 6, "1.0001", 7700, 8000)],
         json!([{ "asset": "WETH", "amount": "10" }]),
         json!([{ "asset": "USDC", "amount": "5000" }]),
     );
@@ -46,8 +41,7 @@ fn spec_worked_example_is_byte_exact() {
 }
 
 #[test]
-fn threshold_average_is_floored_before_it_multiplies_and_ltv0_and_lt0_assets_count_as_the_pool_says(
-) {
+fn threshold_average_is_floored_before_it_multiplies_and_ltv0_and_lt0_assets_count_as_the_pool_says() {
     // WETH 1 @ 3000 (80 / 82.5 %), X 10 @ 100 with LTV 0 but threshold 70 %,
     // Y 4 @ 50 with threshold 0 (not collateral at all), debt 1000 USDC.
     // Threshold average (3000·8250 + 1000·7000) / 4000 = 7937.5 → 7937, so the
@@ -70,10 +64,7 @@ fn threshold_average_is_floored_before_it_multiplies_and_ltv0_and_lt0_assets_cou
     assert_eq!(a["health_factor"], "3174800000000000000");
     assert_eq!(a["available_borrows_base"], "140000000000");
     assert_eq!(r["health_factor"], "3.1748");
-    assert_eq!(
-        r["collateral_value"], "4000",
-        "Y (threshold 0) is not collateral"
-    );
+    assert_eq!(r["collateral_value"], "4000", "Y (threshold 0) is not collateral");
     // Exact ratio (2475 + 700) / 1000: WETH line (1000 − 700) / 0.825; X alone
     // cannot liquidate (its line would be negative); USDC owed: 3.175 above.
     assert_eq!(
@@ -126,11 +117,8 @@ fn emode_applies_category_parameters_only_to_its_assets() {
 
 #[test]
 fn no_debt_means_no_health_factor_and_the_uint256_maximum_on_chain() {
-    let s = scenario(
-        vec![asset("WETH", 18, "2000", 8000, 8250)],
-        json!([{ "asset": "WETH", "amount": "1" }]),
-        json!([]),
-    );
+    let s =
+        scenario(vec![asset("WETH", 18, "2000", 8000, 8250)], json!([{ "asset": "WETH", "amount": "1" }]), json!([]));
     let r = report(s);
     assert_eq!(r["health_factor"], Value::Null);
     assert_eq!(
@@ -146,10 +134,7 @@ fn no_debt_means_no_health_factor_and_the_uint256_maximum_on_chain() {
 fn each_assets_base_value_is_floored() {
     // 1 satoshi at 1.23456789 USD is worth 1.23456789e-8 USD: floored to 1 base unit.
     let s = scenario(
-        vec![
-            asset("WBTC", 8, "1.23456789", 7000, 7500),
-            asset("USDC", 6, "1", 7700, 8000),
-        ],
+        vec![asset("WBTC", 8, "1.23456789", 7000, 7500), asset("USDC", 6, "1", 7700, 8000)],
         json!([{ "asset": "WBTC", "amount": "0.00000001" }, { "asset": "USDC", "amount": "0.000001" }]),
         json!([]),
     );
@@ -159,10 +144,7 @@ fn each_assets_base_value_is_floored() {
 #[test]
 fn a_liquidatable_position_still_gets_its_lines() {
     let s = scenario(
-        vec![
-            asset("WETH", 18, "1000", 8000, 8250),
-            asset("USDC", 6, "1", 7700, 8000),
-        ],
+        vec![asset("WETH", 18, "1000", 8000, 8250), asset("USDC", 6, "1", 7700, 8000)],
         json!([{ "asset": "WETH", "amount": "1" }]),
         json!([{ "asset": "USDC", "amount": "900" }]),
     );
@@ -187,22 +169,14 @@ fn refuses_what_the_pool_could_not_hold_naming_the_field() {
         "assets[0].price: \"2000.123456789\" has 9 decimals; aave-v3 prices are in an 8-decimal base currency"
     );
     assert_eq!(
-        refusal(scenario(
-            vec![weth()],
-            json!([{ "asset": "WETH", "amount": "0.0000000000000000001" }]),
-            json!([])
-        )),
+        refusal(scenario(vec![weth()], json!([{ "asset": "WETH", "amount": "0.0000000000000000001" }]), json!([]))),
         "collateral[0].amount: \"0.0000000000000000001\" has 19 decimals; WETH has 18"
     );
     let mut inverted = weth();
     inverted["ltv_bps"] = json!(9000);
-    assert!(refusal(scenario(vec![inverted], one_weth(), json!([])))
-        .starts_with("assets[0].ltv_bps: is 9000, above"));
+    assert!(refusal(scenario(vec![inverted], one_weth(), json!([]))).starts_with("assets[0].ltv_bps: is 9000, above"));
     let mut no_threshold = weth();
-    no_threshold
-        .as_object_mut()
-        .unwrap()
-        .remove("liquidation_threshold_bps");
+    no_threshold.as_object_mut().unwrap().remove("liquidation_threshold_bps");
     assert_eq!(
         refusal(scenario(vec![no_threshold], one_weth(), json!([]))),
         "assets[0].liquidation_threshold_bps: is required for WETH held as collateral"
@@ -236,8 +210,5 @@ fn refuses_a_position_that_overflows_uint256_instead_of_wrapping() {
         json!([{ "asset": "WETH", "amount": too_many_wei }]),
         json!([]),
     );
-    assert_eq!(
-        refusal(s),
-        "collateral[0].amount: is too large for a uint256 once scaled to the token's units"
-    );
+    assert_eq!(refusal(s), "collateral[0].amount: is too large for a uint256 once scaled to the token's units");
 }

@@ -15,10 +15,7 @@ pub const HEALTH_FACTOR_LIQUIDATION_THRESHOLD: U256 = WAD;
 /// `value × percentage / 10_000`, rounded half up (PercentageMath.percentMul).
 pub fn percent_mul(value: U256, percentage: U256) -> Option<U256> {
     let half = PERCENTAGE_FACTOR >> 1;
-    value
-        .checked_mul(percentage)?
-        .checked_add(half)
-        .map(|n| n / PERCENTAGE_FACTOR)
+    value.checked_mul(percentage)?.checked_add(half).map(|n| n / PERCENTAGE_FACTOR)
 }
 
 /// `a × 1e18 / b`, rounded half up (WadRayMath.wadDiv); `None` when `b` is 0
@@ -55,10 +52,7 @@ mod tests {
         // 3 × 50.00 % = 1.5 → 2; 1 × 49.99 % = 0.4999 → 0.
         assert_eq!(percent_mul(u(3), u(5000)), Some(u(2)));
         assert_eq!(percent_mul(u(1), u(4999)), Some(u(0)));
-        assert_eq!(
-            percent_mul(u(2_000_000_000_000), u(8250)),
-            Some(u(1_650_000_000_000))
-        );
+        assert_eq!(percent_mul(u(2_000_000_000_000), u(8250)), Some(u(1_650_000_000_000)));
         assert_eq!(percent_mul(U256::MAX, u(2)), None);
     }
 

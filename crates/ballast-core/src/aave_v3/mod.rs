@@ -17,9 +17,7 @@ use serde::Serialize;
 use crate::exact::{format_exact, pow10, PlainDecimal};
 use crate::liquidation::{liquidation_prices, PriceExposure};
 use crate::report::Report;
-use crate::scenario::{
-    check_bps, Asset, Holding, Scenario, ScenarioError, BPS_ONE, MAX_TOKEN_DECIMALS,
-};
+use crate::scenario::{check_bps, Asset, Holding, Scenario, ScenarioError, BPS_ONE, MAX_TOKEN_DECIMALS};
 use math::{percent_mul, wad_div, HEALTH_FACTOR_LIQUIDATION_THRESHOLD, PERCENTAGE_FACTOR, WAD};
 
 /// Decimals of the base currency Aave V3's oracle prices in (USD, 8).
@@ -52,15 +50,22 @@ impl AccountData {
         self.health_factor < HEALTH_FACTOR_LIQUIDATION_THRESHOLD
     }
 
+    /// A base-currency amount (USD × 1e8) in USD, exact.
+    pub fn base_to_usd(value: U256) -> BigRational {
+        BigRational::new(u256_to_big(value).into(), pow10(BASE_CURRENCY_DECIMALS).into())
+    }
+
+    /// A basis-point figure as a fraction (8250 → 0.825).
+    pub fn bps_to_fraction(value: U256) -> BigRational {
+        BigRational::new(u256_to_big(value).into(), BPS_ONE.into())
+    }
+
     /// The health factor as an exact number, `None` without debt.
     pub fn health_factor_exact(&self) -> Option<BigRational> {
         if self.total_debt_base.is_zero() {
             return None;
         }
-        Some(BigRational::new(
-            u256_to_big(self.health_factor).into(),
-            u256_to_big(WAD).into(),
-        ))
+        Some(BigRational::new(u256_to_big(self.health_factor).into(), u256_to_big(WAD).into()))
     }
 }
 
@@ -93,21 +98,14 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             if d > MAX_TOKEN_DECIMALS {
                 return Err(ScenarioError::new(
                     field("decimals"),
-                    format!(
-                        "is {d}; at most {MAX_TOKEN_DECIMALS} (10^decimals must fit a uint256)"
-                    ),
+                    format!("is {d}; at most {MAX_TOKEN_DECIMALS} (10^decimals must fit a uint256)"),
                 ));
             }
         }
         if let Some(price) = &a.price {
             check_price_decimals(field("price"), price)?;
         }
-        check_risk_parameters(
-            &field,
-            a.ltv_bps,
-            a.liquidation_threshold_bps,
-            a.liquidation_bonus_bps,
-        )?;
+        check_risk_parameters(&field, a.ltv_bps, a.liquidation_threshold_bps, a.liquidation_bonus_bps)?;
         if let Some(c) = a.emode_category {
             if c > 255 {
                 return Err(ScenarioError::new(
@@ -121,10 +119,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         if e.id == 0 || e.id > 255 {
             return Err(ScenarioError::new(
                 "emode.id",
-                format!(
-                    "is {}; categories are 1 to 255 (leave emode out for none)",
-                    e.id
-                ),
+                format!("is {}; categories are 1 to 255 (leave emode out for none)", e.id),
             ));
         }
         let field = |name: &str| format!("emode.{name}");
@@ -136,18 +131,12 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         )?;
         if let Some(price) = &e.price {
             if price.is_zero() {
-                return Err(ScenarioError::new(
-                    "emode.price",
-                    "must be more than 0 (or null for none)",
-                ));
+                return Err(ScenarioError::new("emode.price", "must be more than 0 (or null for none)"));
             }
             check_price_decimals("emode.price".into(), price)?;
         }
     }
-    for (list, holdings, needs_risk) in [
-        ("collateral", &s.collateral, true),
-        ("debt", &s.debt, false),
-    ] {
+    for (list, holdings, needs_risk) in [("collateral", &s.collateral, true), ("debt", &s.debt, false)] {
         for (i, h) in holdings.iter().enumerate() {
             let Some((ai, asset)) = s.asset(&h.asset) else {
                 continue;
@@ -162,9 +151,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             asset.price.as_ref().ok_or_else(|| missing("price"))?;
             if needs_risk {
                 asset.ltv_bps.ok_or_else(|| missing("ltv_bps"))?;
-                asset
-                    .liquidation_threshold_bps
-                    .ok_or_else(|| missing("liquidation_threshold_bps"))?;
+                asset.liquidation_threshold_bps.ok_or_else(|| missing("liquidation_threshold_bps"))?;
             }
             if h.amount.to_scaled_integer(decimals).is_none() {
                 return Err(ScenarioError::new(
@@ -251,11 +238,7 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
             (Some((_, amount)), true) => amount.clone(),
             _ => BigRational::zero(),
         };
-        let debt_amount = r
-            .debt
-            .as_ref()
-            .map(|(_, a)| a.clone())
-            .unwrap_or_else(BigRational::zero);
+        let debt_amount = r.debt.as_ref().map(|(_, a)| a.clone()).unwrap_or_else(BigRational::zero);
         collateral_value += &collateral_amount * &r.price;
         debt_value += &debt_amount * &r.price;
         exposures.push(PriceExposure {
@@ -275,6 +258,7 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
     };
     Ok(Report {
         health_factor: health_factor.as_ref().map(format_exact),
+        health_factor_exact: health_factor,
         recovery_mode: None,
         collateral_value: format_exact(&collateral_value),
         debt_value: format_exact(&debt_value),
@@ -300,18 +284,13 @@ fn reserve_views(s: &Scenario) -> Result<Vec<ReserveView<'_>>, ScenarioError> {
         }
         // validate() guarantees these for held assets.
         let (Some(decimals), Some(own_price)) = (asset.decimals, asset.price.as_ref()) else {
-            return Err(ScenarioError::new(
-                format!("assets[{ai}]"),
-                "needs decimals and price",
-            ));
+            return Err(ScenarioError::new(format!("assets[{ai}]"), "needs decimals and price"));
         };
         let in_category = user_category.is_some() && asset.emode_category == user_category;
         let emode = s.emode.as_ref().filter(|_| in_category);
         let emode_price = emode.and_then(|e| e.price.as_ref());
         let price = emode_price.unwrap_or(own_price);
-        let price_base = to_u256(price.to_scaled_integer(BASE_CURRENCY_DECIMALS), || {
-            format!("assets[{ai}].price")
-        })?;
+        let price_base = to_u256(price.to_scaled_integer(BASE_CURRENCY_DECIMALS), || format!("assets[{ai}].price"))?;
         let own_ltv = asset.ltv_bps.unwrap_or(0);
         let own_lt = asset.liquidation_threshold_bps.unwrap_or(0);
         views.push(ReserveView {
@@ -321,11 +300,7 @@ fn reserve_views(s: &Scenario) -> Result<Vec<ReserveView<'_>>, ScenarioError> {
             priced_by_emode: emode_price.is_some(),
             unit: to_u256(Some(pow10(decimals)), || format!("assets[{ai}].decimals"))?,
             // Own LTV 0 stays 0 in e-mode: the Pool checks the asset's own LTV first.
-            ltv: if own_ltv == 0 {
-                0
-            } else {
-                emode.map_or(own_ltv, |e| e.ltv_bps)
-            },
+            ltv: if own_ltv == 0 { 0 } else { emode.map_or(own_ltv, |e| e.ltv_bps) },
             liquidation_threshold: emode.map_or(own_lt, |e| e.liquidation_threshold_bps),
             own_liquidation_threshold: own_lt,
             collateral: holding_units(&s.collateral, "collateral", collateral, decimals)?,
@@ -344,9 +319,7 @@ fn holding_units(
 ) -> Result<Option<(U256, BigRational)>, ScenarioError> {
     let Some(i) = index else { return Ok(None) };
     let amount = &holdings[i].amount;
-    let raw = to_u256(amount.to_scaled_integer(decimals), || {
-        format!("{list}[{i}].amount")
-    })?;
+    let raw = to_u256(amount.to_scaled_integer(decimals), || format!("{list}[{i}].amount"))?;
     Ok(Some((raw, amount.to_rational())))
 }
 
@@ -367,13 +340,8 @@ fn account_data(reserves: &[ReserveView<'_>]) -> Result<AccountData, ScenarioErr
     for r in reserves {
         if let (Some((raw, _)), true) = (&r.collateral, r.own_liquidation_threshold != 0) {
             // Floored per asset: balance × price / 10^decimals.
-            let value = raw
-                .checked_mul(r.price_base)
-                .ok_or_else(|| overflow("collateral value"))?
-                / r.unit;
-            total_collateral = total_collateral
-                .checked_add(value)
-                .ok_or_else(|| overflow("total collateral"))?;
+            let value = raw.checked_mul(r.price_base).ok_or_else(|| overflow("collateral value"))? / r.unit;
+            total_collateral = total_collateral.checked_add(value).ok_or_else(|| overflow("total collateral"))?;
             ltv_weighted = value
                 .checked_mul(U256::from(r.ltv))
                 .and_then(|w| ltv_weighted.checked_add(w))
@@ -384,32 +352,22 @@ fn account_data(reserves: &[ReserveView<'_>]) -> Result<AccountData, ScenarioErr
                 .ok_or_else(|| overflow("weighted liquidation threshold"))?;
         }
         if let Some((raw, _)) = &r.debt {
-            let value = raw
-                .checked_mul(r.price_base)
-                .ok_or_else(|| overflow("debt value"))?
-                / r.unit;
-            total_debt = total_debt
-                .checked_add(value)
-                .ok_or_else(|| overflow("total debt"))?;
+            let value = raw.checked_mul(r.price_base).ok_or_else(|| overflow("debt value"))? / r.unit;
+            total_debt = total_debt.checked_add(value).ok_or_else(|| overflow("total debt"))?;
         }
     }
     let (ltv, threshold) = if total_collateral.is_zero() {
         (U256::ZERO, U256::ZERO)
     } else {
-        (
-            ltv_weighted / total_collateral,
-            threshold_weighted / total_collateral,
-        )
+        (ltv_weighted / total_collateral, threshold_weighted / total_collateral)
     };
     let health_factor = if total_debt.is_zero() {
         U256::MAX
     } else {
-        let adjusted = percent_mul(total_collateral, threshold)
-            .ok_or_else(|| overflow("collateral × threshold"))?;
+        let adjusted = percent_mul(total_collateral, threshold).ok_or_else(|| overflow("collateral × threshold"))?;
         wad_div(adjusted, total_debt).ok_or_else(|| overflow("health factor"))?
     };
-    let borrowable =
-        percent_mul(total_collateral, ltv).ok_or_else(|| overflow("collateral × LTV"))?;
+    let borrowable = percent_mul(total_collateral, ltv).ok_or_else(|| overflow("collateral × LTV"))?;
     let available_borrows = borrowable.checked_sub(total_debt).unwrap_or(U256::ZERO);
     Ok(AccountData {
         total_collateral_base: total_collateral,
@@ -422,14 +380,9 @@ fn account_data(reserves: &[ReserveView<'_>]) -> Result<AccountData, ScenarioErr
 }
 
 fn to_u256(value: Option<BigUint>, field: impl Fn() -> String) -> Result<U256, ScenarioError> {
-    let value =
-        value.ok_or_else(|| ScenarioError::new(field(), "has more decimals than allowed"))?;
-    U256::try_from_le_slice(&value.to_bytes_le()).ok_or_else(|| {
-        ScenarioError::new(
-            field(),
-            "is too large for a uint256 once scaled to the token's units",
-        )
-    })
+    let value = value.ok_or_else(|| ScenarioError::new(field(), "has more decimals than allowed"))?;
+    U256::try_from_le_slice(&value.to_bytes_le())
+        .ok_or_else(|| ScenarioError::new(field(), "is too large for a uint256 once scaled to the token's units"))
 }
 
 fn u256_to_big(v: U256) -> BigUint {

@@ -1,0 +1,84 @@
+//! `ballast eval` as a user runs it: stdout, stderr and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn ballast(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ballast"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ballast runs");
+    // A child that exits before reading all of stdin is fine.
+    let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
+    child.wait_with_output().expect("ballast finishes")
+}
+
+#[test]
+fn prints_the_spec_report_for_the_spec_example() {
+    let out = ballast(&["eval", "tests/fixtures/spec-aave-v3.json"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        concat!(
+            r#"{"health_factor":"3.29967003299670033","collateral_value":"20000","debt_value":"5000.5","liquidatable":false,"#,
+            r#""liquidation_prices":[{"asset":"WETH","price":"606.1212121212121212","direction":"below"},{"asset":"USDC","price":"3.3","direction":"above"}],"#,
+            r#""aave_v3":{"total_collateral_base":"2000000000000","total_debt_base":"500050000000","ltv":8000,"current_liquidation_threshold":8250,"health_factor":"3299670032996700330","available_borrows_base":"1099950000000"}}"#,
+            "\n"
+        )
+    );
+}
+
+#[test]
+fn reads_stdin_and_pretty_prints() {
+    let scenario =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec-maker.json")).unwrap();
+    let out = ballast(&["eval", "-", "--pretty"], &scenario);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("{\n  \"health_factor\": \"2.7586206896551724\",\n"), "{text}");
+}
+
+#[test]
+fn bad_input_is_one_line_on_stderr_and_exit_2() {
+    let cases = [
+        (
+            r#"{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[{"symbol":"WETH","decimals":18,"price":"-5"}]}"#,
+            "error: assets[0].price: \"-5\" is negative; it must be 0 or more\n",
+        ),
+        (
+            r#"{"schema":"ballast.scenario/1","protocol":"compound","assets":[]}"#,
+            "error: protocol: unknown variant `compound`, expected one of `aave-v3`, `maker`, `liquity-v1`\n",
+        ),
+        ("not json", "error: scenario: expected ident\n"),
+        ("", "error: scenario: EOF while parsing a value\n"),
+    ];
+    for (input, expected) in cases {
+        let out = ballast(&["eval", "-"], input);
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), expected, "{input}");
+    }
+}
+
+#[test]
+fn a_missing_file_and_a_bad_command_line_exit_2() {
+    let out = ballast(&["eval", "no-such-file.json"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().starts_with("error: no-such-file.json: "));
+    let out = ballast(&["frobnicate"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn refuses_more_than_one_mebibyte_without_reading_it_all() {
+    let out = ballast(&["eval", "-"], &" ".repeat((1 << 20) + 10));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: scenario: stdin is larger than 1048576 bytes (1 MiB), the most accepted\n"
+    );
+}

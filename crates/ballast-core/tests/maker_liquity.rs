@@ -1,0 +1,99 @@
+//! Maker vaults and Liquity v1 troves: the spec's worked reports and the
+//! rules around them (recovery mode, dust-free edge cases).
+
+use ballast_core::evaluate_json;
+use serde_json::{json, Value};
+
+fn report(scenario: &Value) -> Value {
+    let report = evaluate_json(&scenario.to_string()).unwrap_or_else(|e| panic!("refused: {e}"));
+    serde_json::from_str(&report.to_json()).unwrap()
+}
+
+fn maker(price: &str, collateral: &str, debt: &str) -> Value {
+    json!({ "schema": "ballast.scenario/1", "protocol": "maker", "par": "1",
+            "assets": [ { "symbol": "ETH", "price": price, "liquidation_ratio": "1.45" }, { "symbol": "DAI" } ],
+            "collateral": [ { "asset": "ETH", "amount": collateral } ],
+            "debt": [ { "asset": "DAI", "amount": debt } ] })
+}
+
+fn liquity(collateral: &str, debt: &str, system: Option<(&str, &str)>) -> Value {
+    let mut s = json!({ "schema": "ballast.scenario/1", "protocol": "liquity-v1",
+            "assets": [ { "symbol": "ETH", "price": "2000" }, { "symbol": "LUSD" } ],
+            "collateral": [ { "asset": "ETH", "amount": collateral } ],
+            "debt": [ { "asset": "LUSD", "amount": debt } ] });
+    if let Some((c, d)) = system {
+        s["system"] = json!({ "total_collateral": c, "total_debt": d });
+    }
+    s
+}
+
+#[test]
+fn maker_spec_example() {
+    let r = report(&maker("2000", "10", "5000"));
+    // 20000 / (5000 × 1.45) = 2.758620689655…
+    assert_eq!(r["health_factor"], "2.7586206896551724");
+    assert_eq!(r["liquidatable"], false);
+    assert_eq!(r["collateral_value"], "20000");
+    assert_eq!(r["debt_value"], "5000");
+    assert_eq!(r["liquidation_prices"], json!([{ "asset": "ETH", "price": "725", "direction": "below" }]));
+    assert!(r.get("aave_v3").is_none() && r.get("recovery_mode").is_none());
+}
+
+#[test]
+fn maker_below_the_line_and_with_par_and_a_rad_sized_debt() {
+    assert_eq!(report(&maker("700", "10", "5000"))["liquidatable"], true);
+    // Exactly at the line is safe: liquidatable only under 1.
+    assert_eq!(report(&maker("725", "10", "5000"))["liquidatable"], false);
+    let mut s = maker("2000", "10", "5000.000000000000000000000000000000000000000000001");
+    s["par"] = json!("1.02");
+    let r = report(&s);
+    assert_eq!(r["debt_value"], "5000.000000000000000000000000000000000000000000001");
+    // 5000.000…001 × 1.45 × 1.02 / 10 terminates, so it is printed exactly.
+    assert_eq!(r["liquidation_prices"][0]["price"], "739.5000000000000000000000000000000000000000000001479");
+}
+
+#[test]
+fn maker_without_debt_has_no_health_factor_or_line() {
+    let r = report(&maker("2000", "10", "0"));
+    assert_eq!(r["health_factor"], Value::Null);
+    assert_eq!(r["liquidation_prices"], json!([]));
+}
+
+#[test]
+fn maker_debt_asset_is_listed_by_symbol_alone() {
+    let mut s = maker("2000", "10", "5000");
+    s["assets"][1]["price"] = json!("1");
+    let e = evaluate_json(&s.to_string()).unwrap_err().to_string();
+    assert!(e.starts_with("assets[1]: DAI is DAI owed at par"), "{e}");
+}
+
+#[test]
+fn liquity_spec_example_in_recovery_mode() {
+    let r = report(&liquity("10", "12000", Some(("500000", "700000000"))));
+    assert_eq!(r["health_factor"], "1.5151515151515152");
+    assert_eq!(r["recovery_mode"], true);
+    assert_eq!(r["liquidatable"], false);
+    assert_eq!(r["liquidation_prices"], json!([{ "asset": "ETH", "price": "1320", "direction": "below" }]));
+}
+
+#[test]
+fn liquity_trove_under_the_system_ratio_is_liquidatable_from_the_recovery_line() {
+    // 10 ETH / 15000 LUSD (1/1500) is under the system's 1/1400: ICR < TCR at
+    // every price, so the line is where the system enters recovery mode,
+    // 1.5 × 700000000 / 500000 = 2100, above the MCR line 1650.
+    let r = report(&liquity("10", "15000", Some(("500000", "700000000"))));
+    assert_eq!(r["recovery_mode"], true);
+    assert_eq!(r["liquidatable"], true, "ICR 1.333 < TCR 1.4286 in recovery mode");
+    assert_eq!(r["liquidation_prices"], json!([{ "asset": "ETH", "price": "2100", "direction": "below" }]));
+    // Without system totals there is no recovery mode to judge: the MCR line.
+    let r = report(&liquity("10", "15000", None));
+    assert!(r.get("recovery_mode").is_none());
+    assert_eq!(r["liquidatable"], false);
+    assert_eq!(r["liquidation_prices"], json!([{ "asset": "ETH", "price": "1650", "direction": "below" }]));
+}
+
+#[test]
+fn liquity_system_totals_must_include_the_trove() {
+    let e = evaluate_json(&liquity("10", "12000", Some(("5", "700000000"))).to_string()).unwrap_err();
+    assert_eq!(e.field, "system.total_collateral");
+}

@@ -1,0 +1,27 @@
+use leptos::prelude::*;
+
+/// A labelled figure. The text shown is rounded for people; `value` keeps the
+/// engine's full-precision figure in `data-value`, which the tests compare.
+#[component]
+pub fn Figure(
+    /// What the figure is, in the domain's words.
+    label: &'static str,
+    /// The rounded text shown.
+    #[prop(into)]
+    shown: String,
+    /// The engine's full value.
+    #[prop(into)]
+    value: String,
+    /// A stable hook for tests.
+    test_id: &'static str,
+    /// An explanation shown on hover.
+    #[prop(optional)]
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="figure" title=hint>
+            <span class="figure-label">{label}</span>
+            <span class="figure-value" data-testid=test_id data-value=value>{shown}</span>
+        </div>
+    }
+}

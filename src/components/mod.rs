@@ -1,0 +1,10 @@
+//! Reusable pieces of the UI, one folder each. They take signals or plain
+//! values and display them; the numbers come from `ballast-core`.
+
+pub mod data_source_badge;
+pub mod figure;
+pub mod health_factor;
+
+pub use data_source_badge::DataSourceBadge;
+pub use figure::Figure;
+pub use health_factor::HealthFactor;

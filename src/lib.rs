@@ -1,0 +1,16 @@
+//! Ballast in the browser: a Leptos CSR app whose every figure comes from
+//! `ballast-core`. Components display what the engine returns; they compute
+//! nothing of their own.
+
+pub mod app;
+pub mod components;
+pub mod data_source;
+pub mod pages;
+pub mod snapshot_source;
+pub mod url_state;
+
+/// Mounts the app on `<body>`.
+pub fn run() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

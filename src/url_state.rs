@@ -1,0 +1,33 @@
+//! State kept in the URL's query string, never its path, so links work from
+//! any sub-path of a static host (a CDN folder, an IPFS gateway).
+
+use web_sys::UrlSearchParams;
+
+/// The query parameter naming the demo position on the Plan page.
+pub const POSITION_PARAM: &str = "position";
+
+fn search_params() -> Option<UrlSearchParams> {
+    let search = web_sys::window()?.location().search().ok()?;
+    UrlSearchParams::new_with_str(&search).ok()
+}
+
+/// Reads a query parameter of the current page.
+pub fn read_param(name: &str) -> Option<String> {
+    search_params()?.get(name)
+}
+
+/// Replaces a query parameter without reloading or adding a history entry,
+/// keeping the path (and so the host's prefix) as it is.
+pub fn write_param(name: &str, value: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let Some(params) = search_params() else { return };
+    params.set(name, value);
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let url = format!("{path}?{}{hash}", String::from(params.to_string()));
+    if let Ok(history) = window.history() {
+        // Failing to update the address bar loses nothing on screen.
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}

@@ -1,0 +1,102 @@
+# Shared by scripts/serve, scripts/test and scripts/bench: installs what is
+# missing, quietly when it is already there. Source it; do not run it.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Tools and build output live outside the checkout, so a fresh clone on the
+# same machine (CI) builds warm.
+BALLAST_CACHE=${BALLAST_CACHE:-$HOME/.cache/ballast}
+export BALLAST_CACHE
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$BALLAST_CACHE/target}
+export PATH="$HOME/.cargo/bin:$BALLAST_CACHE/tools/binaryen/node_modules/.bin:$PATH"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_rust_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown >/dev/null
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing Trunk $TRUNK_VERSION (builds from source: about 15 minutes on 2 cores)"
+    cargo install --locked trunk --version "$TRUNK_VERSION" --quiet
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want=$(wasm_bindgen_version)
+  [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ] \
+     || ! command -v wasm-bindgen-test-runner >/dev/null; then
+    say "installing wasm-bindgen-cli $want (about 3 minutes)"
+    # Not --locked: the CLI's own lockfile pins crates this toolchain may not build.
+    cargo install wasm-bindgen-cli --version "$want" --quiet
+  fi
+}
+
+ensure_wasm_opt() {
+  # Debian's binaryen is too old and breaks the module; npm's matches Trunk.toml.
+  if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+    mkdir -p "$BALLAST_CACHE/tools/binaryen"
+    (cd "$BALLAST_CACHE/tools/binaryen" \
+      && { [ -f package.json ] || echo '{"private":true}' > package.json; } \
+      && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null)
+  fi
+}
+
+ensure_apt_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# node_modules from the committed lockfile, reinstalled only when it changes.
+ensure_node_deps() {
+  local dir=$1 stamp
+  stamp="$dir/node_modules/.ballast-lock-hash"
+  local want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing node packages in ${dir#"$ROOT"/} (npm ci)"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund >/dev/null)
+    echo "$want" > "$stamp"
+  fi
+}
+
+ensure_site_tools() {
+  ensure_rust_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+}
+
+# Builds the release site into dist/ and prints its sizes.
+build_site() {
+  (cd "$ROOT" && cargo fetch --quiet && trunk build --release --quiet)
+  node "$ROOT/scripts/site-sizes.mjs" "$ROOT/dist"
+}

@@ -1,0 +1,25 @@
+// Prints the built site's sizes, raw / gzip / brotli, per kind of file.
+// Usage: node scripts/site-sizes.mjs dist
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, extname } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+const dir = process.argv[2] ?? "dist";
+const kinds = { ".wasm": "wasm", ".js": "js", ".css": "css" };
+const totals = {};
+for (const name of readdirSync(dir)) {
+  const path = join(dir, name);
+  const kind = kinds[extname(name)];
+  if (!kind || !statSync(path).isFile()) continue;
+  const bytes = readFileSync(path);
+  const t = (totals[kind] ??= { raw: 0, gzip: 0, brotli: 0 });
+  t.raw += bytes.length;
+  t.gzip += gzipSync(bytes, { level: 9 }).length;
+  t.brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
+console.log("site size     raw       gzip      brotli");
+for (const kind of ["wasm", "js", "css"]) {
+  const t = totals[kind] ?? { raw: 0, gzip: 0, brotli: 0 };
+  console.log(`  ${kind.padEnd(6)}${kb(t.raw)}${kb(t.gzip)}${kb(t.brotli)}`);
+}

@@ -106,6 +106,10 @@ pub struct Asset {
 pub struct Holding {
     pub asset: String,
     pub amount: PlainDecimal,
+    /// aave-v3 collateral only (extension): `false` when the user turned the
+    /// asset off as collateral; it then neither counts nor can be seized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_as_collateral: Option<bool>,
 }
 
 /// An Aave V3 efficiency-mode category.
@@ -215,6 +219,12 @@ impl Scenario {
                     return Err(ScenarioError::new(
                         format!("{list}[{i}].asset"),
                         format!("{:?} is not listed in assets", h.asset),
+                    ));
+                }
+                if h.use_as_collateral.is_some() && (list == "debt" || self.protocol != Protocol::AaveV3) {
+                    return Err(ScenarioError::new(
+                        format!("{list}[{i}].use_as_collateral"),
+                        "applies only to aave-v3 collateral; remove it",
                     ));
                 }
                 if !held.insert(h.asset.as_str()) {

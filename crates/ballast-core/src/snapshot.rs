@@ -291,8 +291,12 @@ impl Snapshot {
             emode: None,
             par: Some(self.maker.par.clone()),
             system: None,
-            collateral: vec![Holding { asset: ilk.collateral.clone(), amount: collateral.clone() }],
-            debt: vec![Holding { asset: "DAI".into(), amount: debt.clone() }],
+            collateral: vec![Holding {
+                asset: ilk.collateral.clone(),
+                amount: collateral.clone(),
+                use_as_collateral: None,
+            }],
+            debt: vec![Holding { asset: "DAI".into(), amount: debt.clone(), use_as_collateral: None }],
         })
     }
 
@@ -308,8 +312,12 @@ impl Snapshot {
             emode: None,
             par: None,
             system: Some(market.system.clone()),
-            collateral: vec![Holding { asset: market.collateral.clone(), amount: collateral.clone() }],
-            debt: vec![Holding { asset: "LUSD".into(), amount: debt.clone() }],
+            collateral: vec![Holding {
+                asset: market.collateral.clone(),
+                amount: collateral.clone(),
+                use_as_collateral: None,
+            }],
+            debt: vec![Holding { asset: "LUSD".into(), amount: debt.clone(), use_as_collateral: None }],
         }
     }
 }

@@ -202,7 +202,7 @@ fn refuses_a_position_that_overflows_uint256_instead_of_wrapping() {
     );
     assert_eq!(
         refusal(s),
-        "scenario: collateral value overflows the Pool's uint256 arithmetic; the Pool would revert on this position"
+        "scenario: WETH amount × price overflows the Pool's uint256 arithmetic; the Pool would revert on this position"
     );
     let too_many_wei = format!("1{}", "0".repeat(60));
     let s = scenario(

@@ -1,0 +1,346 @@
+//! An Aave V3 position in the Pool's own units: token balances in their
+//! smallest unit, prices in the 8-decimal base currency, parameters in basis
+//! points. Account data, actions and solvers all work on this one model.
+
+use alloy_primitives::U256;
+use num_bigint::BigUint;
+use num_rational::BigRational;
+use num_traits::Zero;
+
+use super::math::{percent_mul, wad_div};
+use super::{AccountData, BASE_CURRENCY_DECIMALS};
+use crate::exact::{pow10, PlainDecimal};
+use crate::liquidation::PriceExposure;
+use crate::scenario::{Asset, EModeCategory, Holding, Scenario, ScenarioError, BPS_ONE};
+
+/// The user's e-mode category in Pool units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EMode {
+    pub id: u32,
+    pub ltv: u32,
+    pub liquidation_threshold: u32,
+    pub liquidation_bonus: u32,
+    /// The category's price source, if it has one.
+    pub price_base: Option<U256>,
+}
+
+/// One reserve as the Pool sees it for this user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reserve {
+    pub symbol: String,
+    pub decimals: u32,
+    /// 10^decimals.
+    pub unit: U256,
+    /// The asset's own oracle price, base currency units.
+    pub price_base: U256,
+    pub ltv: u32,
+    pub liquidation_threshold: u32,
+    pub liquidation_bonus: u32,
+    pub emode_category: u32,
+    /// aToken balance, smallest unit.
+    pub collateral: U256,
+    /// The user's collateral flag for this reserve.
+    pub use_as_collateral: bool,
+    /// Debt, smallest unit.
+    pub debt: U256,
+}
+
+/// A position valued by Aave V3.0's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub reserves: Vec<Reserve>,
+    pub emode: Option<EMode>,
+}
+
+/// Solidity reverts on overflow; so does the engine, with the reason.
+pub(crate) fn overflow(what: &str) -> ScenarioError {
+    ScenarioError::new(
+        "scenario",
+        format!("{what} overflows the Pool's uint256 arithmetic; the Pool would revert on this position"),
+    )
+}
+
+impl Reserve {
+    /// Whether the user is in this reserve's e-mode category.
+    pub fn in_emode(&self, emode: Option<&EMode>) -> bool {
+        emode.is_some_and(|e| e.id != 0 && e.id == self.emode_category)
+    }
+
+    /// The price the Pool values this reserve at: the e-mode category's price
+    /// source when the user is in its category and it has one.
+    pub fn effective_price_base(&self, emode: Option<&EMode>) -> U256 {
+        match emode {
+            Some(e) if self.in_emode(Some(e)) => e.price_base.unwrap_or(self.price_base),
+            _ => self.price_base,
+        }
+    }
+
+    /// True when the asset's own price does not move its value (e-mode price).
+    pub fn priced_by_emode(&self, emode: Option<&EMode>) -> bool {
+        emode.is_some_and(|e| self.in_emode(Some(e)) && e.price_base.is_some())
+    }
+
+    /// Counts toward collateral: own threshold not 0 and the user's flag on.
+    pub fn counts_as_collateral(&self) -> bool {
+        self.liquidation_threshold != 0 && self.use_as_collateral && !self.collateral.is_zero()
+    }
+
+    /// LTV that applies: the asset's own 0 stays 0, else e-mode's in category.
+    pub fn effective_ltv(&self, emode: Option<&EMode>) -> u32 {
+        match emode {
+            _ if self.ltv == 0 => 0,
+            Some(e) if self.in_emode(Some(e)) => e.ltv,
+            _ => self.ltv,
+        }
+    }
+
+    pub fn effective_liquidation_threshold(&self, emode: Option<&EMode>) -> u32 {
+        match emode {
+            Some(e) if self.in_emode(Some(e)) => e.liquidation_threshold,
+            _ => self.liquidation_threshold,
+        }
+    }
+
+    /// `amount × price / 10^decimals`, floored: the Pool's per-asset value.
+    pub fn value_base(&self, amount: U256, emode: Option<&EMode>) -> Result<U256, ScenarioError> {
+        let product = amount
+            .checked_mul(self.effective_price_base(emode))
+            .ok_or_else(|| overflow(&format!("{} amount × price", self.symbol)))?;
+        Ok(product / self.unit)
+    }
+
+    /// A raw amount as a whole-token rational.
+    pub fn tokens(&self, raw: U256) -> BigRational {
+        BigRational::new(u256_to_big(raw).into(), u256_to_big(self.unit).into())
+    }
+
+    /// A raw amount as a plain decimal string in whole tokens.
+    pub fn tokens_text(&self, raw: U256) -> String {
+        crate::exact::format_exact(&self.tokens(raw))
+    }
+}
+
+impl Position {
+    /// The position a validated aave-v3 scenario describes. Assets listed
+    /// without decimals or price are left out (they cannot be held).
+    pub fn from_scenario(s: &Scenario) -> Result<Self, ScenarioError> {
+        let emode = match &s.emode {
+            Some(e) => Some(EMode {
+                id: e.id,
+                ltv: e.ltv_bps,
+                liquidation_threshold: e.liquidation_threshold_bps,
+                liquidation_bonus: e.liquidation_bonus_bps,
+                price_base: e
+                    .price
+                    .as_ref()
+                    .map(|p| to_u256(p.to_scaled_integer(BASE_CURRENCY_DECIMALS), || "emode.price".into()))
+                    .transpose()?,
+            }),
+            None => None,
+        };
+        let mut reserves = Vec::with_capacity(s.assets.len());
+        for (ai, asset) in s.assets.iter().enumerate() {
+            let (Some(decimals), Some(price)) = (asset.decimals, asset.price.as_ref()) else { continue };
+            let collateral = holding(&s.collateral, "collateral", &asset.symbol, decimals)?;
+            let debt = holding(&s.debt, "debt", &asset.symbol, decimals)?;
+            reserves.push(Reserve {
+                symbol: asset.symbol.clone(),
+                decimals,
+                unit: to_u256(Some(pow10(decimals)), || format!("assets[{ai}].decimals"))?,
+                price_base: to_u256(price.to_scaled_integer(BASE_CURRENCY_DECIMALS), || format!("assets[{ai}].price"))?,
+                ltv: asset.ltv_bps.unwrap_or(0),
+                liquidation_threshold: asset.liquidation_threshold_bps.unwrap_or(0),
+                liquidation_bonus: asset.liquidation_bonus_bps.unwrap_or(0),
+                emode_category: asset.emode_category.unwrap_or(0),
+                collateral: collateral.map_or(U256::ZERO, |(raw, _)| raw),
+                use_as_collateral: collateral.is_none_or(|(_, on)| on),
+                debt: debt.map_or(U256::ZERO, |(raw, _)| raw),
+            });
+        }
+        Ok(Self { reserves, emode })
+    }
+
+    pub fn reserve(&self, symbol: &str) -> Option<&Reserve> {
+        self.reserves.iter().find(|r| r.symbol == symbol)
+    }
+
+    pub fn reserve_mut(&mut self, symbol: &str) -> Option<&mut Reserve> {
+        self.reserves.iter_mut().find(|r| r.symbol == symbol)
+    }
+
+    /// `GenericLogic.calculateUserAccountData` then `calculateAvailableBorrows`,
+    /// as `Pool.getUserAccountData` runs them.
+    pub fn account_data(&self) -> Result<AccountData, ScenarioError> {
+        let totals = self.totals()?;
+        let health_factor = totals.health_factor()?;
+        let borrowable = percent_mul(totals.collateral, totals.ltv).ok_or_else(|| overflow("collateral × LTV"))?;
+        Ok(AccountData {
+            total_collateral_base: totals.collateral,
+            total_debt_base: totals.debt,
+            ltv: totals.ltv,
+            current_liquidation_threshold: totals.liquidation_threshold,
+            health_factor,
+            available_borrows_base: borrowable.checked_sub(totals.debt).unwrap_or(U256::ZERO),
+        })
+    }
+
+    /// The sums `calculateUserAccountData` builds, before the health factor.
+    pub fn totals(&self) -> Result<AccountTotals, ScenarioError> {
+        let emode = self.emode.as_ref();
+        let mut t = AccountTotals::default();
+        let mut ltv_weighted = U256::ZERO;
+        let mut threshold_weighted = U256::ZERO;
+        for r in &self.reserves {
+            if r.counts_as_collateral() {
+                let value = r.value_base(r.collateral, emode)?;
+                t.collateral = t.collateral.checked_add(value).ok_or_else(|| overflow("total collateral"))?;
+                let ltv = r.effective_ltv(emode);
+                if ltv == 0 {
+                    t.has_zero_ltv_collateral = true;
+                }
+                ltv_weighted = value
+                    .checked_mul(U256::from(ltv))
+                    .and_then(|w| ltv_weighted.checked_add(w))
+                    .ok_or_else(|| overflow("weighted LTV"))?;
+                threshold_weighted = value
+                    .checked_mul(U256::from(r.effective_liquidation_threshold(emode)))
+                    .and_then(|w| threshold_weighted.checked_add(w))
+                    .ok_or_else(|| overflow("weighted liquidation threshold"))?;
+            }
+            if !r.debt.is_zero() {
+                let value = r.value_base(r.debt, emode)?;
+                t.debt = t.debt.checked_add(value).ok_or_else(|| overflow("total debt"))?;
+            }
+        }
+        if !t.collateral.is_zero() {
+            t.ltv = ltv_weighted / t.collateral;
+            t.liquidation_threshold = threshold_weighted / t.collateral;
+        }
+        Ok(t)
+    }
+
+    /// Each held asset's exposure of the exact, unrounded health ratio to its
+    /// own price, for liquidation prices.
+    pub fn price_exposures(&self) -> Vec<PriceExposure> {
+        let emode = self.emode.as_ref();
+        self.reserves
+            .iter()
+            .filter(|r| r.counts_as_collateral() || !r.debt.is_zero())
+            .map(|r| {
+                let collateral = if r.counts_as_collateral() { r.tokens(r.collateral) } else { BigRational::zero() };
+                let threshold = BigRational::new(r.effective_liquidation_threshold(emode).into(), BPS_ONE.into());
+                PriceExposure {
+                    asset: r.symbol.clone(),
+                    price: base_to_rational(r.effective_price_base(emode)),
+                    collateral_weight: collateral * threshold,
+                    debt_weight: r.tokens(r.debt),
+                    price_moves_health: !r.priced_by_emode(emode),
+                }
+            })
+            .collect()
+    }
+
+    /// Writes this position's amounts and flags back into `base`, the
+    /// scenario it came from, so everything else there is kept.
+    pub fn to_scenario(&self, base: &Scenario) -> Scenario {
+        let mut s = base.clone();
+        let amount = |r: &Reserve, raw: U256| {
+            PlainDecimal::parse(&r.tokens_text(raw)).unwrap_or_else(|e| unreachable!("engine decimals parse: {e}"))
+        };
+        s.collateral = self
+            .reserves
+            .iter()
+            .filter(|r| !r.collateral.is_zero())
+            .map(|r| Holding {
+                asset: r.symbol.clone(),
+                amount: amount(r, r.collateral),
+                use_as_collateral: (!r.use_as_collateral).then_some(false),
+            })
+            .collect();
+        s.debt = self
+            .reserves
+            .iter()
+            .filter(|r| !r.debt.is_zero())
+            .map(|r| Holding { asset: r.symbol.clone(), amount: amount(r, r.debt), use_as_collateral: None })
+            .collect();
+        s.emode = self.emode.as_ref().map(|e| EModeCategory {
+            id: e.id,
+            ltv_bps: e.ltv,
+            liquidation_threshold_bps: e.liquidation_threshold,
+            liquidation_bonus_bps: e.liquidation_bonus,
+            price: e.price_base.map(|p| {
+                PlainDecimal::parse(&crate::exact::format_exact(&base_to_rational(p)))
+                    .unwrap_or_else(|e| unreachable!("engine decimals parse: {e}"))
+            }),
+        });
+        for r in &self.reserves {
+            if let Some(a) = s.assets.iter_mut().find(|a| a.symbol == r.symbol) {
+                update_asset(a, r);
+            }
+        }
+        s
+    }
+}
+
+/// Writes a reserve's price and parameters back to its scenario asset.
+fn update_asset(a: &mut Asset, r: &Reserve) {
+    let price_text = crate::exact::format_exact(&base_to_rational(r.price_base));
+    if a.price.as_ref().is_none_or(|p| p.to_rational() != base_to_rational(r.price_base)) {
+        a.price = PlainDecimal::parse(&price_text).ok();
+    }
+    if a.ltv_bps.is_some() || r.ltv != 0 {
+        a.ltv_bps = Some(r.ltv);
+    }
+    if a.liquidation_threshold_bps.is_some() || r.liquidation_threshold != 0 {
+        a.liquidation_threshold_bps = Some(r.liquidation_threshold);
+    }
+}
+
+/// What `calculateUserAccountData` sums, in base currency and basis points.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountTotals {
+    pub collateral: U256,
+    pub debt: U256,
+    pub ltv: U256,
+    pub liquidation_threshold: U256,
+    pub has_zero_ltv_collateral: bool,
+}
+
+impl AccountTotals {
+    /// `(collateral.percentMul(threshold)).wadDiv(debt)`, or uint256 max without debt.
+    pub fn health_factor(&self) -> Result<U256, ScenarioError> {
+        if self.debt.is_zero() {
+            return Ok(U256::MAX);
+        }
+        let adjusted = percent_mul(self.collateral, self.liquidation_threshold)
+            .ok_or_else(|| overflow("collateral × threshold"))?;
+        wad_div(adjusted, self.debt).ok_or_else(|| overflow("health factor"))
+    }
+}
+
+/// A holding's raw amount and collateral flag, if the list has the asset.
+fn holding(
+    holdings: &[Holding],
+    list: &str,
+    symbol: &str,
+    decimals: u32,
+) -> Result<Option<(U256, bool)>, ScenarioError> {
+    let Some((i, h)) = holdings.iter().enumerate().find(|(_, h)| h.asset == symbol) else { return Ok(None) };
+    let raw = to_u256(h.amount.to_scaled_integer(decimals), || format!("{list}[{i}].amount"))?;
+    Ok(Some((raw, h.use_as_collateral.unwrap_or(true))))
+}
+
+pub(crate) fn to_u256(value: Option<BigUint>, field: impl Fn() -> String) -> Result<U256, ScenarioError> {
+    let value = value.ok_or_else(|| ScenarioError::new(field(), "has more decimals than allowed"))?;
+    U256::try_from_le_slice(&value.to_bytes_le())
+        .ok_or_else(|| ScenarioError::new(field(), "is too large for a uint256 once scaled to the token's units"))
+}
+
+pub(crate) fn u256_to_big(v: U256) -> BigUint {
+    BigUint::from_bytes_le(&v.to_le_bytes::<32>())
+}
+
+/// Base-currency units (USD × 1e8) as an exact USD rational.
+pub fn base_to_rational(v: U256) -> BigRational {
+    BigRational::new(u256_to_big(v).into(), pow10(BASE_CURRENCY_DECIMALS).into())
+}

@@ -40,6 +40,9 @@ pub struct Scenario {
     /// liquity-v1: system totals, for recovery mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<LiquitySystem>,
+    /// aave-v3 (extension): e-mode categories the user could switch to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emode_categories: Vec<EModeCategory>,
     #[serde(default)]
     pub collateral: Vec<Holding>,
     #[serde(default)]
@@ -98,6 +101,58 @@ pub struct Asset {
     /// maker: the ilk's liquidation ratio `mat`, e.g. `"1.45"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liquidation_ratio: Option<PlainDecimal>,
+    // aave-v3 reserve configuration and totals beyond what account data
+    // needs: the Pool checks these when an action is tried (extensions; see
+    // docs/scenario.md). All optional.
+    /// Frozen: no new supply or borrow; withdraw and repay still work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen: Option<bool>,
+    /// Paused: nothing at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<bool>,
+    /// Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub borrowing_enabled: Option<bool>,
+    /// Whole tokens; absent or 0 means no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply_cap: Option<PlainDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub borrow_cap: Option<PlainDecimal>,
+    /// Everything supplied to and borrowed from the reserve, all users, tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_supplied: Option<PlainDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_borrowed: Option<PlainDecimal>,
+    /// Isolation mode: the debt ceiling in USD (2 decimals); absent or 0 means
+    /// not an isolated asset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debt_ceiling: Option<PlainDecimal>,
+    /// Debt already borrowed against this isolated asset, USD (2 decimals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation_mode_total_debt: Option<PlainDecimal>,
+    /// May be borrowed by users in isolation mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub borrowable_in_isolation: Option<bool>,
+    /// Share of the liquidation bonus the protocol keeps, basis points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liquidation_protocol_fee_bps: Option<u32>,
+}
+
+impl Asset {
+    /// True when any aave-v3 reserve field is set.
+    fn has_reserve_state(&self) -> bool {
+        self.frozen.is_some()
+            || self.paused.is_some()
+            || self.borrowing_enabled.is_some()
+            || self.supply_cap.is_some()
+            || self.borrow_cap.is_some()
+            || self.total_supplied.is_some()
+            || self.total_borrowed.is_some()
+            || self.debt_ceiling.is_some()
+            || self.isolation_mode_total_debt.is_some()
+            || self.borrowable_in_isolation.is_some()
+            || self.liquidation_protocol_fee_bps.is_some()
+    }
 }
 
 /// An amount of one asset held as collateral or owed as debt.
@@ -267,6 +322,9 @@ impl Scenario {
         if p != Protocol::AaveV3 && self.emode.is_some() {
             return Err(unused("emode"));
         }
+        if p != Protocol::AaveV3 && !self.emode_categories.is_empty() {
+            return Err(unused("emode_categories"));
+        }
         if p != Protocol::Maker && self.par.is_some() {
             return Err(unused("par"));
         }
@@ -285,6 +343,9 @@ impl Scenario {
                 if let Some((name, _)) = aave_only.iter().find(|(_, present)| *present) {
                     return Err(unused(&format!("assets[{i}].{name}")));
                 }
+            }
+            if p != Protocol::AaveV3 && a.has_reserve_state() {
+                return Err(unused(&format!("assets[{i}]: the reserve fields (caps, flags, isolation)")));
             }
             if p != Protocol::Maker && a.liquidation_ratio.is_some() {
                 return Err(unused(&format!("assets[{i}].liquidation_ratio")));

@@ -234,6 +234,7 @@ impl Snapshot {
                 liquidation_bonus_bps: Some(a.liquidation_bonus_bps),
                 emode_category: (a.emode_category != 0).then_some(a.emode_category),
                 liquidation_ratio: None,
+                ..bare_asset(&a.symbol)
             })
             .collect();
         let emode =
@@ -258,6 +259,7 @@ impl Snapshot {
             protocol: Protocol::AaveV3,
             assets,
             emode,
+            emode_categories: Vec::new(),
             par: None,
             system: None,
             collateral: collateral.to_vec(),
@@ -289,6 +291,7 @@ impl Snapshot {
                 bare_asset("DAI"),
             ],
             emode: None,
+            emode_categories: Vec::new(),
             par: Some(self.maker.par.clone()),
             system: None,
             collateral: vec![Holding {
@@ -310,6 +313,7 @@ impl Snapshot {
                 bare_asset("LUSD"),
             ],
             emode: None,
+            emode_categories: Vec::new(),
             par: None,
             system: Some(market.system.clone()),
             collateral: vec![Holding {
@@ -332,5 +336,16 @@ fn bare_asset(symbol: &str) -> Asset {
         liquidation_bonus_bps: None,
         emode_category: None,
         liquidation_ratio: None,
+        frozen: None,
+        paused: None,
+        borrowing_enabled: None,
+        supply_cap: None,
+        borrow_cap: None,
+        total_supplied: None,
+        total_borrowed: None,
+        debt_ceiling: None,
+        isolation_mode_total_debt: None,
+        borrowable_in_isolation: None,
+        liquidation_protocol_fee_bps: None,
     }
 }

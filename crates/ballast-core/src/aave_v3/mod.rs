@@ -6,8 +6,11 @@
 //! value floored, basis-point averages floored, `percentMul` and `wadDiv`
 //! rounded half up, `uint256` max as the health factor without debt.
 
+pub mod actions;
+pub mod liquidation_call;
 pub mod math;
 pub mod position;
+pub mod solvers;
 
 use alloy_primitives::U256;
 use num_rational::BigRational;
@@ -17,12 +20,14 @@ use serde::Serialize;
 use crate::exact::{format_exact, PlainDecimal};
 use crate::liquidation::liquidation_prices;
 use crate::report::Report;
-use crate::scenario::{check_bps, Scenario, ScenarioError, BPS_ONE, MAX_TOKEN_DECIMALS};
+use crate::scenario::{check_bps, EModeCategory, Scenario, ScenarioError, BPS_ONE, MAX_TOKEN_DECIMALS};
 use math::{percent_mul, HEALTH_FACTOR_LIQUIDATION_THRESHOLD, PERCENTAGE_FACTOR, WAD};
 pub use position::Position;
 
 /// Decimals of the base currency Aave V3's oracle prices in (USD, 8).
 pub const BASE_CURRENCY_DECIMALS: u32 = 8;
+/// Isolation-mode debt and ceilings are kept in USD cents.
+pub const DEBT_CEILING_DECIMALS: u32 = 2;
 
 /// What the Pool's `getUserAccountData` returns, in its own units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,6 +92,24 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             check_price_decimals(field("price"), price)?;
         }
         check_risk_parameters(&field, a.ltv_bps, a.liquidation_threshold_bps, a.liquidation_bonus_bps)?;
+        for (name, cap) in [("supply_cap", &a.supply_cap), ("borrow_cap", &a.borrow_cap)] {
+            if cap.as_ref().is_some_and(|c| c.scale() > 0) {
+                return Err(ScenarioError::new(field(name), "is in whole tokens, as the Pool stores caps"));
+            }
+        }
+        for (name, usd) in
+            [("debt_ceiling", &a.debt_ceiling), ("isolation_mode_total_debt", &a.isolation_mode_total_debt)]
+        {
+            if usd.as_ref().is_some_and(|c| c.scale() > DEBT_CEILING_DECIMALS) {
+                return Err(ScenarioError::new(
+                    field(name),
+                    "has more than 2 decimals; the Pool keeps isolation debt in cents",
+                ));
+            }
+        }
+        if let Some(fee) = a.liquidation_protocol_fee_bps {
+            check_bps(field("liquidation_protocol_fee_bps"), fee, BPS_ONE)?;
+        }
         if let Some(c) = a.emode_category {
             if c > 255 {
                 return Err(ScenarioError::new(
@@ -96,26 +119,11 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             }
         }
     }
+    for (i, e) in s.emode_categories.iter().enumerate() {
+        validate_emode_category(e, &format!("emode_categories[{i}]"))?;
+    }
     if let Some(e) = &s.emode {
-        if e.id == 0 || e.id > 255 {
-            return Err(ScenarioError::new(
-                "emode.id",
-                format!("is {}; categories are 1 to 255 (leave emode out for none)", e.id),
-            ));
-        }
-        let field = |name: &str| format!("emode.{name}");
-        check_risk_parameters(
-            &field,
-            Some(e.ltv_bps),
-            Some(e.liquidation_threshold_bps),
-            Some(e.liquidation_bonus_bps),
-        )?;
-        if let Some(price) = &e.price {
-            if price.is_zero() {
-                return Err(ScenarioError::new("emode.price", "must be more than 0 (or null for none)"));
-            }
-            check_price_decimals("emode.price".into(), price)?;
-        }
+        validate_emode_category(e, "emode")?;
     }
     for (list, holdings, needs_risk) in [("collateral", &s.collateral, true), ("debt", &s.debt, false)] {
         for (i, h) in holdings.iter().enumerate() {
@@ -146,6 +154,24 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+fn validate_emode_category(e: &EModeCategory, at: &str) -> Result<(), ScenarioError> {
+    if e.id == 0 || e.id > 255 {
+        return Err(ScenarioError::new(
+            format!("{at}.id"),
+            format!("is {}; categories are 1 to 255 (leave emode out for none)", e.id),
+        ));
+    }
+    let field = |name: &str| format!("{at}.{name}");
+    check_risk_parameters(&field, Some(e.ltv_bps), Some(e.liquidation_threshold_bps), Some(e.liquidation_bonus_bps))?;
+    if let Some(price) = &e.price {
+        if price.is_zero() {
+            return Err(ScenarioError::new(field("price"), "must be more than 0 (or null for none)"));
+        }
+        check_price_decimals(field("price"), price)?;
     }
     Ok(())
 }
@@ -203,6 +229,30 @@ fn check_risk_parameters(
         }
     }
     Ok(())
+}
+
+/// Applies what-if actions in order and returns the scenario after them;
+/// the first refusal stops with the Pool's reason and which action it was.
+pub fn apply_actions(s: &Scenario, actions: &[actions::Action]) -> Result<Scenario, actions::WhatIfError> {
+    s.validate()?;
+    let mut position = Position::from_scenario(s)?;
+    let mut categories = s.emode_categories.clone();
+    for (i, action) in actions.iter().enumerate() {
+        actions::apply(&mut position, action, &categories).map_err(|e| match e {
+            actions::WhatIfError::Refused { action, error } => {
+                actions::WhatIfError::Refused { action: format!("actions[{i}] ({action})"), error }
+            }
+            actions::WhatIfError::Input(e) => {
+                actions::WhatIfError::Input(ScenarioError::new(format!("actions[{i}].{}", e.field), e.problem))
+            }
+        })?;
+        if let actions::Action::RemoveEmodeCategory { id } = action {
+            categories.retain(|c| c.id != *id);
+        }
+    }
+    let mut after = position.to_scenario(s);
+    after.emode_categories = categories;
+    Ok(after)
 }
 
 /// Evaluates a validated aave-v3 scenario.

@@ -8,7 +8,7 @@ use num_rational::BigRational;
 use num_traits::Zero;
 
 use super::math::{percent_mul, wad_div};
-use super::{AccountData, BASE_CURRENCY_DECIMALS};
+use super::{AccountData, BASE_CURRENCY_DECIMALS, DEBT_CEILING_DECIMALS};
 use crate::exact::{pow10, PlainDecimal};
 use crate::liquidation::PriceExposure;
 use crate::scenario::{Asset, EModeCategory, Holding, Scenario, ScenarioError, BPS_ONE};
@@ -43,6 +43,20 @@ pub struct Reserve {
     pub use_as_collateral: bool,
     /// Debt, smallest unit.
     pub debt: U256,
+    pub frozen: bool,
+    pub paused: bool,
+    pub borrowing_enabled: bool,
+    /// Whole tokens, 0 for none.
+    pub supply_cap: U256,
+    pub borrow_cap: U256,
+    /// All users' supply and debt, smallest unit (known only when given).
+    pub total_supplied: Option<U256>,
+    pub total_borrowed: Option<U256>,
+    /// USD cents, 0 when the asset is not isolated.
+    pub debt_ceiling: U256,
+    pub isolation_mode_total_debt: U256,
+    pub borrowable_in_isolation: bool,
+    pub liquidation_protocol_fee: u32,
 }
 
 /// A position valued by Aave V3.0's rules.
@@ -155,9 +169,40 @@ impl Position {
                 collateral: collateral.map_or(U256::ZERO, |(raw, _)| raw),
                 use_as_collateral: collateral.is_none_or(|(_, on)| on),
                 debt: debt.map_or(U256::ZERO, |(raw, _)| raw),
+                frozen: asset.frozen.unwrap_or(false),
+                paused: asset.paused.unwrap_or(false),
+                borrowing_enabled: asset.borrowing_enabled.unwrap_or(true),
+                supply_cap: whole(&asset.supply_cap, 0, || format!("assets[{ai}].supply_cap"))?,
+                borrow_cap: whole(&asset.borrow_cap, 0, || format!("assets[{ai}].borrow_cap"))?,
+                total_supplied: optional(&asset.total_supplied, decimals, || format!("assets[{ai}].total_supplied"))?,
+                total_borrowed: optional(&asset.total_borrowed, decimals, || format!("assets[{ai}].total_borrowed"))?,
+                debt_ceiling: whole(&asset.debt_ceiling, DEBT_CEILING_DECIMALS, || {
+                    format!("assets[{ai}].debt_ceiling")
+                })?,
+                isolation_mode_total_debt: whole(&asset.isolation_mode_total_debt, DEBT_CEILING_DECIMALS, || {
+                    format!("assets[{ai}].isolation_mode_total_debt")
+                })?,
+                borrowable_in_isolation: asset.borrowable_in_isolation.unwrap_or(false),
+                liquidation_protocol_fee: asset.liquidation_protocol_fee_bps.unwrap_or(0),
             });
         }
         Ok(Self { reserves, emode })
+    }
+
+    /// `UserConfiguration.getIsolationModeState`: isolated when the only
+    /// collateral turned on is an asset with a debt ceiling.
+    pub fn isolation_collateral(&self) -> Option<&Reserve> {
+        let mut enabled = self.reserves.iter().filter(|r| r.use_as_collateral && !r.collateral.is_zero());
+        let only = enabled.next()?;
+        (enabled.next().is_none() && !only.debt_ceiling.is_zero()).then_some(only)
+    }
+
+    pub fn is_borrowing_any(&self) -> bool {
+        self.reserves.iter().any(|r| !r.debt.is_zero())
+    }
+
+    pub fn is_using_any_collateral(&self) -> bool {
+        self.reserves.iter().any(|r| r.use_as_collateral && !r.collateral.is_zero())
     }
 
     pub fn reserve(&self, symbol: &str) -> Option<&Reserve> {
@@ -294,6 +339,27 @@ fn update_asset(a: &mut Asset, r: &Reserve) {
     if a.liquidation_threshold_bps.is_some() || r.liquidation_threshold != 0 {
         a.liquidation_threshold_bps = Some(r.liquidation_threshold);
     }
+    if a.emode_category.is_some() || r.emode_category != 0 {
+        a.emode_category = Some(r.emode_category);
+    }
+    if a.frozen.is_some() || r.frozen {
+        a.frozen = Some(r.frozen);
+    }
+    let cents = |v: U256| PlainDecimal::parse(&crate::exact::format_exact(&cents_to_rational(v))).ok();
+    if a.isolation_mode_total_debt.is_some() || !r.isolation_mode_total_debt.is_zero() {
+        a.isolation_mode_total_debt = cents(r.isolation_mode_total_debt);
+    }
+    let tokens = |v: Option<U256>| v.and_then(|v| PlainDecimal::parse(&r.tokens_text(v)).ok());
+    if a.total_supplied.is_some() {
+        a.total_supplied = tokens(r.total_supplied);
+    }
+    if a.total_borrowed.is_some() {
+        a.total_borrowed = tokens(r.total_borrowed);
+    }
+}
+
+fn cents_to_rational(v: U256) -> BigRational {
+    BigRational::new(u256_to_big(v).into(), pow10(DEBT_CEILING_DECIMALS).into())
 }
 
 /// What `calculateUserAccountData` sums, in base currency and basis points.
@@ -316,6 +382,19 @@ impl AccountTotals {
             .ok_or_else(|| overflow("collateral × threshold"))?;
         wad_div(adjusted, self.debt).ok_or_else(|| overflow("health factor"))
     }
+}
+
+/// An optional decimal scaled by `10^decimals`, 0 when absent.
+fn whole(value: &Option<PlainDecimal>, decimals: u32, field: impl Fn() -> String) -> Result<U256, ScenarioError> {
+    Ok(optional(value, decimals, field)?.unwrap_or(U256::ZERO))
+}
+
+fn optional(
+    value: &Option<PlainDecimal>,
+    decimals: u32,
+    field: impl Fn() -> String,
+) -> Result<Option<U256>, ScenarioError> {
+    value.as_ref().map(|v| to_u256(v.to_scaled_integer(decimals), &field)).transpose()
 }
 
 /// A holding's raw amount and collateral flag, if the list has the asset.

@@ -1,0 +1,258 @@
+//! What-ifs, solvers and liquidation previews on Aave V3.0 positions, with
+//! values worked by hand from the Pool's code (ValidationLogic,
+//! LiquidationLogic of @aave/core-v3 1.19.3).
+
+use alloy_primitives::U256;
+use ballast_core::aave_v3::actions::{Action, PoolError, WhatIfError};
+use ballast_core::aave_v3::liquidation_call::{default_pair, liquidation_call};
+use ballast_core::aave_v3::solvers::{less_margin, max_borrow, max_withdraw, repay_to_reach, supply_to_reach};
+use ballast_core::aave_v3::{apply_actions, Position};
+use ballast_core::{evaluate, Scenario};
+use serde_json::{json, Value};
+
+fn scenario(v: Value) -> Scenario {
+    Scenario::parse(&v.to_string()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn weth_usdc(weth: &str, weth_price: &str, usdc_debt: &str) -> Value {
+    json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+        "assets": [
+            { "symbol": "WETH", "decimals": 18, "price": weth_price, "ltv_bps": 8000,
+              "liquidation_threshold_bps": 8250, "liquidation_bonus_bps": 10500 },
+            { "symbol": "USDC", "decimals": 6, "price": "1.0001", "ltv_bps": 7700,
+              "liquidation_threshold_bps": 8000, "liquidation_bonus_bps": 10450 } ],
+        "collateral": [ { "asset": "WETH", "amount": weth } ],
+        "debt": if usdc_debt == "0" { json!([]) } else { json!([ { "asset": "USDC", "amount": usdc_debt } ]) } })
+}
+
+fn action(v: Value) -> Action {
+    serde_json::from_value(v).unwrap()
+}
+
+fn wad(s: &str) -> U256 {
+    s.parse().unwrap()
+}
+
+#[test]
+fn max_borrow_is_the_pools_exact_limit() {
+    // 1 WETH at 2000, LTV 80 %: collateral needed = (debt + amount).percentDiv(8000)
+    // ≤ 2000e8 gives amountBase ≤ 1600e8, and amountBase = floor(raw × 1.0001e8 / 1e6),
+    // so the largest raw USDC amount is 1 599 840 016 (worked in integers).
+    let p = Position::from_scenario(&scenario(weth_usdc("1", "2000", "0"))).unwrap();
+    let max = max_borrow(&p, "USDC").unwrap();
+    assert_eq!(max, U256::from(1_599_840_016u64));
+    let borrow = |amount: &str| {
+        apply_actions(
+            &scenario(weth_usdc("1", "2000", "0")),
+            &[action(json!({"action": "borrow", "asset": "USDC", "amount": amount}))],
+        )
+    };
+    assert!(borrow("1599.840016").is_ok());
+    assert_eq!(
+        borrow("1599.840017").unwrap_err(),
+        WhatIfError::Refused {
+            action: "actions[0] (borrow 1599.840017 USDC)".into(),
+            error: PoolError::CollateralCannotCoverNewBorrow
+        }
+    );
+    // A UI offers 1 % less, rounded down.
+    assert_eq!(less_margin(max, 100), U256::from(1_583_841_615u64));
+}
+
+#[test]
+fn refusals_carry_the_pools_code_and_words() {
+    let mut s = weth_usdc("1", "2000", "0");
+    s["assets"][1]["frozen"] = json!(true);
+    let e = apply_actions(&scenario(s), &[action(json!({"action": "borrow", "asset": "USDC", "amount": "10"}))])
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "actions[0] (borrow 10 USDC): the Pool refuses with RESERVE_FROZEN (28): the reserve is frozen: no new supply or borrow"
+    );
+    let e = apply_actions(
+        &scenario(weth_usdc("1", "2000", "0")),
+        &[action(json!({"action": "withdraw", "asset": "WETH", "amount": "1.5"}))],
+    )
+    .unwrap_err();
+    assert!(matches!(e, WhatIfError::Refused { error: PoolError::NotEnoughAvailableUserBalance, .. }));
+    let e = apply_actions(
+        &scenario(weth_usdc("1", "2000", "0")),
+        &[action(json!({"action": "borrow", "asset": "USDC", "amount": "0.0000001"}))],
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), "actions[0].amount: \"0.0000001\" has 7 decimals; USDC has 6");
+}
+
+#[test]
+fn ltv_zero_collateral_blocks_withdrawing_other_collateral() {
+    let s = json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+        "assets": [
+            { "symbol": "WETH", "decimals": 18, "price": "2000", "ltv_bps": 8000, "liquidation_threshold_bps": 8250 },
+            { "symbol": "X", "decimals": 18, "price": "100", "ltv_bps": 0, "liquidation_threshold_bps": 7000 },
+            { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700, "liquidation_threshold_bps": 8000 } ],
+        "collateral": [ { "asset": "WETH", "amount": "10" }, { "asset": "X", "amount": "100" } ],
+        "debt": [ { "asset": "USDC", "amount": "1000" } ] });
+    let s = scenario(s);
+    let withdraw = |asset: &str| action(json!({"action": "withdraw", "asset": asset, "amount": "1"}));
+    let e = apply_actions(&s, &[withdraw("WETH")]).unwrap_err();
+    assert!(matches!(e, WhatIfError::Refused { error: PoolError::LtvValidationFailed, .. }), "{e}");
+    // The LTV-0 asset itself may leave, and then WETH may too.
+    let after =
+        apply_actions(&s, &[action(json!({"action": "withdraw", "asset": "X", "amount": "max"})), withdraw("WETH")])
+            .unwrap();
+    assert_eq!(after.collateral.len(), 1);
+    assert_eq!(after.collateral[0].amount.as_str(), "9");
+    // Turning WETH off as collateral is refused for the same reason.
+    let e = apply_actions(&s, &[action(json!({"action": "set_collateral", "asset": "WETH", "enabled": false}))])
+        .unwrap_err();
+    assert!(matches!(e, WhatIfError::Refused { error: PoolError::LtvValidationFailed, .. }));
+    // And max_withdraw of WETH is 0 while X is held.
+    let p = Position::from_scenario(&s).unwrap();
+    assert_eq!(max_withdraw(&p, "WETH", wad("1000000000000000000")).unwrap(), U256::ZERO);
+}
+
+#[test]
+fn liquidation_takes_half_the_debt_above_095_and_the_bonus_from_collateral() {
+    // 10 WETH at 600 against 5000 USDC at 1.0001: HF 0.989901009899010099, above 0.95,
+    // so 50 % (2500 USDC) may be repaid. Seized: floor(1.0001e8 × 2500e6 × 1e18 /
+    // (600e8 × 1e6)) = 4.167083333333333333 WETH, × 105 % half up = 4.3754375 WETH.
+    let p = Position::from_scenario(&scenario(weth_usdc("10", "600", "5000"))).unwrap();
+    assert_eq!(p.account_data().unwrap().health_factor, wad("989901009899010099"));
+    assert_eq!(default_pair(&p), Some(("WETH".to_owned(), "USDC".to_owned())));
+    let out = liquidation_call(&p, "WETH", "USDC", None).unwrap();
+    assert_eq!(out.close_factor_bps, 5000);
+    assert_eq!(out.debt_repaid, U256::from(2_500_000_000u64));
+    assert_eq!(out.collateral_to_liquidator, wad("4375437500000000000"));
+    assert_eq!(out.protocol_fee, U256::ZERO);
+    let after = &out.after;
+    assert_eq!(after.reserve("WETH").unwrap().collateral, wad("5624562500000000000"));
+    assert_eq!(after.reserve("USDC").unwrap().debt, U256::from(2_500_000_000u64));
+    assert!(!after.account_data().unwrap().liquidatable());
+}
+
+#[test]
+fn below_095_the_whole_debt_can_go_and_a_short_collateral_caps_the_repayment() {
+    // At 500 the HF is 0.8249…: close factor 100 %. 10 WETH are worth 5000 USD, less
+    // than 5000.5 × 1.05, so all 10 WETH go and the debt repaid is their value
+    // without the bonus: (5e11 × 1e6 / 1.0001e8 / 1e18 …) percentDiv 10500.
+    let p = Position::from_scenario(&scenario(weth_usdc("10", "500", "5000"))).unwrap();
+    let out = liquidation_call(&p, "WETH", "USDC", None).unwrap();
+    assert_eq!(out.close_factor_bps, 10_000);
+    assert_eq!(out.collateral_to_liquidator, wad("10000000000000000000"));
+    // floor(500e8 × 10e18 × 1e6 / (1.0001e8 × 1e18)) = 4999500049, percentDiv 10500 half up.
+    assert_eq!(out.debt_repaid, U256::from(4_761_428_618u64));
+    assert_eq!(out.after.reserve("WETH").unwrap().collateral, U256::ZERO);
+    assert!(!out.after.reserve("WETH").unwrap().use_as_collateral);
+}
+
+#[test]
+fn a_healthy_position_cannot_be_liquidated() {
+    let p = Position::from_scenario(&scenario(weth_usdc("10", "2000", "5000"))).unwrap();
+    let e = liquidation_call(&p, "WETH", "USDC", None).unwrap_err();
+    assert_eq!(e.to_string(), "the Pool refuses the liquidation: HEALTH_FACTOR_NOT_BELOW_THRESHOLD (45): the health factor is not below 1, so no liquidation");
+}
+
+#[test]
+fn repay_and_supply_solvers_land_on_their_target() {
+    // HF 1.0998…; the smallest repayment reaching 1.5 is 4001.099891 USDC (worked in integers).
+    let s = scenario(weth_usdc("10", "2000", "15000"));
+    let p = Position::from_scenario(&s).unwrap();
+    let target = wad("1500000000000000000");
+    let repay = repay_to_reach(&p, "USDC", target).unwrap();
+    assert_eq!(repay, U256::from(4_001_099_891u64));
+    let after =
+        apply_actions(&s, &[action(json!({"action": "repay", "asset": "USDC", "amount": "4001.099891"}))]).unwrap();
+    let hf = evaluate(&after).unwrap().aave_v3.unwrap().health_factor;
+    assert!(hf >= target);
+    let short =
+        apply_actions(&s, &[action(json!({"action": "repay", "asset": "USDC", "amount": "4001.09989"}))]).unwrap();
+    assert!(evaluate(&short).unwrap().aave_v3.unwrap().health_factor < target);
+
+    let supply = supply_to_reach(&p, "WETH", target, wad("1000000000000000000000")).unwrap();
+    let mut more = p.clone();
+    more.reserve_mut("WETH").unwrap().collateral += supply;
+    assert!(more.account_data().unwrap().health_factor >= target);
+    more.reserve_mut("WETH").unwrap().collateral -= U256::from(1);
+    assert!(more.account_data().unwrap().health_factor < target);
+}
+
+#[test]
+fn supply_then_withdraw_restores_the_scenario() {
+    let s = scenario(weth_usdc("10", "2000", "5000"));
+    let after = apply_actions(
+        &s,
+        &[
+            action(json!({"action": "supply", "asset": "WETH", "amount": "2.5"})),
+            action(json!({"action": "withdraw", "asset": "WETH", "amount": "2.5"})),
+            action(json!({"action": "borrow", "asset": "USDC", "amount": "100"})),
+            action(json!({"action": "repay", "asset": "USDC", "amount": "100"})),
+        ],
+    )
+    .unwrap();
+    assert_eq!(evaluate(&after).unwrap(), evaluate(&s).unwrap());
+}
+
+#[test]
+fn governance_and_price_what_ifs_move_the_health_factor() {
+    let s = scenario(weth_usdc("10", "2000", "5000"));
+    let lower = apply_actions(
+        &s,
+        &[action(json!({"action": "set_liquidation_threshold", "asset": "WETH", "liquidation_threshold_bps": 8000}))],
+    )
+    .unwrap();
+    // 2000e8 × 10 × 80 % / 5000.5 = 3.199680031996800320 (wadDiv half up).
+    assert_eq!(evaluate(&lower).unwrap().health_factor.as_deref(), Some("3.19968003199680032"));
+    let crash = apply_actions(&s, &[action(json!({"action": "set_price", "asset": "WETH", "price": "600"}))]).unwrap();
+    assert!(evaluate(&crash).unwrap().liquidatable);
+    assert_eq!(crash.assets[0].price.as_ref().unwrap().as_str(), "600");
+}
+
+#[test]
+fn emode_switch_requires_every_borrow_in_the_category() {
+    let s = json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+        "assets": [
+            { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700, "liquidation_threshold_bps": 8000, "emode_category": 1 },
+            { "symbol": "DAI", "decimals": 18, "price": "1", "ltv_bps": 6300, "liquidation_threshold_bps": 7700, "emode_category": 1 },
+            { "symbol": "WETH", "decimals": 18, "price": "2000", "ltv_bps": 8000, "liquidation_threshold_bps": 8250 } ],
+        "emode_categories": [ { "id": 1, "ltv_bps": 9300, "liquidation_threshold_bps": 9500, "liquidation_bonus_bps": 10100, "price": null } ],
+        "collateral": [ { "asset": "USDC", "amount": "10000" } ],
+        "debt": [ { "asset": "DAI", "amount": "7000" } ] });
+    let s = scenario(s);
+    let after = apply_actions(&s, &[action(json!({"action": "set_emode", "id": 1}))]).unwrap();
+    // (10000 × 95 %) / 7000 = 1.357142857142857143 (half up).
+    assert_eq!(evaluate(&after).unwrap().health_factor.as_deref(), Some("1.357142857142857143"));
+    let e =
+        apply_actions(&after, &[action(json!({"action": "borrow", "asset": "WETH", "amount": "0.1"}))]).unwrap_err();
+    assert!(matches!(e, WhatIfError::Refused { error: PoolError::InconsistentEmodeCategory, .. }));
+    // Governance removes the category: own parameters apply again.
+    let removed = apply_actions(&after, &[action(json!({"action": "remove_emode_category", "id": 1}))]).unwrap();
+    assert_eq!(evaluate(&removed).unwrap().aave_v3.unwrap().current_liquidation_threshold, U256::from(8000));
+}
+
+#[test]
+fn isolation_mode_enforces_the_debt_ceiling_in_cents() {
+    let s = json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+        "assets": [
+            { "symbol": "ISO", "decimals": 18, "price": "10", "ltv_bps": 5000, "liquidation_threshold_bps": 6000,
+              "debt_ceiling": "1000", "isolation_mode_total_debt": "900" },
+            { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700, "liquidation_threshold_bps": 8000,
+              "borrowable_in_isolation": true },
+            { "symbol": "WETH", "decimals": 18, "price": "2000", "ltv_bps": 8000, "liquidation_threshold_bps": 8250 } ],
+        "collateral": [ { "asset": "ISO", "amount": "1000" } ],
+        "debt": [] });
+    let s = scenario(s);
+    let borrow = |asset: &str, amount: &str| {
+        apply_actions(&s, &[action(json!({"action": "borrow", "asset": asset, "amount": amount}))])
+    };
+    // 900 + 100.00 = 1000.00 is at the ceiling: allowed; a cent more is not.
+    let after = borrow("USDC", "100").unwrap();
+    assert_eq!(after.assets[0].isolation_mode_total_debt.as_ref().unwrap().as_str(), "1000");
+    assert!(matches!(
+        borrow("USDC", "100.01").unwrap_err(),
+        WhatIfError::Refused { error: PoolError::DebtCeilingExceeded, .. }
+    ));
+    assert!(matches!(
+        borrow("WETH", "0.01").unwrap_err(),
+        WhatIfError::Refused { error: PoolError::AssetNotBorrowableInIsolation, .. }
+    ));
+}

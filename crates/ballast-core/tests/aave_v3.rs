@@ -212,3 +212,25 @@ fn refuses_a_position_that_overflows_uint256_instead_of_wrapping() {
     );
     assert_eq!(refusal(s), "collateral[0].amount: is too large for a uint256 once scaled to the token's units");
 }
+
+#[test]
+fn the_pools_floored_threshold_can_lift_the_health_factor_when_a_collateral_price_falls() {
+    // Found by the property tests. A small low-threshold collateral (A, LT 10 %)
+    // beside a large one (B, LT 33.93 %): A's price falling 32 % moves the
+    // average threshold from 3391.5… (floored to 3391) to 3392.0… (3392), which
+    // outweighs the 0.02 % of collateral lost. The exact ratio falls; the
+    // Pool's wad, which decides liquidations, rises. Ballast reports the Pool's.
+    let position = |price_a: &str| {
+        scenario(
+            vec![asset("A", 4, price_a, 1000, 1000), asset("B", 1, "27701.02049312", 3393, 3393)],
+            json!([{ "asset": "A", "amount": "40313.2219" }, { "asset": "B", "amount": "48400619.3" }]),
+            json!([{ "asset": "B", "amount": "0.1" }]),
+        )
+    };
+    let before = report(position("20439.43646306"));
+    let after = report(position("13898.81679488"));
+    assert_eq!(before["aave_v3"]["current_liquidation_threshold"], 3391);
+    assert_eq!(after["aave_v3"]["current_liquidation_threshold"], 3392);
+    let hf = |r: &Value| r["aave_v3"]["health_factor"].as_str().unwrap().parse::<u128>().unwrap();
+    assert!(hf(&after) > hf(&before), "{} vs {}", hf(&after), hf(&before));
+}

@@ -92,3 +92,58 @@ pub fn liquidation_prices(
         })
         .collect()
 }
+
+/// Where a joint move of several prices liquidates the position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrashLine {
+    /// The common move as a fraction: −0.42 is every moved price at 58 % of
+    /// today's (times its beta).
+    pub move_fraction: BigRational,
+    /// Each moved asset's price at that point.
+    pub prices: Vec<(String, BigRational)>,
+}
+
+/// The move `m` at which the exact health ratio reaches 1 when each asset's
+/// price becomes `price × (1 + beta × m)`, other prices held. Betas of 1 on a
+/// group give "these fall together"; one asset alone gives its own line;
+/// market betas give a correlated crash. `None` when no move (keeping every
+/// price above 0) liquidates, or the moved assets do not change the ratio.
+pub fn crash_line(
+    exposures: &[PriceExposure],
+    betas: &[(String, BigRational)],
+    fixed_collateral: &BigRational,
+    fixed_debt: &BigRational,
+) -> Option<CrashLine> {
+    let beta_of = |asset: &str| betas.iter().find(|(a, _)| a == asset).map(|(_, b)| b.clone());
+    let mut collateral = fixed_collateral.clone();
+    let mut debt = fixed_debt.clone();
+    let mut collateral_slope = BigRational::zero();
+    let mut debt_slope = BigRational::zero();
+    for e in exposures {
+        let c = &e.collateral_weight * &e.price;
+        let d = &e.debt_weight * &e.price;
+        if let Some(beta) = beta_of(&e.asset).filter(|_| e.price_moves_health) {
+            collateral_slope += &c * &beta;
+            debt_slope += &d * &beta;
+        }
+        collateral += c;
+        debt += d;
+    }
+    let slope = &collateral_slope - &debt_slope;
+    if slope.is_zero() || debt.is_zero() && debt_slope.is_zero() {
+        return None;
+    }
+    let move_fraction = (&debt - &collateral) / slope;
+    let one = BigRational::from_integer(1.into());
+    let mut prices = Vec::new();
+    for e in exposures.iter().filter(|e| e.price_moves_health) {
+        if let Some(beta) = beta_of(&e.asset) {
+            let factor = &one + &beta * &move_fraction;
+            if !factor.is_positive() {
+                return None;
+            }
+            prices.push((e.asset.clone(), &e.price * factor));
+        }
+    }
+    Some(CrashLine { move_fraction, prices })
+}

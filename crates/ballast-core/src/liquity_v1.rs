@@ -112,5 +112,64 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
         liquidatable,
         liquidation_prices: lines,
         aave_v3: None,
+        maker: None,
+        liquity_v1: s.base_rate.is_some().then(|| trove_details(s)).flatten(),
+    })
+}
+
+/// Liquity v1's 200 LUSD gas compensation, part of every trove's debt.
+pub fn gas_compensation() -> BigRational {
+    BigRational::from_integer(200.into())
+}
+
+/// The smallest net debt (debt less gas compensation) a trove may have.
+pub fn min_net_debt() -> BigRational {
+    BigRational::from_integer(1800.into())
+}
+
+/// The borrowing fee: base rate + 0.5 %, at least 0.5 % and at most 5 %.
+pub fn borrowing_fee_rate(base_rate: &BigRational) -> BigRational {
+    let floor = BigRational::new(5.into(), 1000.into());
+    let cap = BigRational::new(5.into(), 100.into());
+    (base_rate + &floor).max(floor).min(cap)
+}
+
+/// What a trove owner plans with beyond the health factor (extension).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TroveDetails {
+    /// Debt less the 200 LUSD gas compensation.
+    pub net_debt: String,
+    /// Net debt at least 1800 LUSD (or no debt).
+    pub meets_min_net_debt: bool,
+    /// Fee on new debt, a fraction.
+    pub borrowing_fee_rate: String,
+    /// LUSD that could still be drawn, fee included in the new debt, keeping
+    /// the ratio at MCR (CCR in recovery mode), rounded down.
+    pub max_additional_debt: String,
+}
+
+/// The trove's details; `None` for a scenario that is not a valid liquity-v1 one.
+pub fn trove_details(s: &Scenario) -> Option<TroveDetails> {
+    let (collateral, debt) = s.single_pair().ok()?;
+    let (_, asset) = s.asset(&collateral.asset)?;
+    let price = asset.price.as_ref()?.to_rational();
+    let owed = debt.amount.to_rational();
+    let base_rate = s.base_rate.as_ref().map_or_else(BigRational::zero, |b| b.to_rational());
+    let fee = borrowing_fee_rate(&base_rate);
+    let recovery = s.system.as_ref().is_some_and(|sys| {
+        let d = sys.total_debt.to_rational();
+        !d.is_zero() && sys.total_collateral.to_rational() * &price / d < ccr()
+    });
+    let ratio = if recovery { ccr() } else { mcr() };
+    let capacity = collateral.amount.to_rational() * &price / ratio;
+    let one = BigRational::from_integer(1.into());
+    let headroom = if capacity > owed { (&capacity - &owed) / (one + &fee) } else { BigRational::zero() };
+    let net_debt = if owed > gas_compensation() { &owed - gas_compensation() } else { BigRational::zero() };
+    let scale = BigRational::from_integer(crate::exact::pow10(18).into());
+    Some(TroveDetails {
+        meets_min_net_debt: owed.is_zero() || net_debt >= min_net_debt(),
+        net_debt: format_exact(&net_debt),
+        borrowing_fee_rate: format_exact(&fee),
+        max_additional_debt: format_exact(&((headroom * &scale).floor() / scale)),
     })
 }

@@ -86,5 +86,62 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
         liquidatable,
         liquidation_prices,
         aave_v3: None,
+        maker: (asset.next_price.is_some() || asset.dust.is_some()).then(|| vault_details(s)).flatten(),
+        liquity_v1: None,
     })
+}
+
+/// What a vault owner plans with beyond the health factor (extension).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VaultDetails {
+    /// The health factor at the OSM's next price, if given; `None` without debt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_price_health_factor: Option<String>,
+    /// False when the next price, already known, will make the vault unsafe:
+    /// doomed before it is unsafe.
+    pub survives_next_price: bool,
+    /// DAI that could still be generated at the current price (rounded down).
+    pub max_additional_debt: String,
+    /// Collateral the debt needs at the current price (rounded up).
+    pub min_collateral: String,
+    /// Whether the debt is 0 or at least the ilk's dust, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dust_ok: Option<bool>,
+}
+
+/// The vault's details; `None` for a scenario that is not a valid maker one.
+pub fn vault_details(s: &Scenario) -> Option<VaultDetails> {
+    let (collateral, debt) = s.single_pair().ok()?;
+    let (_, asset) = s.asset(&collateral.asset)?;
+    let price = asset.price.as_ref()?.to_rational();
+    let mat = asset.liquidation_ratio.as_ref()?.to_rational();
+    let par = s.par.as_ref().map_or_else(BigRational::one, |p| p.to_rational());
+    let amount = collateral.amount.to_rational();
+    let owed = debt.amount.to_rational();
+    let next_hf = asset
+        .next_price
+        .as_ref()
+        .filter(|_| !owed.is_zero())
+        .map(|next| &amount * next.to_rational() / (&owed * &mat * &par));
+    let capacity = &amount * &price / (&mat * &par);
+    let headroom = if capacity > owed { &capacity - &owed } else { BigRational::zero() };
+    Some(VaultDetails {
+        survives_next_price: next_hf.as_ref().is_none_or(|hf| *hf >= BigRational::one()),
+        next_price_health_factor: next_hf.as_ref().map(format_exact),
+        max_additional_debt: format_exact(&floor_to(&headroom, 18)),
+        min_collateral: format_exact(&ceil_to(&(&owed * &mat * &par / &price), 18)),
+        dust_ok: asset.dust.as_ref().map(|d| owed.is_zero() || owed >= d.to_rational()),
+    })
+}
+
+/// Rounds down to `decimals` places (token amounts one can actually draw).
+fn floor_to(r: &BigRational, decimals: u32) -> BigRational {
+    let scale = BigRational::from_integer(crate::exact::pow10(decimals).into());
+    (r * &scale).floor() / scale
+}
+
+/// Rounds up to `decimals` places (collateral one must hold).
+fn ceil_to(r: &BigRational, decimals: u32) -> BigRational {
+    let scale = BigRational::from_integer(crate::exact::pow10(decimals).into());
+    (r * &scale).ceil() / scale
 }

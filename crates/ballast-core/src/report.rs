@@ -25,6 +25,12 @@ pub struct Report {
     /// aave-v3 only: `getUserAccountData`, digit for digit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aave_v3: Option<AccountData>,
+    /// maker, when the scenario gives `next_price` or `dust` (extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maker: Option<crate::maker::VaultDetails>,
+    /// liquity-v1, when the scenario gives `base_rate` (extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liquity_v1: Option<crate::liquity_v1::TroveDetails>,
 }
 
 impl Report {

@@ -40,6 +40,9 @@ pub struct Scenario {
     /// liquity-v1: system totals, for recovery mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<LiquitySystem>,
+    /// liquity-v1 (extension): the current base rate, a fraction (`"0.01"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_rate: Option<PlainDecimal>,
     /// aave-v3 (extension): e-mode categories the user could switch to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub emode_categories: Vec<EModeCategory>,
@@ -101,6 +104,15 @@ pub struct Asset {
     /// maker: the ilk's liquidation ratio `mat`, e.g. `"1.45"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liquidation_ratio: Option<PlainDecimal>,
+    /// maker (extension): the OSM's next price, effective within the hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_price: Option<PlainDecimal>,
+    /// maker (extension): the ilk's dust, the smallest debt a vault may have, DAI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dust: Option<PlainDecimal>,
+    /// Extension: a USD stablecoin, for basket crash models (metadata only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stable: Option<bool>,
     // aave-v3 reserve configuration and totals beyond what account data
     // needs: the Pool checks these when an action is tried (extensions; see
     // docs/scenario.md). All optional.
@@ -331,6 +343,9 @@ impl Scenario {
         if p != Protocol::LiquityV1 && self.system.is_some() {
             return Err(unused("system"));
         }
+        if p != Protocol::LiquityV1 && self.base_rate.is_some() {
+            return Err(unused("base_rate"));
+        }
         for (i, a) in self.assets.iter().enumerate() {
             let aave_only = [
                 ("decimals", a.decimals.is_some()),
@@ -347,8 +362,14 @@ impl Scenario {
             if p != Protocol::AaveV3 && a.has_reserve_state() {
                 return Err(unused(&format!("assets[{i}]: the reserve fields (caps, flags, isolation)")));
             }
-            if p != Protocol::Maker && a.liquidation_ratio.is_some() {
-                return Err(unused(&format!("assets[{i}].liquidation_ratio")));
+            for (name, present) in [
+                ("liquidation_ratio", a.liquidation_ratio.is_some()),
+                ("next_price", a.next_price.is_some()),
+                ("dust", a.dust.is_some()),
+            ] {
+                if p != Protocol::Maker && present {
+                    return Err(unused(&format!("assets[{i}].{name}")));
+                }
             }
         }
         Ok(())

@@ -262,6 +262,7 @@ impl Snapshot {
             emode_categories: Vec::new(),
             par: None,
             system: None,
+            base_rate: None,
             collateral: collateral.to_vec(),
             debt: debt.to_vec(),
         })
@@ -294,6 +295,7 @@ impl Snapshot {
             emode_categories: Vec::new(),
             par: Some(self.maker.par.clone()),
             system: None,
+            base_rate: None,
             collateral: vec![Holding {
                 asset: ilk.collateral.clone(),
                 amount: collateral.clone(),
@@ -316,6 +318,7 @@ impl Snapshot {
             emode_categories: Vec::new(),
             par: None,
             system: Some(market.system.clone()),
+            base_rate: None,
             collateral: vec![Holding {
                 asset: market.collateral.clone(),
                 amount: collateral.clone(),
@@ -336,6 +339,9 @@ fn bare_asset(symbol: &str) -> Asset {
         liquidation_bonus_bps: None,
         emode_category: None,
         liquidation_ratio: None,
+        next_price: None,
+        dust: None,
+        stable: None,
         frozen: None,
         paused: None,
         borrowing_enabled: None,

@@ -256,3 +256,30 @@ fn isolation_mode_enforces_the_debt_ceiling_in_cents() {
         WhatIfError::Refused { error: PoolError::AssetNotBorrowableInIsolation, .. }
     ));
 }
+
+#[test]
+fn basket_crash_moves_solve_the_exact_ratio() {
+    use ballast_core::liquidation::crash_line;
+    use num_rational::BigRational;
+    // 10 WETH at 2000 (LT 82.5 %) and 1 WBTC at 60000 (LT 75 %) against 20000 USDC at 1.
+    let s = scenario(json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+        "assets": [
+            { "symbol": "WETH", "decimals": 18, "price": "2000", "ltv_bps": 8000, "liquidation_threshold_bps": 8250 },
+            { "symbol": "WBTC", "decimals": 8, "price": "60000", "ltv_bps": 7000, "liquidation_threshold_bps": 7500 },
+            { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700, "liquidation_threshold_bps": 8000 } ],
+        "collateral": [ { "asset": "WETH", "amount": "10" }, { "asset": "WBTC", "amount": "1" } ],
+        "debt": [ { "asset": "USDC", "amount": "20000" } ] }));
+    let exposures = Position::from_scenario(&s).unwrap().price_exposures();
+    let zero = BigRational::from_integer(0.into());
+    let one = || BigRational::from_integer(1.into());
+    // Together: (16500 + 45000)(1 + m) = 20000 → m = 20000/61500 − 1 = −83/123.
+    let both = crash_line(&exposures, &[("WETH".into(), one()), ("WBTC".into(), one())], &zero, &zero).unwrap();
+    assert_eq!(both.move_fraction, BigRational::new((-83).into(), 123.into()));
+    assert_eq!(both.prices[0].1, BigRational::new(80000.into(), 123.into()));
+    // WETH alone cannot do it: 45000 of WBTC covers the debt at any WETH price.
+    assert_eq!(crash_line(&exposures, &[("WETH".into(), one())], &zero, &zero), None);
+    // Correlated: WBTC moves half as much as WETH. 16500(1+m) + 45000(1+m/2) = 20000
+    // → m = −41500/39000 = −83/78, which would take WETH below 0: no line.
+    let half = BigRational::new(1.into(), 2.into());
+    assert_eq!(crash_line(&exposures, &[("WETH".into(), one()), ("WBTC".into(), half)], &zero, &zero), None);
+}

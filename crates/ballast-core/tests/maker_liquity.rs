@@ -97,3 +97,48 @@ fn liquity_system_totals_must_include_the_trove() {
     let e = evaluate_json(&liquity("10", "12000", Some(("5", "700000000"))).to_string()).unwrap_err();
     assert_eq!(e.field, "system.total_collateral");
 }
+
+#[test]
+fn maker_details_show_a_vault_doomed_by_the_next_price_and_below_dust() {
+    let mut s = maker("2000", "10", "5000");
+    s["assets"][0]["next_price"] = json!("700");
+    s["assets"][0]["dust"] = json!("7500");
+    let r = report(&s);
+    // Today 2.758…; at the OSM's next price 10 × 700 / (5000 × 1.45) = 0.9655…
+    assert_eq!(r["liquidatable"], false);
+    assert_eq!(
+        r["maker"],
+        json!({
+            "next_price_health_factor": "0.9655172413793103",
+            "survives_next_price": false,
+            // 20000 / 1.45 − 5000, rounded down at 18 decimals.
+            "max_additional_debt": "8793.103448275862068965",
+            "min_collateral": "3.625",
+            "dust_ok": false
+        })
+    );
+    // Without the extension fields the report is exactly the spec's.
+    assert!(report(&maker("2000", "10", "5000")).get("maker").is_none());
+}
+
+#[test]
+fn liquity_details_charge_the_fee_and_use_ccr_in_recovery_mode() {
+    let mut s = liquity("10", "12000", Some(("500000", "700000000")));
+    s["base_rate"] = json!("0.01");
+    let r = report(&s);
+    assert_eq!(
+        r["liquity_v1"],
+        json!({
+            "net_debt": "11800",
+            "meets_min_net_debt": true,
+            "borrowing_fee_rate": "0.015",
+            // (20000 / 1.5 − 12000) / 1.015, rounded down at 18 decimals.
+            "max_additional_debt": "1313.62889983579638752"
+        })
+    );
+    // The fee is capped at 5 % and floored at 0.5 %.
+    s["base_rate"] = json!("0.2");
+    assert_eq!(report(&s)["liquity_v1"]["borrowing_fee_rate"], "0.05");
+    s["base_rate"] = json!("0");
+    assert_eq!(report(&s)["liquity_v1"]["borrowing_fee_rate"], "0.005");
+}

@@ -284,6 +284,8 @@ pub fn evaluate_position(position: &Position) -> Result<Report, ScenarioError> {
         liquidatable: account.liquidatable(),
         liquidation_prices,
         aave_v3: Some(account),
+        maker: None,
+        liquity_v1: None,
     })
 }
 

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! ballast eval FILE|- [--pretty]              value a scenario, print its report
+//! ballast apply FILE ACTIONS                  apply what-if actions (aave-v3), print the scenario after
 //! ballast snapshot FILE --position ID         print a snapshot's demo position as a scenario
 //! ```
 //! Bad input prints one line on stderr naming the field and the problem, and
@@ -10,10 +11,22 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+use ballast_core::aave_v3::actions::Action;
+use ballast_core::aave_v3::apply_actions;
+use ballast_core::scenario::strip_serde_position;
 use ballast_core::scenario::MAX_INPUT_BYTES;
-use ballast_core::{evaluate_json, Snapshot};
+use ballast_core::{evaluate_json, Protocol, Scenario, Snapshot};
 
-const USAGE: &str = "usage: ballast eval FILE|- [--pretty]\n       ballast snapshot FILE --position ID";
+/// `[2].amount` for a path serde reports as `[2].amount`, nothing for the root.
+fn path_suffix(path: &str) -> &str {
+    if path == "." {
+        ""
+    } else {
+        path
+    }
+}
+
+const USAGE: &str = "usage: ballast eval FILE|- [--pretty]\n       ballast apply FILE ACTIONS\n       ballast snapshot FILE --position ID";
 
 /// Exit code for input the engine refuses, and for a wrong command line.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -47,6 +60,25 @@ fn run(args: &[String]) -> Result<String, String> {
             };
             let report = evaluate_json(&read_input(path)?).map_err(|e| e.to_string())?;
             Ok(if pretty { report.to_json_pretty() } else { report.to_json() })
+        }
+        "apply" => {
+            let [path, actions_path] = rest else {
+                return Err(format!(
+                    "apply takes a scenario FILE and an ACTIONS file (either may be - for stdin)\n{USAGE}"
+                ));
+            };
+            let scenario = Scenario::parse(&read_input(path)?).map_err(|e| e.to_string())?;
+            if scenario.protocol != Protocol::AaveV3 {
+                return Err(format!("protocol: actions apply to aave-v3 scenarios; this one is {}", scenario.protocol));
+            }
+            let text = read_input(actions_path)?;
+            let mut deserializer = serde_json::Deserializer::from_str(&text);
+            let actions: Vec<Action> = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                let problem = strip_serde_position(&e.inner().to_string());
+                format!("actions{}: {problem}", path_suffix(&e.path().to_string()))
+            })?;
+            let after = apply_actions(&scenario, &actions).map_err(|e| e.to_string())?;
+            Ok(after.to_json())
         }
         "snapshot" => {
             let [path, flag, id] = rest else {

@@ -82,3 +82,29 @@ fn refuses_more_than_one_mebibyte_without_reading_it_all() {
         "error: scenario: stdin is larger than 1048576 bytes (1 MiB), the most accepted\n"
     );
 }
+
+#[test]
+fn apply_prints_the_scenario_after_the_actions_and_refusals_exit_2() {
+    let actions =
+        r#"[{"action":"borrow","asset":"USDC","amount":"1000"},{"action":"set_price","asset":"WETH","price":"1500"}]"#;
+    let out = ballast(&["apply", "tests/fixtures/spec-aave-v3.json", "-"], actions);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let after = String::from_utf8(out.stdout).unwrap();
+    let report = ballast(&["eval", "-"], &after);
+    // 10 × 1500 × 82.5 % / 6000.6 (5000 + 1000 USDC at 1.0001), wadDiv half up.
+    let text = String::from_utf8(report.stdout).unwrap();
+    assert!(text.starts_with(r#"{"health_factor":"2.062293770622937706""#), "{text}");
+
+    let too_much = r#"[{"action":"borrow","asset":"USDC","amount":"20000"}]"#;
+    let out = ballast(&["apply", "tests/fixtures/spec-aave-v3.json", "-"], too_much);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: actions[0] (borrow 20000 USDC): the Pool refuses with COLLATERAL_CANNOT_COVER_NEW_BORROW (36): there is not enough collateral (at its LTV) to cover the borrow\n"
+    );
+    let out = ballast(&["apply", "tests/fixtures/spec-aave-v3.json", "-"], r#"[{"action":"lend","asset":"USDC"}]"#);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .starts_with("error: actions[0].action: unknown variant `lend`, expected one of"));
+}

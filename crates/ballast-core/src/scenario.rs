@@ -377,7 +377,7 @@ impl Scenario {
 }
 
 /// serde_json appends " at line 1 column 42"; the field path says more.
-fn strip_serde_position(message: &str) -> String {
+pub fn strip_serde_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),

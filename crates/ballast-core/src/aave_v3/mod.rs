@@ -10,6 +10,7 @@ pub mod actions;
 pub mod liquidation_call;
 pub mod math;
 pub mod position;
+pub mod rates;
 pub mod solvers;
 
 use alloy_primitives::U256;

@@ -283,3 +283,65 @@ fn basket_crash_moves_solve_the_exact_ratio() {
     let half = BigRational::new(1.into(), 2.into());
     assert_eq!(crash_line(&exposures, &[("WETH".into(), one()), ("WBTC".into(), half)], &zero, &zero), None);
 }
+
+#[test]
+fn a_loop_reaches_its_leverage_and_its_unwind_never_dips_under_the_floor() {
+    use ballast_core::aave_v3::looping::{leverage, plan_loop, LoopParams, LoopTarget};
+    use num_rational::BigRational;
+    use num_traits::Signed;
+    // 10 WETH at 2000 against 5000 USDC: leverage 20000 / 15000 = 1.33.
+    let s = scenario(weth_usdc("10", "2000", "5000"));
+    let p = Position::from_scenario(&s).unwrap();
+    let floor = wad("1100000000000000000");
+    let params = LoopParams {
+        collateral_asset: "WETH".into(),
+        debt_asset: "USDC".into(),
+        // 1 USDC buys 1/2000 WETH; 0.3 % slippage.
+        swap_rate: BigRational::new(1.into(), 2000.into()),
+        slippage_bps: 30,
+        target: LoopTarget::Leverage(BigRational::from_integer(3.into())),
+        borrow_margin_bps: 100,
+        min_health_factor: floor,
+    };
+    let plan = plan_loop(&p, &params).unwrap();
+    assert!(!plan.steps.is_empty());
+    let three = BigRational::from_integer(3.into());
+    let off = (&plan.leverage - &three) / &three;
+    assert!(off.abs() < BigRational::new(1.into(), 1000.into()), "leverage {}", plan.leverage);
+    assert_eq!(plan.leverage, leverage(&plan.looped).unwrap());
+    assert!(plan.steps.iter().all(|s| s.health_factor >= floor));
+    // Looping brings the liquidation closer: the unlooped position survives a
+    // 69.7 % fall (5000.5 / 16500 − 1); the looped one much less.
+    let unlooped = plan.unlooped_liquidation.clone().unwrap().move_fraction;
+    let looped = plan.looped_liquidation.clone().unwrap().move_fraction;
+    assert_eq!(unlooped, BigRational::new(50_005.into(), 165_000.into()) - BigRational::from_integer(1.into()));
+    assert!(looped > unlooped, "{looped} vs {unlooped}");
+    // The unwind repays everything and keeps the floor at every step.
+    assert!(plan.unwind.iter().all(|s| s.health_factor >= floor));
+    let repaid: U256 = plan.unwind.iter().map(|s| s.repaid).fold(U256::ZERO, |a, b| a + b);
+    assert_eq!(repaid, plan.looped.reserve("USDC").unwrap().debt);
+}
+
+#[test]
+fn a_fixed_number_of_loops_stops_there() {
+    use ballast_core::aave_v3::looping::{plan_loop, LoopParams, LoopTarget};
+    use num_rational::BigRational;
+    let p = Position::from_scenario(&scenario(weth_usdc("10", "2000", "0"))).unwrap();
+    let params = LoopParams {
+        collateral_asset: "WETH".into(),
+        debt_asset: "USDC".into(),
+        swap_rate: BigRational::new(1.into(), 2000.into()),
+        slippage_bps: 0,
+        target: LoopTarget::Loops(2),
+        borrow_margin_bps: 100,
+        min_health_factor: wad("1000000000000000000"),
+    };
+    let plan = plan_loop(&p, &params).unwrap();
+    assert_eq!(plan.steps.len(), 2);
+    // Round 1 borrows 99 % of the Pool's limit on 20000 USD at 80 %: 15840 USDC
+    // at 1.0001 → floor(16000e8 / 1.0001 …) less 1 %, then buys it as WETH at 2000.
+    let first = &plan.steps[0];
+    let max_first = max_borrow(&p, "USDC").unwrap();
+    assert_eq!(first.borrowed, less_margin(max_first, 100));
+    assert_eq!(first.supplied, first.borrowed * U256::from(1_000_000_000_000u64) / U256::from(2000));
+}

@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod liquidation_call;
+pub mod looping;
 pub mod math;
 pub mod position;
 pub mod rates;

@@ -1,0 +1,119 @@
+// The built app in real Chromium: every figure it shows for the embedded
+// snapshot equals what `ballast eval` prints for the same scenario, with no
+// console errors and no request leaving loopback; it also works from a deep
+// sub-path of a static host.
+//
+// Needs BALLAST_DIST (the built site) and BALLAST_CLI (the `ballast` binary);
+// scripts/test sets both. Without them (a bare `npm test`) the suite skips.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { launchBrowser, newTestContext } from "../lib/browser.mjs";
+import { startStaticServer } from "../lib/static-server.mjs";
+
+const DIST = process.env.BALLAST_DIST;
+const CLI = process.env.BALLAST_CLI;
+const configured = Boolean(DIST && CLI);
+if (configured) {
+  // Set but missing is a broken build, not a reason to skip.
+  assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
+  assert.ok(existsSync(CLI), `no ballast binary at ${CLI}`);
+}
+const skip = configured ? false : "set BALLAST_DIST and BALLAST_CLI (scripts/test does)";
+
+/** What `ballast eval` reports for a demo position of the shipped snapshot. */
+function cliReport(position) {
+  const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]);
+  return JSON.parse(execFileSync(CLI, ["eval", "-"], { input: scenario }).toString());
+}
+
+let browser;
+before(async () => {
+  if (configured) browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openApp(server, query) {
+  const ctx = await newTestContext(browser);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}${query}`);
+  await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+  return { ctx, page };
+}
+
+const dataValue = (page, selector) => page.locator(selector).first().getAttribute("data-value");
+
+for (const position of ["aave-demo", "aave-emode-demo", "maker-demo", "liquity-demo"]) {
+  test(`${position}: the app shows exactly what ballast eval prints`, { skip }, async () => {
+    const server = await startStaticServer(DIST);
+    try {
+      const { ctx, page } = await openApp(server, `?position=${position}`);
+      const report = cliReport(position);
+      assert.equal(await page.locator("[data-testid=position]").getAttribute("data-position"), position);
+      assert.equal(await dataValue(page, "[data-testid=health-factor]"), report.health_factor ?? "none");
+      assert.equal(await dataValue(page, "[data-testid=collateral-value]"), report.collateral_value);
+      assert.equal(await dataValue(page, "[data-testid=debt-value]"), report.debt_value);
+      assert.equal(await dataValue(page, "[data-testid=liquidatable]"), String(report.liquidatable));
+      const lines = page.locator("[data-testid=liquidation-price]");
+      assert.equal(await lines.count(), report.liquidation_prices.length);
+      for (const [i, line] of report.liquidation_prices.entries()) {
+        const row = lines.nth(i);
+        assert.equal(await row.getAttribute("data-asset"), line.asset);
+        assert.equal(await row.locator("[data-value]").getAttribute("data-value"), line.price);
+      }
+      if (report.aave_v3) {
+        assert.equal(await dataValue(page, "[data-testid=aave-available-borrows]"), report.aave_v3.available_borrows_base);
+        assert.equal(await dataValue(page, "[data-testid=aave-threshold]"), String(report.aave_v3.current_liquidation_threshold));
+      }
+      // Saved prices are never shown as live.
+      assert.match(await page.locator("[data-testid=data-source]").innerText(), /^Snapshot · saved \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+      ctx.assertNoErrors();
+      assert.deepEqual(ctx.blocked, [], "the app reached for the network");
+      await ctx.close();
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test("the demo health factor is shown rounded down, with its band", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    const report = cliReport("aave-demo");
+    const shown = await page.locator("[data-testid=health-factor]").innerText();
+    const exact = Number(report.health_factor);
+    assert.equal(shown, (Math.floor(exact * 100) / 100).toFixed(2));
+    assert.equal(await page.locator("[data-testid=health-band]").innerText(), exact >= 1.5 ? "Healthy" : "Caution");
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test("a deep link served under a path prefix loads, and state stays in the query", { skip }, async () => {
+  const server = await startStaticServer(DIST, { prefix: "/some/deep/prefix/" });
+  try {
+    const { ctx, page } = await openApp(server, "?position=maker-demo");
+    assert.equal(await dataValue(page, "[data-testid=health-factor]"), cliReport("maker-demo").health_factor);
+    // Picking another position rewrites only the query, keeping the prefix.
+    await page.selectOption("[data-testid=position-picker]", "liquity-demo");
+    await page.locator("[data-testid=position][data-position=liquity-demo]").waitFor();
+    const url = new URL(page.url());
+    assert.equal(url.pathname, "/some/deep/prefix/");
+    assert.equal(url.searchParams.get("position"), "liquity-demo");
+    assert.equal(await dataValue(page, "[data-testid=health-factor]"), cliReport("liquity-demo").health_factor);
+    // Every asset came from under the prefix.
+    assert.ok(server.requests.every((r) => r.includes(" /some/deep/prefix/")), server.requests.join("\n"));
+    assert.ok(!server.requests.some((r) => r.endsWith(" 404")), server.requests.join("\n"));
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

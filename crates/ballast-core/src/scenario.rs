@@ -148,6 +148,13 @@ pub struct Asset {
     /// Share of the liquidation bonus the protocol keeps, basis points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liquidation_protocol_fee_bps: Option<u32>,
+    /// What suppliers earn, a yearly rate as a fraction (`"0.025"`, the
+    /// Pool's liquidityRate), for projecting interest (at most 27 decimals).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply_rate: Option<PlainDecimal>,
+    /// What variable borrowers pay, a yearly rate as a fraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variable_borrow_rate: Option<PlainDecimal>,
 }
 
 impl Asset {
@@ -164,6 +171,8 @@ impl Asset {
             || self.isolation_mode_total_debt.is_some()
             || self.borrowable_in_isolation.is_some()
             || self.liquidation_protocol_fee_bps.is_some()
+            || self.supply_rate.is_some()
+            || self.variable_borrow_rate.is_some()
     }
 }
 

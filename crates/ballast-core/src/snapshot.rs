@@ -353,5 +353,7 @@ fn bare_asset(symbol: &str) -> Asset {
         isolation_mode_total_debt: None,
         borrowable_in_isolation: None,
         liquidation_protocol_fee_bps: None,
+        supply_rate: None,
+        variable_borrow_rate: None,
     }
 }

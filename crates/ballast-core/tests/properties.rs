@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Properties of the engine over random Aave V3 positions (proptest).
 
 use alloy_primitives::U256;

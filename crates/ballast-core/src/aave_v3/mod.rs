@@ -7,12 +7,15 @@
 //! rounded half up, `uint256` max as the health factor without debt.
 
 pub mod actions;
+pub mod interest;
 pub mod liquidation_call;
 pub mod looping;
 pub mod math;
 pub mod position;
+pub mod projection;
 pub mod rates;
 pub mod solvers;
+pub mod user_summary;
 
 use alloy_primitives::U256;
 use num_rational::BigRational;
@@ -107,6 +110,11 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                     field(name),
                     "has more than 2 decimals; the Pool keeps isolation debt in cents",
                 ));
+            }
+        }
+        for (name, rate) in [("supply_rate", &a.supply_rate), ("variable_borrow_rate", &a.variable_borrow_rate)] {
+            if rate.as_ref().is_some_and(|r| r.scale() > 27) {
+                return Err(ScenarioError::new(field(name), "has more than 27 decimals; the Pool keeps rates as rays"));
             }
         }
         if let Some(fee) = a.liquidation_protocol_fee_bps {

@@ -57,6 +57,9 @@ pub struct Reserve {
     pub isolation_mode_total_debt: U256,
     pub borrowable_in_isolation: bool,
     pub liquidation_protocol_fee: u32,
+    /// Yearly rates as rays (1e27 = 100 %), 0 when not given.
+    pub supply_rate: U256,
+    pub variable_borrow_rate: U256,
 }
 
 /// A position valued by Aave V3.0's rules.
@@ -184,6 +187,10 @@ impl Position {
                 })?,
                 borrowable_in_isolation: asset.borrowable_in_isolation.unwrap_or(false),
                 liquidation_protocol_fee: asset.liquidation_protocol_fee_bps.unwrap_or(0),
+                supply_rate: whole(&asset.supply_rate, RAY_DECIMALS, || format!("assets[{ai}].supply_rate"))?,
+                variable_borrow_rate: whole(&asset.variable_borrow_rate, RAY_DECIMALS, || {
+                    format!("assets[{ai}].variable_borrow_rate")
+                })?,
             });
         }
         Ok(Self { reserves, emode })
@@ -383,6 +390,9 @@ impl AccountTotals {
         wad_div(adjusted, self.debt).ok_or_else(|| overflow("health factor"))
     }
 }
+
+/// Rates are rays: 27 decimals.
+const RAY_DECIMALS: u32 = 27;
 
 /// An optional decimal scaled by `10^decimals`, 0 when absent.
 fn whole(value: &Option<PlainDecimal>, decimals: u32, field: impl Fn() -> String) -> Result<U256, ScenarioError> {

@@ -345,3 +345,32 @@ fn a_fixed_number_of_loops_stops_there() {
     assert_eq!(first.borrowed, less_margin(max_first, 100));
     assert_eq!(first.supplied, first.borrowed * U256::from(1_000_000_000_000u64) / U256::from(2000));
 }
+
+#[test]
+fn interest_alone_liquidates_on_the_day_the_pools_compounding_says() {
+    use ballast_core::aave_v3::projection::{days_until_liquidation, project_health};
+    // 10 WETH at 2000 (LT 82.5 %) against 16000 USDC at 1 borrowed at 10 % a year:
+    // HF 1.03125 today. With the Pool's 3-term compounding applied daily, the
+    // debt passes 16500 on day 113 (worked in integers: HF 0.999812772151740619).
+    let mut s = weth_usdc("10", "2000", "16000");
+    s["assets"][1]["price"] = json!("1");
+    s["assets"][1]["variable_borrow_rate"] = json!("0.1");
+    let p = Position::from_scenario(&scenario(s)).unwrap();
+    assert_eq!(days_until_liquidation(&p, 365).unwrap(), Some(113));
+    let path = project_health(&p, 113).unwrap();
+    assert_eq!(path[0].health_factor, wad("1031250000000000000"));
+    assert_eq!(path[113].health_factor, wad("999812772151740619"));
+    assert!(path.windows(2).all(|w| w[1].health_factor <= w[0].health_factor));
+    assert_eq!(days_until_liquidation(&p, 100).unwrap(), None);
+}
+
+#[test]
+fn supply_interest_is_linear_between_daily_updates() {
+    use ballast_core::aave_v3::projection::accrue;
+    // 10 WETH earning 5 %: a year of daily updates of the linear index gives
+    // 10.512674964674625505 WETH (worked in integers).
+    let mut s = weth_usdc("10", "2000", "0");
+    s["assets"][0]["supply_rate"] = json!("0.05");
+    let p = Position::from_scenario(&scenario(s)).unwrap();
+    assert_eq!(accrue(&p, 365).unwrap().reserve("WETH").unwrap().collateral, wad("10512674964674625505"));
+}

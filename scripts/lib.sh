@@ -17,6 +17,9 @@ TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 
 say() { printf '==> %s\n' "$*"; }
+# Set by every install step, so a run that installed nothing can say so.
+INSTALLED_SOMETHING=0
+installing() { INSTALLED_SOMETHING=1; say "$@"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
@@ -26,14 +29,14 @@ wasm_bindgen_version() {
 
 ensure_rust_wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    say "installing the wasm32-unknown-unknown target"
+    installing "installing the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown >/dev/null
   fi
 }
 
 ensure_trunk() {
   if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-    say "installing Trunk $TRUNK_VERSION (builds from source: about 15 minutes on 2 cores)"
+    installing "installing Trunk $TRUNK_VERSION (builds from source: about 15 minutes on 2 cores)"
     cargo install --locked trunk --version "$TRUNK_VERSION" --quiet
   fi
 }
@@ -44,7 +47,7 @@ ensure_wasm_bindgen() {
   [ -n "$want" ] || die "no wasm-bindgen in Cargo.lock"
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ] \
      || ! command -v wasm-bindgen-test-runner >/dev/null; then
-    say "installing wasm-bindgen-cli $want (about 3 minutes)"
+    installing "installing wasm-bindgen-cli $want (about 3 minutes)"
     # Not --locked: the CLI's own lockfile pins crates this toolchain may not build.
     cargo install wasm-bindgen-cli --version "$want" --quiet
   fi
@@ -53,7 +56,7 @@ ensure_wasm_bindgen() {
 ensure_wasm_opt() {
   # Debian's binaryen is too old and breaks the module; npm's matches Trunk.toml.
   if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
-    say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+    installing "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
     mkdir -p "$BALLAST_CACHE/tools/binaryen"
     (cd "$BALLAST_CACHE/tools/binaryen" \
       && { [ -f package.json ] || echo '{"private":true}' > package.json; } \
@@ -67,7 +70,7 @@ ensure_apt_packages() {
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
-    say "installing Debian packages: ${missing[*]}"
+    installing "installing Debian packages: ${missing[*]}"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq >/dev/null
@@ -82,7 +85,7 @@ ensure_node_deps() {
   local want
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "installing node packages in ${dir#"$ROOT"/} (npm ci)"
+    installing "installing node packages in ${dir#"$ROOT"/} (npm ci)"
     (cd "$dir" && npm ci --silent --no-audit --no-fund >/dev/null)
     echo "$want" > "$stamp"
   fi
@@ -93,6 +96,11 @@ ensure_site_tools() {
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
+}
+
+# One line when nothing needed installing.
+report_installs() {
+  [ "$INSTALLED_SOMETHING" -eq 1 ] || say "all tools already installed"
 }
 
 # Builds the release site into dist/ and prints its sizes.

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! ballast eval FILE|- [--pretty]              value a scenario, print its report
-//! ballast apply FILE ACTIONS                  apply what-if actions (aave-v3), print the scenario after
+//! ballast apply FILE ACTIONS                  apply what-if actions, print the scenario after
 //! ballast snapshot FILE --position ID         print a snapshot's demo position as a scenario
 //! ```
 //! Bad input prints one line on stderr naming the field and the problem, and
@@ -12,10 +12,9 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use ballast_core::aave_v3::actions::Action;
-use ballast_core::aave_v3::apply_actions;
 use ballast_core::scenario::strip_serde_position;
 use ballast_core::scenario::MAX_INPUT_BYTES;
-use ballast_core::{evaluate_json, Protocol, Scenario, Snapshot};
+use ballast_core::{apply_actions, evaluate_json, Scenario, Snapshot};
 
 /// `[2].amount` for a path serde reports as `[2].amount`, nothing for the root.
 fn path_suffix(path: &str) -> &str {
@@ -68,9 +67,6 @@ fn run(args: &[String]) -> Result<String, String> {
                 ));
             };
             let scenario = Scenario::parse(&read_input(path)?).map_err(|e| e.to_string())?;
-            if scenario.protocol != Protocol::AaveV3 {
-                return Err(format!("protocol: actions apply to aave-v3 scenarios; this one is {}", scenario.protocol));
-            }
             let text = read_input(actions_path)?;
             let mut deserializer = serde_json::Deserializer::from_str(&text);
             let actions: Vec<Action> = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {

@@ -24,6 +24,7 @@ pub mod maker;
 pub mod report;
 pub mod scenario;
 pub mod snapshot;
+pub mod vault_actions;
 
 pub use liquidation::{Direction, LiquidationPrice};
 pub use report::Report;
@@ -37,6 +38,18 @@ pub fn evaluate(scenario: &Scenario) -> Result<Report, ScenarioError> {
         Protocol::AaveV3 => aave_v3::evaluate(scenario),
         Protocol::Maker => maker::evaluate(scenario),
         Protocol::LiquityV1 => liquity_v1::evaluate(scenario),
+    }
+}
+
+/// Applies what-if actions to a scenario of any protocol, in order, and
+/// returns the scenario after them, or the protocol's refusal.
+pub fn apply_actions(
+    scenario: &Scenario,
+    actions: &[aave_v3::actions::Action],
+) -> Result<Scenario, aave_v3::actions::WhatIfError> {
+    match scenario.protocol {
+        Protocol::AaveV3 => aave_v3::apply_actions(scenario, actions),
+        Protocol::Maker | Protocol::LiquityV1 => vault_actions::apply_actions(scenario, actions),
     }
 }
 

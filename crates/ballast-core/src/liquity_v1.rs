@@ -117,6 +117,19 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
     })
 }
 
+/// Whether the system is in recovery mode at the scenario's price (false
+/// without system totals).
+pub fn in_recovery_mode(s: &Scenario) -> bool {
+    let price = s.collateral.first().and_then(|h| s.asset(&h.asset)).and_then(|(_, a)| a.price.as_ref());
+    match (&s.system, price) {
+        (Some(sys), Some(price)) => {
+            let d = sys.total_debt.to_rational();
+            !d.is_zero() && sys.total_collateral.to_rational() * price.to_rational() / d < ccr()
+        }
+        _ => false,
+    }
+}
+
 /// Liquity v1's 200 LUSD gas compensation, part of every trove's debt.
 pub fn gas_compensation() -> BigRational {
     BigRational::from_integer(200.into())
@@ -156,11 +169,7 @@ pub fn trove_details(s: &Scenario) -> Option<TroveDetails> {
     let owed = debt.amount.to_rational();
     let base_rate = s.base_rate.as_ref().map_or_else(BigRational::zero, |b| b.to_rational());
     let fee = borrowing_fee_rate(&base_rate);
-    let recovery = s.system.as_ref().is_some_and(|sys| {
-        let d = sys.total_debt.to_rational();
-        !d.is_zero() && sys.total_collateral.to_rational() * &price / d < ccr()
-    });
-    let ratio = if recovery { ccr() } else { mcr() };
+    let ratio = if in_recovery_mode(s) { ccr() } else { mcr() };
     let capacity = collateral.amount.to_rational() * &price / ratio;
     let one = BigRational::from_integer(1.into());
     let headroom = if capacity > owed { (&capacity - &owed) / (one + &fee) } else { BigRational::zero() };

@@ -142,3 +142,70 @@ fn liquity_details_charge_the_fee_and_use_ccr_in_recovery_mode() {
     s["base_rate"] = json!("0");
     assert_eq!(report(&s)["liquity_v1"]["borrowing_fee_rate"], "0.005");
 }
+
+fn act(s: &Value, actions: Value) -> Result<Value, String> {
+    let scenario = ballast_core::Scenario::parse(&s.to_string()).unwrap();
+    let actions: Vec<ballast_core::aave_v3::actions::Action> = serde_json::from_value(actions).unwrap();
+    ballast_core::apply_actions(&scenario, &actions)
+        .map(|after| serde_json::from_str(&after.to_json()).unwrap())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn maker_frob_refuses_an_unsafe_vault_and_dust() {
+    let s = maker("2000", "10", "5000");
+    // 10 × 2000 / 1.45 = 13793.10…: drawing to 13793.1 is safe, a cent more is not.
+    let after = act(&s, json!([{ "action": "borrow", "asset": "DAI", "amount": "8793.1" }])).unwrap();
+    assert_eq!(after["debt"][0]["amount"], "13793.1");
+    assert_eq!(
+        act(&s, json!([{ "action": "borrow", "asset": "DAI", "amount": "8793.11" }])).unwrap_err(),
+        "actions[0] (borrow 8793.11 DAI): the Vat refuses: Vat/not-safe: the vault would be under its liquidation ratio"
+    );
+    // Freeing collateral that would make it unsafe is refused too; locking more never is.
+    assert!(act(&s, json!([{ "action": "withdraw", "asset": "ETH", "amount": "6.4" }]))
+        .unwrap_err()
+        .contains("Vat/not-safe"));
+    assert!(act(&s, json!([{ "action": "withdraw", "asset": "ETH", "amount": "6.375" }])).is_ok());
+    // Repaying down to under the dust is refused; repaying all is fine.
+    let mut dusty = maker("2000", "10", "10000");
+    dusty["assets"][0]["dust"] = json!("7500");
+    assert!(act(&dusty, json!([{ "action": "repay", "asset": "DAI", "amount": "3000" }]))
+        .unwrap_err()
+        .contains("Vat/dust"));
+    let repaid = act(&dusty, json!([{ "action": "repay", "asset": "DAI", "amount": "max" }])).unwrap();
+    assert_eq!(repaid["debt"][0]["amount"], "0");
+    // A price crash is a what-if too, and then the vault is liquidatable.
+    let crashed = act(&s, json!([{ "action": "set_price", "asset": "ETH", "price": "700" }])).unwrap();
+    assert_eq!(report(&crashed)["liquidatable"], true);
+    assert!(act(&s, json!([{ "action": "set_emode", "id": 1 }]))
+        .unwrap_err()
+        .contains("does not apply to a maker position"));
+}
+
+#[test]
+fn liquity_adjustments_follow_borrower_operations() {
+    // Normal mode (TCR 2): ICR must stay at least 110 %, and new debt carries the
+    // 0.5 % fee: 12000 + x × 1.005 ≤ 20000 / 1.1 gives x ≤ 6151.0628…
+    let s = liquity("10", "12000", Some(("500000", "500000000")));
+    let after = act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "6151.06" }])).unwrap();
+    assert_eq!(after["debt"][0]["amount"], "18181.8153");
+    assert_eq!(
+        act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "6151.07" }])).unwrap_err(),
+        "actions[0] (borrow 6151.07 LUSD): Liquity's BorrowerOperations refuses: An operation that would result in ICR < MCR is not permitted"
+    );
+    // Net debt (debt less 200 gas compensation) must stay at least 1800.
+    let small = liquity("10", "2100", Some(("500000", "500000000")));
+    assert!(act(&small, json!([{ "action": "repay", "asset": "LUSD", "amount": "200" }]))
+        .unwrap_err()
+        .contains("net debt"));
+    // Recovery mode (TCR 1.43): no collateral may leave, whatever the ICR.
+    let recovery = liquity("10", "12000", Some(("500000", "700000000")));
+    assert!(act(&recovery, json!([{ "action": "withdraw", "asset": "ETH", "amount": "0.1" }]))
+        .unwrap_err()
+        .contains("Collateral withdrawal not permitted Recovery Mode"));
+    // …and new debt (no fee in recovery mode) needs ICR ≥ 150 %: 20000 / 1.5 = 13333.33.
+    assert!(act(&recovery, json!([{ "action": "borrow", "asset": "LUSD", "amount": "1333.33" }])).is_ok());
+    assert!(act(&recovery, json!([{ "action": "borrow", "asset": "LUSD", "amount": "1333.34" }]))
+        .unwrap_err()
+        .contains("ICR >= CCR"));
+}

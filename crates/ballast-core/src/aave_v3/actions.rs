@@ -224,6 +224,10 @@ pub enum WhatIfError {
     /// The Pool would revert.
     #[error("{action}: the Pool refuses with {error}")]
     Refused { action: String, error: PoolError },
+    /// A Maker vault or Liquity trove would refuse (the contract's revert
+    /// string quoted).
+    #[error("{action}: {protocol} refuses: {reason}")]
+    VaultRefused { action: String, protocol: &'static str, reason: String },
 }
 
 /// Applies one action, or says why the Pool (or the input) refuses it; the

@@ -255,6 +255,7 @@ pub fn apply_actions(s: &Scenario, actions: &[actions::Action]) -> Result<Scenar
             actions::WhatIfError::Input(e) => {
                 actions::WhatIfError::Input(ScenarioError::new(format!("actions[{i}].{}", e.field), e.problem))
             }
+            other => other,
         })?;
         if let actions::Action::RemoveEmodeCategory { id } = action {
             categories.retain(|c| c.id != *id);

@@ -113,6 +113,14 @@ pub struct Asset {
     /// Extension: a USD stablecoin, for basket crash models (metadata only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stable: Option<bool>,
+    /// Extension (risk): annualised volatility of the price, a fraction
+    /// (`"0.65"` for 65 %), overriding what the risk engine estimates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<PlainDecimal>,
+    /// Extension (risk): the price's move per unit of a market move, for
+    /// correlated crash models (`"1.2"`); absent means 1 for non-stables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta: Option<PlainDecimal>,
     // aave-v3 reserve configuration and totals beyond what account data
     // needs: the Pool checks these when an action is tried (extensions; see
     // docs/scenario.md). All optional.

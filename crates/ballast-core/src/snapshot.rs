@@ -342,6 +342,8 @@ fn bare_asset(symbol: &str) -> Asset {
         next_price: None,
         dust: None,
         stable: None,
+        volatility: None,
+        beta: None,
         frozen: None,
         paused: None,
         borrowing_enabled: None,

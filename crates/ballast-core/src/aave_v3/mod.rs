@@ -14,6 +14,7 @@ pub mod math;
 pub mod position;
 pub mod projection;
 pub mod rates;
+pub mod revisions;
 pub mod solvers;
 pub mod user_summary;
 

@@ -35,7 +35,7 @@ pub use snapshot::Snapshot;
 pub fn evaluate(scenario: &Scenario) -> Result<Report, ScenarioError> {
     scenario.validate()?;
     match scenario.protocol {
-        Protocol::AaveV3 => aave_v3::evaluate(scenario),
+        Protocol::Aave(_) => aave_v3::evaluate(scenario),
         Protocol::Maker => maker::evaluate(scenario),
         Protocol::LiquityV1 => liquity_v1::evaluate(scenario),
     }
@@ -48,7 +48,7 @@ pub fn apply_actions(
     actions: &[aave_v3::actions::Action],
 ) -> Result<Scenario, aave_v3::actions::WhatIfError> {
     match scenario.protocol {
-        Protocol::AaveV3 => aave_v3::apply_actions(scenario, actions),
+        Protocol::Aave(_) => aave_v3::apply_actions(scenario, actions),
         Protocol::Maker | Protocol::LiquityV1 => vault_actions::apply_actions(scenario, actions),
     }
 }

@@ -114,6 +114,7 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
         aave_v3: None,
         maker: None,
         liquity_v1: s.base_rate.is_some().then(|| trove_details(s)).flatten(),
+        rules: None,
     })
 }
 

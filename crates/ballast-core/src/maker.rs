@@ -88,6 +88,7 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
         aave_v3: None,
         maker: (asset.next_price.is_some() || asset.dust.is_some()).then(|| vault_details(s)).flatten(),
         liquity_v1: None,
+        rules: None,
     })
 }
 

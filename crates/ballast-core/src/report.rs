@@ -31,6 +31,10 @@ pub struct Report {
     /// liquity-v1, when the scenario gives `base_rate` (extension).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub liquity_v1: Option<crate::liquity_v1::TroveDetails>,
+    /// The rules that produced the figures when they are not the protocol's
+    /// default (an Aave revision after 3.0, e.g. `"aave-v3.3"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
 }
 
 impl Report {

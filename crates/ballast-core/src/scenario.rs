@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::aave_v3::revisions::AaveRevision;
 use crate::exact::PlainDecimal;
 
 /// The only schema this engine reads and writes.
@@ -53,25 +54,42 @@ pub struct Scenario {
 }
 
 /// The lending protocol whose rules value the position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Protocol {
-    /// Aave V3.0 as in npm `@aave/core-v3` 1.19.3.
-    #[serde(rename = "aave-v3")]
-    AaveV3,
+    /// Aave V3 under one revision's rules: `aave-v3` is V3.0 as in npm
+    /// `@aave/core-v3` 1.19.3; `aave-v3.2`, `aave-v3.3`, `aave-v3.5` the later
+    /// ones (extensions; `aave-v3.1` and `aave-v3.4` read as 3.0 and 3.3, whose
+    /// arithmetic they share).
+    Aave(AaveRevision),
     /// A Maker (Sky) vault.
-    #[serde(rename = "maker")]
     Maker,
     /// A Liquity v1 trove.
-    #[serde(rename = "liquity-v1")]
     LiquityV1,
 }
 
 impl Protocol {
+    /// The spec's Aave V3.0.
+    pub const AAVE_V3: Protocol = Protocol::Aave(AaveRevision::V3_0);
+
     pub fn as_str(self) -> &'static str {
         match self {
-            Protocol::AaveV3 => "aave-v3",
+            Protocol::Aave(AaveRevision::V3_0) => "aave-v3",
+            Protocol::Aave(revision) => revision.name(),
             Protocol::Maker => "maker",
             Protocol::LiquityV1 => "liquity-v1",
+        }
+    }
+
+    /// Any Aave V3 revision.
+    pub fn is_aave(self) -> bool {
+        matches!(self, Protocol::Aave(_))
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "maker" => Some(Protocol::Maker),
+            "liquity-v1" => Some(Protocol::LiquityV1),
+            aave => AaveRevision::from_name(aave).map(Protocol::Aave),
         }
     }
 }
@@ -79,6 +97,23 @@ impl Protocol {
 impl fmt::Display for Protocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Protocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Protocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Protocol::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown protocol {name:?}, expected one of \"aave-v3\", \"aave-v3.2\", \"aave-v3.3\", \"aave-v3.5\", \"maker\", \"liquity-v1\""
+            ))
+        })
     }
 }
 
@@ -207,6 +242,14 @@ pub struct EModeCategory {
     /// The category's own price source; `null` uses each asset's price.
     #[serde(default)]
     pub price: Option<PlainDecimal>,
+    /// aave-v3.2 and later (extension): the assets that count as collateral
+    /// with the category's parameters, and those borrowable in it. Absent:
+    /// every asset whose `emode_category` is this id, as the 3.2 upgrade
+    /// migrated 3.0 categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collateral_assets: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub borrowable_assets: Option<Vec<String>>,
 }
 
 /// Liquity v1 system totals, this trove included.
@@ -238,7 +281,7 @@ impl Scenario {
     /// ```
     /// let s = ballast_core::Scenario::parse(r#"{"schema":"ballast.scenario/1","protocol":"aave-v3",
     ///   "assets":[],"collateral":[],"debt":[]}"#).unwrap();
-    /// assert_eq!(s.protocol, ballast_core::Protocol::AaveV3);
+    /// assert_eq!(s.protocol, ballast_core::Protocol::AAVE_V3);
     /// ```
     pub fn parse(json: &str) -> Result<Self, ScenarioError> {
         if json.len() > MAX_INPUT_BYTES {
@@ -305,7 +348,7 @@ impl Scenario {
                         format!("{:?} is not listed in assets", h.asset),
                     ));
                 }
-                if h.use_as_collateral.is_some() && (list == "debt" || self.protocol != Protocol::AaveV3) {
+                if h.use_as_collateral.is_some() && (list == "debt" || !self.protocol.is_aave()) {
                     return Err(ScenarioError::new(
                         format!("{list}[{i}].use_as_collateral"),
                         "applies only to aave-v3 collateral; remove it",
@@ -320,7 +363,7 @@ impl Scenario {
             }
         }
         match self.protocol {
-            Protocol::AaveV3 => crate::aave_v3::validate(self),
+            Protocol::Aave(_) => crate::aave_v3::validate(self),
             Protocol::Maker => crate::maker::validate(self),
             Protocol::LiquityV1 => crate::liquity_v1::validate(self),
         }
@@ -348,10 +391,10 @@ impl Scenario {
     pub(crate) fn reject_unused_fields(&self) -> Result<(), ScenarioError> {
         let p = self.protocol;
         let unused = |field: &str| ScenarioError::new(field, format!("is not used by {p}; remove it"));
-        if p != Protocol::AaveV3 && self.emode.is_some() {
+        if !p.is_aave() && self.emode.is_some() {
             return Err(unused("emode"));
         }
-        if p != Protocol::AaveV3 && !self.emode_categories.is_empty() {
+        if !p.is_aave() && !self.emode_categories.is_empty() {
             return Err(unused("emode_categories"));
         }
         if p != Protocol::Maker && self.par.is_some() {
@@ -371,12 +414,12 @@ impl Scenario {
                 ("liquidation_bonus_bps", a.liquidation_bonus_bps.is_some()),
                 ("emode_category", a.emode_category.is_some()),
             ];
-            if p != Protocol::AaveV3 {
+            if !p.is_aave() {
                 if let Some((name, _)) = aave_only.iter().find(|(_, present)| *present) {
                     return Err(unused(&format!("assets[{i}].{name}")));
                 }
             }
-            if p != Protocol::AaveV3 && a.has_reserve_state() {
+            if !p.is_aave() && a.has_reserve_state() {
                 return Err(unused(&format!("assets[{i}]: the reserve fields (caps, flags, isolation)")));
             }
             for (name, present) in [

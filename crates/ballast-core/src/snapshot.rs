@@ -150,7 +150,7 @@ impl DemoPosition {
 
     pub fn protocol(&self) -> Protocol {
         match self {
-            DemoPosition::AaveV3 { .. } => Protocol::AaveV3,
+            DemoPosition::AaveV3 { .. } => Protocol::AAVE_V3,
             DemoPosition::Maker { .. } => Protocol::Maker,
             DemoPosition::LiquityV1 { .. } => Protocol::LiquityV1,
         }
@@ -207,7 +207,7 @@ impl Snapshot {
     /// its age and source; `None` for a debt valued at par (DAI, LUSD).
     pub fn saved_price(&self, protocol: Protocol, symbol: &str) -> Option<&SavedPrice> {
         match protocol {
-            Protocol::AaveV3 => self.aave_v3.assets.iter().find(|a| a.symbol == symbol).map(|a| &a.price),
+            Protocol::Aave(_) => self.aave_v3.assets.iter().find(|a| a.symbol == symbol).map(|a| &a.price),
             Protocol::Maker => self.maker.ilks.iter().find(|i| i.collateral == symbol).map(|i| &i.price),
             Protocol::LiquityV1 => (self.liquity_v1.collateral == symbol).then_some(&self.liquity_v1.price),
         }
@@ -251,12 +251,14 @@ impl Snapshot {
                         liquidation_threshold_bps: c.liquidation_threshold_bps,
                         liquidation_bonus_bps: c.liquidation_bonus_bps,
                         price: c.price.clone(),
+                        collateral_assets: None,
+                        borrowable_assets: None,
                     })
                 }
             };
         Ok(Scenario {
             schema: SCHEMA.to_owned(),
-            protocol: Protocol::AaveV3,
+            protocol: Protocol::AAVE_V3,
             assets,
             emode,
             emode_categories: Vec::new(),

@@ -488,3 +488,63 @@ fn refusals_keep_the_pools_reasons() {
         "the Pool refuses the liquidation: MUST_NOT_LEAVE_DUST (103): it would leave 840 USD of A debt and 992 USD of B collateral; without clearing one of them, both must stay at least 1000 USD"
     );
 }
+
+mod scenario_names {
+    use ballast_core::{evaluate_json, Scenario};
+    use serde_json::{json, Value};
+
+    fn spec_example(protocol: &str) -> Value {
+        json!({ "schema": "ballast.scenario/1", "protocol": protocol,
+            "assets": [
+                { "symbol": "WETH", "decimals": 18, "price": "2000", "ltv_bps": 8000, "liquidation_threshold_bps": 8250, "liquidation_bonus_bps": 10500 },
+                { "symbol": "USDC", "decimals": 6, "price": "1.0001", "ltv_bps": 7700, "liquidation_threshold_bps": 8000, "liquidation_bonus_bps": 10450 } ],
+            "collateral": [ { "asset": "WETH", "amount": "10" } ],
+            "debt": [ { "asset": "USDC", "amount": "5000" } ] })
+    }
+
+    fn report(s: &Value) -> Value {
+        serde_json::from_str(&evaluate_json(&s.to_string()).unwrap().to_json()).unwrap()
+    }
+
+    #[test]
+    fn a_later_revision_is_named_in_the_scenario_and_the_report() {
+        // 3.5 divides Σ value × threshold by the debt before taking basis points out:
+        // wadDiv(2e12 × 8250, 500050000000) / 1e4 = 3299670032996700329, one wei
+        // under 3.0's 3299670032996700330.
+        let r = report(&spec_example("aave-v3.5"));
+        assert_eq!(r["aave_v3"]["health_factor"], "3299670032996700329");
+        assert_eq!(r["rules"], "aave-v3.5");
+        let r = report(&spec_example("aave-v3"));
+        assert_eq!(r["aave_v3"]["health_factor"], "3299670032996700330");
+        assert!(r.get("rules").is_none(), "the spec's protocol keeps the spec's report");
+        // 3.4 shares 3.3's arithmetic, and says so.
+        let s = Scenario::parse(&spec_example("aave-v3.4").to_string()).unwrap();
+        assert!(s.to_json().contains(r#""protocol":"aave-v3.3""#));
+    }
+
+    #[test]
+    fn liquid_emodes_take_membership_lists_and_refuse_a_category_price() {
+        let mut s = json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3.2",
+            "assets": [
+                { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700, "liquidation_threshold_bps": 8000, "emode_category": 1 },
+                { "symbol": "DAI", "decimals": 18, "price": "1", "ltv_bps": 6300, "liquidation_threshold_bps": 7700, "emode_category": 1 } ],
+            "emode": { "id": 1, "ltv_bps": 9300, "liquidation_threshold_bps": 9500, "liquidation_bonus_bps": 10100, "price": null },
+            "collateral": [ { "asset": "USDC", "amount": "1000" }, { "asset": "DAI", "amount": "1000" } ],
+            "debt": [] });
+        // Migrated 3.0 category: both are collateral in e-mode, 95 %.
+        assert_eq!(report(&s)["aave_v3"]["current_liquidation_threshold"], 9500);
+        // DAI taken off the collateral list: (1000 × 9500 + 1000 × 7700) / 2000 = 8600.
+        s["emode"]["collateral_assets"] = json!(["USDC"]);
+        assert_eq!(report(&s)["aave_v3"]["current_liquidation_threshold"], 8600);
+        s["emode"]["price"] = json!("1");
+        assert_eq!(
+            evaluate_json(&s.to_string()).unwrap_err().to_string(),
+            "emode.price: e-mode categories have no price source from Aave 3.2 on; leave it null"
+        );
+        s["protocol"] = json!("aave-v3");
+        assert!(evaluate_json(&s.to_string())
+            .unwrap_err()
+            .to_string()
+            .starts_with("emode.collateral_assets: is an aave-v3.2+ list"));
+    }
+}

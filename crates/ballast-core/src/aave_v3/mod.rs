@@ -29,6 +29,7 @@ use crate::report::Report;
 use crate::scenario::{check_bps, EModeCategory, Scenario, ScenarioError, BPS_ONE, MAX_TOKEN_DECIMALS};
 use math::{percent_mul, HEALTH_FACTOR_LIQUIDATION_THRESHOLD, PERCENTAGE_FACTOR, WAD};
 pub use position::Position;
+use revisions::AaveRevision;
 
 /// Decimals of the base currency Aave V3's oracle prices in (USD, 8).
 pub const BASE_CURRENCY_DECIMALS: u32 = 8;
@@ -130,11 +131,12 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             }
         }
     }
+    let liquid = matches!(s.protocol, crate::Protocol::Aave(r) if r >= AaveRevision::V3_2);
     for (i, e) in s.emode_categories.iter().enumerate() {
-        validate_emode_category(e, &format!("emode_categories[{i}]"))?;
+        validate_emode_category(s, e, &format!("emode_categories[{i}]"), liquid)?;
     }
     if let Some(e) = &s.emode {
-        validate_emode_category(e, "emode")?;
+        validate_emode_category(s, e, "emode", liquid)?;
     }
     for (list, holdings, needs_risk) in [("collateral", &s.collateral, true), ("debt", &s.debt, false)] {
         for (i, h) in holdings.iter().enumerate() {
@@ -169,7 +171,28 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-fn validate_emode_category(e: &EModeCategory, at: &str) -> Result<(), ScenarioError> {
+fn validate_emode_category(s: &Scenario, e: &EModeCategory, at: &str, liquid: bool) -> Result<(), ScenarioError> {
+    for (name, list) in [("collateral_assets", &e.collateral_assets), ("borrowable_assets", &e.borrowable_assets)] {
+        let Some(list) = list else { continue };
+        if !liquid {
+            return Err(ScenarioError::new(
+                format!("{at}.{name}"),
+                "is an aave-v3.2+ list; in aave-v3 (3.0) membership comes from each asset's emode_category",
+            ));
+        }
+        if let Some((j, missing)) = list.iter().enumerate().find(|(_, a)| s.asset(a).is_none()) {
+            return Err(ScenarioError::new(
+                format!("{at}.{name}[{j}]"),
+                format!("{missing:?} is not listed in assets"),
+            ));
+        }
+    }
+    if liquid && e.price.is_some() {
+        return Err(ScenarioError::new(
+            format!("{at}.price"),
+            "e-mode categories have no price source from Aave 3.2 on; leave it null",
+        ));
+    }
     if e.id == 0 || e.id > 255 {
         return Err(ScenarioError::new(
             format!("{at}.id"),
@@ -267,14 +290,48 @@ pub fn apply_actions(s: &Scenario, actions: &[actions::Action]) -> Result<Scenar
     Ok(after)
 }
 
-/// Evaluates a validated aave-v3 scenario.
+/// Evaluates a validated aave-v3 scenario under its revision's rules.
 pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
-    evaluate_position(&Position::from_scenario(s)?)
+    let position = Position::from_scenario(s)?;
+    let revision = match s.protocol {
+        crate::Protocol::Aave(revision) => revision,
+        _ => AaveRevision::V3_0,
+    };
+    if revision == AaveRevision::V3_0 {
+        return evaluate_position(&position);
+    }
+    let members = emode_members(s, &position);
+    let account = revisions::account_data_with(&position, revision, &members)?;
+    // The exact figures see e-mode as the bitmaps define it: a category
+    // applies to the assets on its collateral list, with no category price.
+    let mut exact_view = position.clone();
+    let user_category = position.emode.as_ref().map_or(0, |e| e.id);
+    for r in &mut exact_view.reserves {
+        r.emode_category = if members.is_collateral(&r.symbol) { user_category } else { 0 };
+    }
+    let mut report = report_for(&exact_view, account);
+    report.rules = Some(revision.name().to_owned());
+    Ok(report)
 }
 
-/// The report of a position: the Pool's integers and the exact figures.
+/// The user's e-mode category as 3.2+ bitmaps: the scenario's lists, or the
+/// 3.2 migration of a 3.0-style category.
+fn emode_members(s: &Scenario, position: &Position) -> revisions::EModeAssets {
+    match &s.emode {
+        Some(EModeCategory { collateral_assets: Some(c), borrowable_assets, .. }) => {
+            revisions::EModeAssets::new(c.clone(), borrowable_assets.clone().unwrap_or_default())
+        }
+        _ => revisions::EModeAssets::migrated(position),
+    }
+}
+
+/// The report of a position under V3.0: the Pool's integers and the exact figures.
 pub fn evaluate_position(position: &Position) -> Result<Report, ScenarioError> {
-    let account = position.account_data()?;
+    Ok(report_for(position, position.account_data()?))
+}
+
+/// The report with `account` as the Pool's figures and the exact ones from `position`.
+fn report_for(position: &Position, account: AccountData) -> Report {
     let exposures = position.price_exposures();
     let emode = position.emode.as_ref();
     let value = |r: &position::Reserve, raw| r.tokens(raw) * position::base_to_rational(r.effective_price_base(emode));
@@ -287,7 +344,7 @@ pub fn evaluate_position(position: &Position) -> Result<Report, ScenarioError> {
     } else {
         Vec::new()
     };
-    Ok(Report {
+    Report {
         health_factor: health_factor.as_ref().map(format_exact),
         health_factor_exact: health_factor,
         recovery_mode: None,
@@ -298,7 +355,8 @@ pub fn evaluate_position(position: &Position) -> Result<Report, ScenarioError> {
         aave_v3: Some(account),
         maker: None,
         liquity_v1: None,
-    })
+        rules: None,
+    }
 }
 
 /// uint256 values as decimal strings, as JSON cannot hold them as numbers.

@@ -324,6 +324,9 @@ impl Position {
                 PlainDecimal::parse(&crate::exact::format_exact(&base_to_rational(p)))
                     .unwrap_or_else(|e| unreachable!("engine decimals parse: {e}"))
             }),
+            // Membership lists are not part of the integer model: keep the input's.
+            collateral_assets: base.emode.as_ref().and_then(|c| c.collateral_assets.clone()),
+            borrowable_assets: base.emode.as_ref().and_then(|c| c.borrowable_assets.clone()),
         });
         for r in &self.reserves {
             if let Some(a) = s.assets.iter_mut().find(|a| a.symbol == r.symbol) {

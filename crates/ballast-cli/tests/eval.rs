@@ -51,7 +51,7 @@ fn bad_input_is_one_line_on_stderr_and_exit_2() {
         ),
         (
             r#"{"schema":"ballast.scenario/1","protocol":"compound","assets":[]}"#,
-            "error: protocol: unknown variant `compound`, expected one of `aave-v3`, `maker`, `liquity-v1`\n",
+            "error: protocol: unknown protocol \"compound\", expected one of \"aave-v3\", \"aave-v3.2\", \"aave-v3.3\", \"aave-v3.5\", \"maker\", \"liquity-v1\"\n",
         ),
         ("not json", "error: scenario: expected ident\n"),
         ("", "error: scenario: EOF while parsing a value\n"),

@@ -25,6 +25,7 @@ pub mod report;
 pub mod scenario;
 pub mod snapshot;
 pub mod vault_actions;
+pub mod what_if;
 
 pub use liquidation::{Direction, LiquidationPrice};
 pub use report::Report;

@@ -1,5 +1,7 @@
 //! The Plan page: a demo position valued by the engine, with its health
-//! factor, values and liquidation prices. The start of the planner.
+//! factor, values, liquidation prices and the most it could borrow, and
+//! what-if prices that recompute everything as they move. The start of the
+//! planner.
 
 pub mod model;
 
@@ -7,6 +9,7 @@ use ballast_core::aave_v3::AccountData;
 use ballast_core::display::{format_fixed, format_liquidation_price, format_percent_toward_zero, Rounding};
 use ballast_core::exact::PlainDecimal;
 use ballast_core::liquidation::Direction;
+use ballast_core::scenario::Scenario;
 use ballast_core::{Report, Snapshot};
 use leptos::prelude::*;
 use num_rational::BigRational;
@@ -14,7 +17,7 @@ use num_rational::BigRational;
 use crate::components::{Figure, HealthFactor};
 use crate::data_source::human_utc;
 use crate::url_state::{read_param, write_param, POSITION_PARAM};
-use model::PositionPlan;
+use model::{price_for_slider, slider_percent, with_price, PositionPlan};
 
 /// USD figures are shown with cents.
 const USD_DECIMALS: u32 = 2;
@@ -50,29 +53,120 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                 </select>
             </div>
             {move || match plan.get() {
-                Some(plan) => view! { <PositionReport plan /> }.into_any(),
+                Some(plan) => view! { <Planner plan /> }.into_any(),
                 None => view! { <p class="empty">"The snapshot holds no positions."</p> }.into_any(),
             }}
         </section>
     }
 }
 
+/// One position with what-if prices: the controls stay mounted while the
+/// report below them recomputes through the engine on every change.
 #[component]
-fn PositionReport(plan: PositionPlan) -> impl IntoView {
+fn Planner(plan: PositionPlan) -> impl IntoView {
     let title = format!("{} · {}", plan.label, plan.protocol);
     let id = plan.id.clone();
-    let body = match plan.report.clone() {
-        Ok(report) => view! { <ReportView plan report /> }.into_any(),
-        Err(error) => view! {
-            <p class="error" role="alert" data-testid="engine-error">{format!("The engine refused this position: {error}")}</p>
-        }
-        .into_any(),
-    };
+    let working = RwSignal::new(plan.scenario.clone());
+    let symbols = plan.priced_assets();
+    let plan = StoredValue::new(plan);
+    let report = Memo::new(move |_| working.with(ballast_core::evaluate));
+    let changed = move || plan.with_value(|p| working.with(|w| *w != p.scenario));
+
     view! {
         <article class="position" data-testid="position" data-position=id>
             <h2>{title}</h2>
-            {body}
+            <section class="what-if" aria-label="What-if prices">
+                <div class="what-if-header">
+                    <h3>"What if prices move?"</h3>
+                    <button
+                        class="reset"
+                        data-testid="reset-what-if"
+                        disabled=move || !changed()
+                        on:click=move |_| plan.with_value(|p| working.set(p.scenario.clone()))
+                    >
+                        "Back to saved prices"
+                    </button>
+                </div>
+                {symbols
+                    .into_iter()
+                    .map(|symbol| view! { <PriceControl plan working symbol /> })
+                    .collect_view()}
+            </section>
+            {move || match report.get() {
+                Ok(report) => view! { <ReportView plan working report /> }.into_any(),
+                Err(error) => view! {
+                    <p class="error" role="alert" data-testid="engine-error">
+                        {format!("The engine refused this position: {error}")}
+                    </p>
+                }
+                .into_any(),
+            }}
         </article>
+    }
+}
+
+/// A slider (−95 % … +300 % of the saved price) and an exact typed price for
+/// one asset. A slider's price is rounded toward danger by the engine.
+#[component]
+fn PriceControl(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, symbol: String) -> impl IntoView {
+    let sym = StoredValue::new(symbol.clone());
+    let percent =
+        Memo::new(move |_| working.with(|w| plan.with_value(|p| sym.with_value(|s| slider_percent(p, w, s)))));
+    let price_text = Memo::new(move |_| {
+        working
+            .with(|w| sym.with_value(|s| w.asset(s).and_then(|(_, a)| a.price.as_ref().map(ToString::to_string))))
+            .unwrap_or_default()
+    });
+    let error = RwSignal::new(None::<String>);
+    let set_price = move |price: PlainDecimal| {
+        let next = working.with_untracked(|w| sym.with_value(|s| with_price(w, s, price)));
+        match next {
+            Ok(next) => {
+                working.set(next);
+                error.set(None);
+            }
+            Err(problem) => error.set(Some(problem)),
+        }
+    };
+    let slider_label = format!("{symbol} price move");
+    let input_label = format!("{symbol} price in USD");
+    view! {
+        <div class="price-control" data-testid="price-control" data-asset=symbol.clone()>
+            <span class="price-symbol">{symbol.clone()}</span>
+            <input
+                type="range"
+                min="-95"
+                max="300"
+                step="1"
+                aria-label=slider_label
+                data-testid="price-slider"
+                prop:value=move || percent.get().to_string()
+                on:input=move |ev| {
+                    let Ok(pct) = event_target_value(&ev).parse::<i32>() else { return };
+                    let price = working.with_untracked(|w| plan.with_value(|p| sym.with_value(|s| price_for_slider(p, w, s, pct))));
+                    if let Some(price) = price {
+                        set_price(price);
+                    }
+                }
+            />
+            <span class="price-move">{move || format!("{:+} %", percent.get())}</span>
+            <input
+                type="text"
+                inputmode="decimal"
+                aria-label=input_label
+                data-testid="price-input"
+                prop:value=move || price_text.get()
+                data-value=move || price_text.get()
+                on:change=move |ev| match PlainDecimal::parse(event_target_value(&ev).trim()) {
+                    Ok(price) if !price.is_zero() => set_price(price),
+                    Ok(_) => error.set(Some("a price must be more than 0".to_owned())),
+                    Err(e) => error.set(Some(format!("the price {e}"))),
+                }
+            />
+            <span class="field-error" role="alert" data-testid="price-error">
+                {move || error.get().unwrap_or_default()}
+            </span>
+        </div>
     }
 }
 
@@ -80,14 +174,16 @@ fn usd(value: &BigRational, rounding: Rounding) -> String {
     format!("${}", format_fixed(value, USD_DECIMALS, rounding))
 }
 
-/// A report's exact USD string back to a rational; the engine prints these
-/// exactly, so nothing is lost.
+/// An exact decimal the engine printed (a USD value, a token amount) back to
+/// a rational; nothing is lost.
 fn exact_usd(text: &str) -> Option<BigRational> {
     PlainDecimal::parse(text).ok().map(|d| d.to_rational())
 }
 
 #[component]
-fn ReportView(plan: PositionPlan, report: Report) -> impl IntoView {
+fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, report: Report) -> impl IntoView {
+    let scenario = working.get_untracked();
+    let rows = plan.with_value(|p| p.rows(&scenario));
     let collateral = exact_usd(&report.collateral_value).map(|v| usd(&v, Rounding::Down)).unwrap_or_default();
     let debt = exact_usd(&report.debt_value).map(|v| usd(&v, Rounding::Up)).unwrap_or_default();
     let aave = report.aave_v3.map(|a| view! { <AaveAccount account=a /> });
@@ -95,7 +191,7 @@ fn ReportView(plan: PositionPlan, report: Report) -> impl IntoView {
     let line_rows = lines
         .into_iter()
         .map(|line| {
-            let current = plan.price_of(&line.asset);
+            let current = scenario.asset(&line.asset).and_then(|(_, a)| a.price.as_ref()).map(|p| p.to_rational());
             let distance = current
                 .as_ref()
                 .and_then(|c| line.distance_from(c))
@@ -116,21 +212,38 @@ fn ReportView(plan: PositionPlan, report: Report) -> impl IntoView {
         })
         .collect_view();
     let has_lines = !report.liquidation_prices.is_empty();
-    let asset_rows = plan
-        .assets
-        .iter()
+    let has_max_borrow = rows.iter().any(|r| r.max_borrow.is_some());
+    let asset_rows = rows
+        .into_iter()
         .map(|a| {
-            let (price, age) = match &a.price {
-                Some(p) => (format!("${}", p.usd), format!("{} · {}", human_utc(&p.updated_at), p.source)),
-                None => ("par".to_owned(), "debt valued at par".to_owned()),
+            let (price, age) = match (&a.price, &a.saved) {
+                (Some(p), Some(saved)) if a.what_if => {
+                    (format!("${p}"), format!("what-if · saved {} at ${}", human_utc(&saved.updated_at), saved.usd))
+                }
+                (Some(p), Some(saved)) => {
+                    (format!("${p}"), format!("{} · {}", human_utc(&saved.updated_at), saved.source))
+                }
+                (Some(p), None) => (format!("${p}"), "no saved price".to_owned()),
+                (None, _) => ("par".to_owned(), "debt valued at par".to_owned()),
             };
+            // Shown rounded down to 4 decimals; data-value keeps the exact amount.
+            let max_borrow = a
+                .max_borrow
+                .as_deref()
+                .and_then(exact_usd)
+                .map_or_else(|| "—".to_owned(), |v| format_fixed(&v, 4, Rounding::Down));
             view! {
-                <tr data-asset=a.symbol.clone()>
+                <tr data-asset=a.symbol.clone() class:what-if=a.what_if>
                     <td>{a.symbol.clone()}</td>
                     <td class="num">{a.collateral.clone().unwrap_or_default()}</td>
                     <td class="num">{a.debt.clone().unwrap_or_default()}</td>
                     <td class="num">{price}</td>
                     <td class="muted">{age}</td>
+                    <Show when=move || has_max_borrow>
+                        <td class="num" data-testid="max-borrow" data-value=a.max_borrow.clone().unwrap_or_default()>
+                            {max_borrow.clone()}
+                        </td>
+                    </Show>
                 </tr>
             }
         })
@@ -165,7 +278,12 @@ fn ReportView(plan: PositionPlan, report: Report) -> impl IntoView {
             <h3>"Assets"</h3>
             <table class="assets">
                 <thead>
-                    <tr><th>"Asset"</th><th>"Collateral"</th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th></tr>
+                    <tr>
+                        <th>"Asset"</th><th>"Collateral"</th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
+                        <Show when=move || has_max_borrow>
+                            <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands.">"Max borrow"</th>
+                        </Show>
+                    </tr>
                 </thead>
                 <tbody>{asset_rows}</tbody>
             </table>

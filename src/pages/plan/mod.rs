@@ -17,7 +17,7 @@ use num_rational::BigRational;
 use crate::components::{Figure, HealthFactor};
 use crate::data_source::human_utc;
 use crate::url_state::{read_param, write_param, POSITION_PARAM};
-use model::{price_for_slider, slider_percent, with_price, PositionPlan};
+use model::{liquidation_preview, price_for_slider, slider_percent, with_price, LiquidationPreview, PositionPlan};
 
 /// USD figures are shown with cents.
 const USD_DECIMALS: u32 = 2;
@@ -287,6 +287,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                 </thead>
                 <tbody>{asset_rows}</tbody>
             </table>
+            <LiquidationPreviewView preview=liquidation_preview(&scenario) />
             <h3>"Liquidation prices"</h3>
             <p class="muted">"Each asset's price at which the health factor reaches 1, all other prices held; shown rounded toward today's price."</p>
             <Show when=move || has_lines fallback=|| view! { <p class="muted">"No single price move can liquidate this position."</p> }>
@@ -336,4 +337,56 @@ fn AaveAccount(account: AccountData) -> impl IntoView {
             />
         </div>
     }
+}
+
+/// What a liquidator would do now, or why it cannot.
+#[component]
+fn LiquidationPreviewView(preview: Option<LiquidationPreview>) -> impl IntoView {
+    let Some(p) = preview else {
+        return view! {
+            <p class="muted" data-testid="liquidation-preview-none">
+                "Not liquidatable at these prices. Move a price past its line below to preview a liquidation."
+            </p>
+        }
+        .into_any();
+    };
+    let tokens = |text: &str| exact_usd(text).map_or_else(String::new, |v| format_fixed(&v, 6, Rounding::Down));
+    let after = p.health_factor_after.clone();
+    let after_shown = after
+        .as_deref()
+        .and_then(exact_usd)
+        .map_or_else(|| "∞ (no debt left)".to_owned(), |hf| format_fixed(&hf, 2, Rounding::Down));
+    view! {
+        <section class="liquidation-preview" data-testid="liquidation-preview">
+            <h3>"Liquidation preview"</h3>
+            <p>
+                {format!(
+                    "A liquidator may repay up to {} % of the {} debt and seize {} with a {} % bonus.",
+                    p.close_factor_percent, p.debt_asset, p.collateral_asset, p.bonus_percent
+                )}
+            </p>
+            <div class="figures">
+                <Figure
+                    label="Debt repaid"
+                    shown=format!("{} {}", tokens(&p.debt_repaid), p.debt_asset)
+                    value=p.debt_repaid.clone()
+                    test_id="preview-debt-repaid"
+                />
+                <Figure
+                    label="Collateral seized"
+                    shown=format!("{} {}", tokens(&p.collateral_seized), p.collateral_asset)
+                    value=p.collateral_seized.clone()
+                    test_id="preview-collateral-seized"
+                    hint="What the liquidator receives, the bonus included (the protocol's fee is taken out)."
+                />
+                <Figure
+                    label="Health factor after"
+                    shown=after_shown
+                    value=after.unwrap_or_else(|| "none".to_owned())
+                    test_id="preview-health-factor-after"
+                />
+            </div>
+        </section>
+    }
+    .into_any()
 }

@@ -138,3 +138,72 @@ pub fn slider_percent(plan: &PositionPlan, working: &Scenario, symbol: &str) -> 
     let percent = move_between(&saved, &now) * BigRational::from_integer(100.into());
     percent.round().to_integer().try_into().unwrap_or(0)
 }
+
+/// What one liquidation call would do to the position now (aave-v3), in
+/// tokens, from the engine's `LiquidationLogic`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiquidationPreview {
+    pub collateral_asset: String,
+    pub debt_asset: String,
+    pub close_factor_percent: u32,
+    pub bonus_percent: String,
+    /// Exact token amounts.
+    pub debt_repaid: String,
+    pub collateral_seized: String,
+    pub protocol_fee: String,
+    /// The health factor after the call, exact; `None` when no debt remains.
+    pub health_factor_after: Option<String>,
+}
+
+/// The preview for the default pair (largest debt, largest collateral), or
+/// `None` when the position cannot be liquidated at these prices.
+pub fn liquidation_preview(working: &Scenario) -> Option<LiquidationPreview> {
+    use ballast_core::aave_v3::liquidation_call::{default_pair, liquidation_call};
+    if !working.protocol.is_aave() {
+        return None;
+    }
+    let position = Position::from_scenario(working).ok()?;
+    let (collateral, debt) = default_pair(&position)?;
+    let outcome = liquidation_call(&position, &collateral, &debt, None).ok()?;
+    let c = position.reserve(&collateral)?;
+    let d = position.reserve(&debt)?;
+    let after = outcome.after.account_data().ok()?;
+    Some(LiquidationPreview {
+        close_factor_percent: outcome.close_factor_bps / 100,
+        bonus_percent: ballast_core::exact::format_exact(&BigRational::new(
+            (i64::from(outcome.liquidation_bonus_bps) - 10_000).into(),
+            100.into(),
+        )),
+        debt_repaid: d.tokens_text(outcome.debt_repaid),
+        collateral_seized: c.tokens_text(outcome.collateral_to_liquidator),
+        protocol_fee: c.tokens_text(outcome.protocol_fee),
+        health_factor_after: after.health_factor_exact().map(|hf| ballast_core::exact::format_exact(&hf)),
+        collateral_asset: collateral,
+        debt_asset: debt,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_at(weth_price: &str) -> Scenario {
+        let json = include_str!("../../../crates/ballast-cli/tests/fixtures/spec-aave-v3.json")
+            .replace(r#""price": "2000""#, &format!(r#""price": "{weth_price}""#));
+        Scenario::parse(&json).unwrap()
+    }
+
+    #[test]
+    fn the_preview_shows_what_the_pool_would_let_a_liquidator_do() {
+        assert_eq!(liquidation_preview(&spec_at("2000")), None);
+        // HF 0.9899 ≥ 0.95: half of 5000 USDC, seizing 4.3754375 WETH (5 % bonus);
+        // 5.6245625 WETH × 600 × 82.5 % against 2500 USDC × 1.0001 leaves HF 1.1135…
+        let p = liquidation_preview(&spec_at("600")).unwrap();
+        assert_eq!((p.collateral_asset.as_str(), p.debt_asset.as_str()), ("WETH", "USDC"));
+        assert_eq!(p.close_factor_percent, 50);
+        assert_eq!(p.bonus_percent, "5");
+        assert_eq!(p.debt_repaid, "2500");
+        assert_eq!(p.collateral_seized, "4.3754375");
+        assert_eq!(p.health_factor_after.as_deref(), Some("1.113552019798020198"));
+    }
+}

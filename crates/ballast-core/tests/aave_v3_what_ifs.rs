@@ -5,7 +5,9 @@
 use alloy_primitives::U256;
 use ballast_core::aave_v3::actions::{Action, PoolError, WhatIfError};
 use ballast_core::aave_v3::liquidation_call::{default_pair, liquidation_call};
-use ballast_core::aave_v3::solvers::{less_margin, max_borrow, max_withdraw, repay_to_reach, supply_to_reach};
+use ballast_core::aave_v3::solvers::{
+    less_margin, max_borrow, max_withdraw, repay_to_reach, supply_to_reach, SolveError,
+};
 use ballast_core::aave_v3::{apply_actions, Position};
 use ballast_core::{evaluate, Scenario};
 use serde_json::{json, Value};
@@ -373,4 +375,112 @@ fn supply_interest_is_linear_between_daily_updates() {
     s["assets"][0]["supply_rate"] = json!("0.05");
     let p = Position::from_scenario(&scenario(s)).unwrap();
     assert_eq!(accrue(&p, 365).unwrap().reserve("WETH").unwrap().collateral, wad("10512674964674625505"));
+}
+
+mod review_fixes {
+    use super::*;
+
+    fn iso() -> Scenario {
+        scenario(json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+            "assets": [
+                { "symbol": "ISO", "decimals": 18, "price": "10", "ltv_bps": 5000, "liquidation_threshold_bps": 6000,
+                  "liquidation_bonus_bps": 10500, "debt_ceiling": "1000", "isolation_mode_total_debt": "900" },
+                { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700, "liquidation_threshold_bps": 8000,
+                  "liquidation_bonus_bps": 10450, "borrowable_in_isolation": true } ],
+            "collateral": [ { "asset": "ISO", "amount": "1000" } ], "debt": [] }))
+    }
+
+    #[test]
+    fn a_repayment_lowers_the_isolated_debt_as_the_pool_does() {
+        // 900 + 100 borrowed, 100 repaid: back to 900, so 50 more fits the 1000 ceiling.
+        let after = apply_actions(
+            &iso(),
+            &[
+                action(json!({"action": "borrow", "asset": "USDC", "amount": "100"})),
+                action(json!({"action": "repay", "asset": "USDC", "amount": "100"})),
+                action(json!({"action": "borrow", "asset": "USDC", "amount": "50"})),
+            ],
+        )
+        .unwrap();
+        assert_eq!(after.assets[0].isolation_mode_total_debt.as_ref().unwrap().as_str(), "950");
+    }
+
+    #[test]
+    fn supply_to_reach_refuses_collateral_the_pool_would_not_turn_on() {
+        // CRV-like: LTV 0, threshold 45 %. A first supply does not turn it on.
+        let s = scenario(json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+            "assets": [
+                { "symbol": "WETH", "decimals": 18, "price": "2000", "ltv_bps": 8000, "liquidation_threshold_bps": 8250, "liquidation_bonus_bps": 10500 },
+                { "symbol": "CRV", "decimals": 18, "price": "0.5", "ltv_bps": 0, "liquidation_threshold_bps": 4500, "liquidation_bonus_bps": 10800 },
+                { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700, "liquidation_threshold_bps": 8000, "liquidation_bonus_bps": 10450 } ],
+            "collateral": [ { "asset": "WETH", "amount": "1" } ],
+            "debt": [ { "asset": "USDC", "amount": "1500" } ] }));
+        let p = Position::from_scenario(&s).unwrap();
+        let target = wad("1200000000000000000");
+        let cap = wad("1000000000000000000000000");
+        assert_eq!(supply_to_reach(&p, "CRV", target, cap), Err(SolveError::Unreachable));
+        // And an asset the user turned off stays off when more is supplied.
+        let mut off = s.clone();
+        off.collateral[0].use_as_collateral = Some(false);
+        off.debt.clear();
+        let p = Position::from_scenario(&off).unwrap();
+        assert_eq!(supply_to_reach(&p, "WETH", target, cap), Err(SolveError::Unreachable));
+    }
+
+    #[test]
+    fn a_liquidation_needs_collateral_held_and_a_bonus() {
+        let s = scenario(weth_usdc("10", "600", "5000"));
+        let p = Position::from_scenario(&s).unwrap();
+        // USDC is owed, not held: it cannot be seized.
+        let e = liquidation_call(&p, "USDC", "USDC", None).unwrap_err();
+        assert!(e.to_string().contains("COLLATERAL_CANNOT_BE_LIQUIDATED"), "{e}");
+        let mut no_bonus = weth_usdc("10", "600", "5000");
+        no_bonus["assets"][0].as_object_mut().unwrap().remove("liquidation_bonus_bps");
+        let p = Position::from_scenario(&scenario(no_bonus)).unwrap();
+        let e = liquidation_call(&p, "WETH", "USDC", None).unwrap_err();
+        assert_eq!(e.to_string(), "liquidation_bonus_bps: is needed for WETH (above 10000) to preview a liquidation");
+    }
+
+    #[test]
+    fn a_cap_without_the_reserve_total_is_not_guessed() {
+        let mut s = weth_usdc("1", "2000", "0");
+        s["assets"][1]["borrow_cap"] = json!("1000000");
+        let e = apply_actions(
+            &scenario(s.clone()),
+            &[action(json!({"action": "borrow", "asset": "USDC", "amount": "10"}))],
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "actions[0].total_borrowed: is needed for USDC: its borrow cap is checked against the reserve's total over all users"
+        );
+        s["assets"][1]["total_borrowed"] = json!("999995");
+        let e = apply_actions(&scenario(s), &[action(json!({"action": "borrow", "asset": "USDC", "amount": "10"}))])
+            .unwrap_err();
+        assert!(matches!(e, WhatIfError::Refused { error: PoolError::BorrowCapExceeded, .. }));
+    }
+
+    #[test]
+    fn what_ifs_are_refused_for_revisions_they_do_not_model() {
+        let mut s = weth_usdc("1", "2000", "0");
+        s["protocol"] = json!("aave-v3.3");
+        let e = apply_actions(&scenario(s), &[action(json!({"action": "borrow", "asset": "USDC", "amount": "10"}))])
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "protocol: what-if actions follow Aave V3.0's checks; they are not modelled for aave-v3.3 yet"
+        );
+    }
+
+    #[test]
+    fn the_configurators_bonus_rules_are_checked() {
+        let mut s = weth_usdc("1", "2000", "0");
+        s["assets"][0]["liquidation_bonus_bps"] = json!(10000);
+        assert!(Scenario::parse(&s.to_string()).unwrap_err().to_string().contains("must be above it"));
+        s["assets"][0]["liquidation_bonus_bps"] = json!(0);
+        assert_eq!(
+            Scenario::parse(&s.to_string()).unwrap_err().to_string(),
+            "assets[0].liquidation_bonus_bps: is 0 with threshold 8250; collateral needs a bonus above 10000"
+        );
+    }
 }

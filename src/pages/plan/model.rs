@@ -79,7 +79,8 @@ impl PositionPlan {
 
     /// The table rows for the scenario being edited.
     pub fn rows(&self, working: &Scenario) -> Vec<AssetRow> {
-        let position = working.protocol.is_aave().then(|| Position::from_scenario(working).ok()).flatten();
+        // Solvers follow V3.0's checks, so later revisions get none rather than a wrong one.
+        let position = (working.protocol == Protocol::AAVE_V3).then(|| Position::from_scenario(working).ok()).flatten();
         working
             .assets
             .iter()
@@ -159,7 +160,7 @@ pub struct LiquidationPreview {
 /// `None` when the position cannot be liquidated at these prices.
 pub fn liquidation_preview(working: &Scenario) -> Option<LiquidationPreview> {
     use ballast_core::aave_v3::liquidation_call::{default_pair, liquidation_call};
-    if !working.protocol.is_aave() {
+    if working.protocol != Protocol::AAVE_V3 {
         return None;
     }
     let position = Position::from_scenario(working).ok()?;

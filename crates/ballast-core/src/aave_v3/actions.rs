@@ -275,6 +275,14 @@ fn unknown(asset: &str) -> Step {
     ))
 }
 
+/// A cap can only be checked against the reserve's total over all users.
+fn missing_total(asset: &str, field: &str, cap: &str) -> Step {
+    Step::Input(ScenarioError::new(
+        field,
+        format!("is needed for {asset}: its {cap} cap is checked against the reserve's total over all users"),
+    ))
+}
+
 fn raw_amount(r: &Reserve, amount: &PlainDecimal) -> Result<U256, Step> {
     to_u256(amount.to_scaled_integer(r.decimals), || "amount".into()).map_err(|_| {
         Step::Input(ScenarioError::new(
@@ -350,8 +358,8 @@ fn supply(p: &mut Position, asset: &str, amount: &PlainDecimal) -> Result<(), St
     ensure(!r.frozen, PoolError::ReserveFrozen)?;
     if !r.supply_cap.is_zero() {
         let cap = r.supply_cap.checked_mul(r.unit).ok_or_else(|| overflow("supply cap"))?;
-        let total =
-            r.total_supplied.unwrap_or(r.collateral).checked_add(raw).ok_or_else(|| overflow("total supply"))?;
+        let supplied = r.total_supplied.ok_or_else(|| missing_total(asset, "total_supplied", "supply"))?;
+        let total = supplied.checked_add(raw).ok_or_else(|| overflow("total supply"))?;
         ensure(total <= cap, PoolError::SupplyCapExceeded)?;
     }
     let first_supply = r.collateral.is_zero();
@@ -363,7 +371,7 @@ fn supply(p: &mut Position, asset: &str, amount: &PlainDecimal) -> Result<(), St
     Ok(())
 }
 
-fn auto_use_as_collateral(p: &Position, asset: &str) -> Result<bool, Step> {
+pub(crate) fn auto_use_as_collateral(p: &Position, asset: &str) -> Result<bool, Step> {
     let r = p.reserve(asset).ok_or_else(|| unknown(asset))?;
     Ok(r.debt_ceiling.is_zero() && use_as_collateral_allowed(p, r))
 }
@@ -444,7 +452,8 @@ pub(crate) fn validate_borrow(p: &Position, asset: &str, raw: U256) -> Result<()
     ensure(r.borrowing_enabled, PoolError::BorrowingNotEnabled)?;
     if !r.borrow_cap.is_zero() {
         let cap = r.borrow_cap.checked_mul(r.unit).ok_or_else(|| overflow("borrow cap"))?;
-        let total = r.total_borrowed.unwrap_or(r.debt).checked_add(raw).ok_or_else(|| overflow("total debt"))?;
+        let borrowed = r.total_borrowed.ok_or_else(|| missing_total(asset, "total_borrowed", "borrow"))?;
+        let total = borrowed.checked_add(raw).ok_or_else(|| overflow("total debt"))?;
         ensure(total <= cap, PoolError::BorrowCapExceeded)?;
     }
     if let Some(iso) = p.isolation_collateral() {
@@ -486,7 +495,20 @@ fn repay(p: &mut Position, asset: &str, amount: &AmountOrMax) -> Result<(), Step
     let paid = raw.min(r.debt);
     r.debt -= paid;
     r.total_borrowed = r.total_borrowed.map(|t| t.saturating_sub(paid));
+    let decimals = r.decimals;
+    reduce_isolated_debt(p, decimals, paid);
     Ok(())
+}
+
+/// `IsolationModeLogic.updateIsolatedDebtIfIsolated`: a repayment (or a
+/// liquidation) of an isolated position lowers the collateral's isolated debt
+/// by the amount in cents, floored at 0 since the ceiling ignores interest.
+pub(crate) fn reduce_isolated_debt(p: &mut Position, debt_decimals: u32, repaid: U256) {
+    let Some(iso) = p.isolation_collateral().map(|c| c.symbol.clone()) else { return };
+    let cents = repaid / pow10_u256(debt_decimals.saturating_sub(DEBT_CEILING_DECIMALS));
+    if let Some(c) = p.reserve_mut(&iso) {
+        c.isolation_mode_total_debt = c.isolation_mode_total_debt.saturating_sub(cents);
+    }
 }
 
 /// `SupplyLogic.executeUseReserveAsCollateral`.

@@ -4,7 +4,7 @@
 
 use alloy_primitives::U256;
 
-use super::actions::PoolError;
+use super::actions::{reduce_isolated_debt, PoolError};
 use super::math::{percent_div, percent_mul, HEALTH_FACTOR_LIQUIDATION_THRESHOLD};
 use super::position::{overflow, Position};
 use crate::scenario::ScenarioError;
@@ -94,7 +94,7 @@ pub fn liquidation_call(
     if health_factor >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD {
         return Err(refuse(PoolError::HealthFactorNotBelowThreshold));
     }
-    if collateral.liquidation_threshold == 0 || !collateral.use_as_collateral {
+    if collateral.liquidation_threshold == 0 || !collateral.use_as_collateral || collateral.collateral.is_zero() {
         return Err(refuse(PoolError::CollateralCannotBeLiquidated));
     }
     if debt.debt.is_zero() {
@@ -115,6 +115,15 @@ pub fn liquidation_call(
         if let Some(price) = e.price_base {
             debt_price = price;
         }
+    }
+
+    if bonus <= 10_000 {
+        // The PoolConfigurator requires a bonus above 100 % for any collateral;
+        // a scenario without one cannot say what a liquidator seizes.
+        return Err(LiquidationError::Input(ScenarioError::new(
+            "liquidation_bonus_bps",
+            format!("is needed for {collateral_asset} (above 10000) to preview a liquidation"),
+        )));
     }
 
     // _calculateAvailableCollateralToLiquidate
@@ -150,6 +159,7 @@ pub fn liquidation_call(
     if let Some(r) = after.reserve_mut(debt_asset) {
         r.debt -= debt_repaid.min(r.debt);
     }
+    reduce_isolated_debt(&mut after, debt.decimals, debt_repaid);
     if let Some(r) = after.reserve_mut(collateral_asset) {
         r.collateral -= collateral_amount.min(r.collateral);
         if r.collateral.is_zero() {

@@ -200,6 +200,13 @@ fn validate_emode_category(s: &Scenario, e: &EModeCategory, at: &str, liquid: bo
         ));
     }
     let field = |name: &str| format!("{at}.{name}");
+    // PoolConfigurator.setEModeCategory: LTV and threshold not 0, bonus above 100 %.
+    if e.ltv_bps == 0 || e.liquidation_threshold_bps == 0 {
+        return Err(ScenarioError::new(
+            field(if e.ltv_bps == 0 { "ltv_bps" } else { "liquidation_threshold_bps" }),
+            "is 0; an e-mode category needs a non-zero LTV and threshold",
+        ));
+    }
     check_risk_parameters(&field, Some(e.ltv_bps), Some(e.liquidation_threshold_bps), Some(e.liquidation_bonus_bps))?;
     if let Some(price) = &e.price {
         if price.is_zero() {
@@ -246,11 +253,26 @@ fn check_risk_parameters(
         }
     }
     if let Some(bonus) = bonus {
-        if bonus != 0 && bonus < BPS_ONE {
+        if bonus != 0 && bonus <= BPS_ONE {
             return Err(ScenarioError::new(
                 field("liquidation_bonus_bps"),
-                format!("is {bonus}; it includes the 100 %, e.g. 10500 for a 5 % bonus"),
+                format!("is {bonus}; it includes the 100 % and must be above it, e.g. 10500 for a 5 % bonus"),
             ));
+        }
+        match threshold {
+            Some(0) if bonus != 0 => {
+                return Err(ScenarioError::new(
+                    field("liquidation_bonus_bps"),
+                    "must be 0 for an asset with threshold 0 (not collateral), as the PoolConfigurator requires",
+                ))
+            }
+            Some(lt) if lt != 0 && bonus == 0 => {
+                return Err(ScenarioError::new(
+                    field("liquidation_bonus_bps"),
+                    format!("is 0 with threshold {lt}; collateral needs a bonus above 10000"),
+                ))
+            }
+            _ => {}
         }
         if let Some(lt) = threshold {
             let seized = percent_mul(U256::from(lt), U256::from(bonus)).unwrap_or(U256::MAX);
@@ -269,6 +291,17 @@ fn check_risk_parameters(
 /// the first refusal stops with the Pool's reason and which action it was.
 pub fn apply_actions(s: &Scenario, actions: &[actions::Action]) -> Result<Scenario, actions::WhatIfError> {
     s.validate()?;
+    if s.protocol != crate::Protocol::AAVE_V3 {
+        // Validation differs after 3.0 (e-mode bitmaps, liquidation rules): a
+        // V3.0 answer could call allowed what the live Pool refuses.
+        return Err(ScenarioError::new(
+            "protocol",
+            format!("what-if actions follow Aave V3.0's checks; they are not modelled for {} yet", s.protocol),
+        )
+        .into());
+    }
+    // A scenario the engine cannot value is refused before any action.
+    Position::from_scenario(s)?.account_data()?;
     let mut position = Position::from_scenario(s)?;
     let mut categories = s.emode_categories.clone();
     for (i, action) in actions.iter().enumerate() {

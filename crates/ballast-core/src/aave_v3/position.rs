@@ -170,7 +170,8 @@ impl Position {
                 liquidation_bonus: asset.liquidation_bonus_bps.unwrap_or(0),
                 emode_category: asset.emode_category.unwrap_or(0),
                 collateral: collateral.map_or(U256::ZERO, |(raw, _)| raw),
-                use_as_collateral: collateral.is_none_or(|(_, on)| on),
+                // An asset not held has no collateral flag; the first supply sets it.
+                use_as_collateral: collateral.is_some_and(|(_, on)| on),
                 debt: debt.map_or(U256::ZERO, |(raw, _)| raw),
                 frozen: asset.frozen.unwrap_or(false),
                 paused: asset.paused.unwrap_or(false),
@@ -247,7 +248,8 @@ impl Position {
                 let value = r.value_base(r.collateral, emode)?;
                 t.collateral = t.collateral.checked_add(value).ok_or_else(|| overflow("total collateral"))?;
                 let ltv = r.effective_ltv(emode);
-                if ltv == 0 {
+                // GenericLogic flags the asset's own LTV 0, whatever e-mode says.
+                if r.ltv == 0 {
                     t.has_zero_ltv_collateral = true;
                 }
                 ltv_weighted = value

@@ -2,11 +2,15 @@
 //! withdrawn, and the repayment or supply that reaches a target health factor.
 //!
 //! Each searches the token's smallest unit against the Pool's own integer
-//! checks, so the answer is exactly the Pool's limit, not an estimate.
+//! checks, so every answer is one the Pool accepts. `max_borrow` is exactly
+//! the Pool's limit (its check is monotone in the amount). The others are safe
+//! but may not be the very edge: the Pool floors the average threshold to
+//! basis points, so its health factor can step back and forth by a hair as an
+//! amount changes, and a bisection can stop short of the last such step.
 
 use alloy_primitives::U256;
 
-use super::actions::{validate_borrow, PoolError, Step};
+use super::actions::{auto_use_as_collateral, validate_borrow, PoolError, Step};
 use super::math::{HEALTH_FACTOR_LIQUIDATION_THRESHOLD, PERCENTAGE_FACTOR};
 use super::position::{Position, Reserve};
 use crate::scenario::ScenarioError;
@@ -108,10 +112,14 @@ pub fn max_withdraw(p: &Position, asset: &str, target_hf: U256) -> Result<U256, 
     largest_passing(U256::ZERO, held, passes).ok_or(SolveError::Unreachable)
 }
 
-/// The smallest repayment of `asset` that brings the health factor to at
-/// least `target_hf` (a wad); `Unreachable` when repaying it all is not enough.
+/// A small repayment of `asset` that brings the health factor to at least
+/// `target_hf` (a wad); `Unreachable` when repaying it all is not enough.
 pub fn repay_to_reach(p: &Position, asset: &str, target_hf: U256) -> Result<U256, SolveError> {
-    let owed = reserve(p, asset)?.debt;
+    let r = reserve(p, asset)?;
+    if r.paused {
+        return Err(SolveError::Refused(PoolError::ReservePaused));
+    }
+    let owed = r.debt;
     let reaches = |x: U256| {
         let mut next = p.clone();
         if let Some(r) = next.reserve_mut(asset) {
@@ -122,12 +130,25 @@ pub fn repay_to_reach(p: &Position, asset: &str, target_hf: U256) -> Result<U256
     smallest_reaching(owed, reaches)
 }
 
-/// The smallest supply of `asset` (turned on as collateral) that brings the
-/// health factor to at least `target_hf`; `Unreachable` when the asset cannot
-/// count as collateral or no amount up to `cap` suffices.
+/// A small supply of `asset` that brings the health factor to at least
+/// `target_hf`; `Unreachable` when the supply would not count (the Pool turns
+/// collateral on only at a first supply it allows: not for LTV 0, an isolated
+/// asset, or beside isolated collateral; a flag turned off stays off) or no
+/// amount up to `cap` suffices.
 pub fn supply_to_reach(p: &Position, asset: &str, target_hf: U256, cap: U256) -> Result<U256, SolveError> {
     let r = reserve(p, asset)?;
-    if r.liquidation_threshold == 0 {
+    if r.paused {
+        return Err(SolveError::Refused(PoolError::ReservePaused));
+    }
+    if r.frozen {
+        return Err(SolveError::Refused(PoolError::ReserveFrozen));
+    }
+    let counts = if r.collateral.is_zero() {
+        auto_use_as_collateral(p, asset).map_err(step_error)?
+    } else {
+        r.use_as_collateral
+    };
+    if r.liquidation_threshold == 0 || !counts {
         return Err(SolveError::Unreachable);
     }
     let reaches = |x: U256| {

@@ -2,7 +2,7 @@
 //! total collateral ratio.
 
 use num_rational::BigRational;
-use num_traits::Zero;
+use num_traits::{Signed, Zero};
 
 use crate::exact::format_exact;
 use crate::liquidation::{liquidation_prices, Direction, LiquidationPrice, PriceExposure};
@@ -28,7 +28,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         return Err(ScenarioError::new(format!("assets[{ci}].price"), format!("is required for {}", c.symbol)));
     }
     let (di, d) = s.asset(&debt.asset).ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
-    if d.price.is_some() {
+    if d.price.is_some() || d.volatility.is_some() || d.beta.is_some() {
         return Err(ScenarioError::new(
             format!("assets[{di}].price"),
             format!("{} is LUSD owed at 1 USD: list it by symbol alone", d.symbol),
@@ -155,10 +155,11 @@ pub struct TroveDetails {
     pub net_debt: String,
     /// Net debt at least 1800 LUSD (or no debt).
     pub meets_min_net_debt: bool,
-    /// Fee on new debt, a fraction.
+    /// Fee on new debt, a fraction (0 in recovery mode).
     pub borrowing_fee_rate: String,
     /// LUSD that could still be drawn, fee included in the new debt, keeping
-    /// the ratio at MCR (CCR in recovery mode), rounded down.
+    /// ICR ≥ MCR and the system's TCR ≥ CCR; 0 in recovery mode, where a pure
+    /// borrow lowers ICR and is refused. Rounded down.
     pub max_additional_debt: String,
 }
 
@@ -169,11 +170,26 @@ pub fn trove_details(s: &Scenario) -> Option<TroveDetails> {
     let price = asset.price.as_ref()?.to_rational();
     let owed = debt.amount.to_rational();
     let base_rate = s.base_rate.as_ref().map_or_else(BigRational::zero, |b| b.to_rational());
-    let fee = borrowing_fee_rate(&base_rate);
-    let ratio = if in_recovery_mode(s) { ccr() } else { mcr() };
-    let capacity = collateral.amount.to_rational() * &price / ratio;
+    let recovery = in_recovery_mode(s);
+    // No fee in recovery mode, where a pure borrow (which lowers ICR) is refused.
+    let fee = if recovery { BigRational::zero() } else { borrowing_fee_rate(&base_rate) };
     let one = BigRational::from_integer(1.into());
-    let headroom = if capacity > owed { (&capacity - &owed) / (one + &fee) } else { BigRational::zero() };
+    let headroom = if recovery {
+        BigRational::zero()
+    } else {
+        // New debt x·(1 + fee) keeps ICR ≥ MCR and the system's TCR ≥ CCR.
+        let trove_room = collateral.amount.to_rational() * &price / mcr() - &owed;
+        let system_room = s
+            .system
+            .as_ref()
+            .map(|sys| sys.total_collateral.to_rational() * &price / ccr() - sys.total_debt.to_rational());
+        let room = system_room.map_or(trove_room.clone(), |r| r.min(trove_room));
+        if room.is_positive() {
+            room / (one + &fee)
+        } else {
+            BigRational::zero()
+        }
+    };
     let net_debt = if owed > gas_compensation() { &owed - gas_compensation() } else { BigRational::zero() };
     let scale = BigRational::from_integer(crate::exact::pow10(18).into());
     Some(TroveDetails {

@@ -6,7 +6,7 @@
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use crate::exact::format_exact;
+use crate::exact::{format_exact, PlainDecimal};
 use crate::liquidation::{liquidation_prices, PriceExposure};
 use crate::report::Report;
 use crate::scenario::{Scenario, ScenarioError};
@@ -32,7 +32,13 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         Some(_) => {}
     }
     let (di, d) = s.asset(&debt.asset).ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
-    if d.price.is_some() || d.liquidation_ratio.is_some() {
+    if d.price.is_some()
+        || d.liquidation_ratio.is_some()
+        || d.next_price.is_some()
+        || d.dust.is_some()
+        || d.volatility.is_some()
+        || d.beta.is_some()
+    {
         return Err(ScenarioError::new(
             format!("assets[{di}]"),
             format!("{} is DAI owed at par: list it by symbol alone (set \"par\" at the top level)", d.symbol),
@@ -40,6 +46,9 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     }
     if collateral.asset == debt.asset {
         return Err(ScenarioError::new("debt[0].asset", "must differ from the collateral asset"));
+    }
+    if c.next_price.as_ref().is_some_and(PlainDecimal::is_zero) {
+        return Err(ScenarioError::new(format!("assets[{ci}].next_price"), "must be more than 0"));
     }
     if let Some(par) = &s.par {
         if par.is_zero() {

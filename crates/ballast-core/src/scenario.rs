@@ -271,7 +271,15 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self { field: field.into(), problem: problem.into() }
+        // One line always: a key or value with a newline in it is shown escaped.
+        let one_line = |s: String| {
+            if s.chars().any(char::is_control) {
+                s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+            } else {
+                s
+            }
+        };
+        Self { field: one_line(field.into()), problem: one_line(problem.into()) }
     }
 }
 
@@ -290,13 +298,19 @@ impl Scenario {
                 format!("is {} bytes; at most {} (1 MiB) are accepted", json.len(), MAX_INPUT_BYTES),
             ));
         }
+        // First as a tree, so arrays standing in for objects are refused: serde
+        // would read them by field position, which this format never promises.
+        let tree: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| ScenarioError::new("scenario", strip_serde_position(&e.to_string())))?;
+        require_objects(&tree)?;
+        // Then read from the text itself, which (unlike the tree) refuses a key
+        // given twice instead of keeping the last.
         let mut deserializer = serde_json::Deserializer::from_str(json);
         let scenario: Scenario = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             let field = if path == "." || path.is_empty() { "scenario".to_owned() } else { path };
             ScenarioError::new(field, strip_serde_position(&e.into_inner().to_string()))
         })?;
-        deserializer.end().map_err(|e| ScenarioError::new("scenario", strip_serde_position(&e.to_string())))?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -436,6 +450,30 @@ impl Scenario {
     }
 }
 
+/// The format's objects must be JSON objects: the scenario, each entry of
+/// its lists, `emode` and `system`.
+fn require_objects(tree: &serde_json::Value) -> Result<(), ScenarioError> {
+    use serde_json::Value;
+    let object = |v: &Value, at: &str| match v {
+        Value::Object(_) => Ok(()),
+        _ => Err(ScenarioError::new(at, "must be a JSON object")),
+    };
+    object(tree, "scenario")?;
+    for list in ["assets", "collateral", "debt", "emode_categories"] {
+        if let Some(Value::Array(items)) = tree.get(list) {
+            for (i, item) in items.iter().enumerate() {
+                object(item, &format!("{list}[{i}]"))?;
+            }
+        }
+    }
+    for key in ["emode", "system"] {
+        if let Some(v) = tree.get(key).filter(|v| !v.is_null()) {
+            object(v, key)?;
+        }
+    }
+    Ok(())
+}
+
 /// serde_json appends " at line 1 column 42"; the field path says more.
 pub fn strip_serde_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -523,6 +561,28 @@ mod tests {
         let big = format!("{}{}", SPEC_EXAMPLE, " ".repeat(MAX_INPUT_BYTES));
         assert!(error_of(&big).starts_with("scenario: is 1049"), "{}", error_of(&big));
         assert!(error_of(&format!("{SPEC_EXAMPLE} {{}}")).starts_with("scenario: trailing characters"));
+    }
+
+    #[test]
+    fn refuses_arrays_in_place_of_objects_and_keys_given_twice() {
+        let positional = r#"["ballast.scenario/1","aave-v3",[],null,null,null,null,[],[],[]]"#;
+        assert_eq!(error_of(positional), "scenario: must be a JSON object");
+        let asset_as_array = SPEC_EXAMPLE.replace(
+            r#"{ "symbol": "USDC", "decimals": 6, "price": "1.0001",
+          "ltv_bps": 7700, "liquidation_threshold_bps": 8000,
+          "liquidation_bonus_bps": 10450 }"#,
+            r#"["USDC", 6, "1.0001", 7700, 8000, 10450]"#,
+        );
+        assert_eq!(error_of(&asset_as_array), "assets[1]: must be a JSON object");
+        let twice = SPEC_EXAMPLE.replace(r#""price": "2000","#, r#""price": "2000", "price": "1","#);
+        assert_eq!(error_of(&twice), "assets[0]: duplicate field `price`");
+    }
+
+    #[test]
+    fn an_error_stays_on_one_line_whatever_the_key() {
+        let e = error_of(&SPEC_EXAMPLE.replace(r#""schema""#, r#""sch\nema""#));
+        assert!(!e.contains('\n'), "{e}");
+        assert!(e.starts_with("sch\\nema: unknown field `sch\\nema`"), "{e}");
     }
 
     #[test]

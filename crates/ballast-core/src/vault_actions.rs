@@ -6,8 +6,9 @@
 //! or at least the dust. Liquity v1: `BorrowerOperations` — in normal mode
 //! the new ICR must be at least MCR and the new TCR at least CCR; in recovery
 //! mode collateral cannot be withdrawn and a debt increase needs ICR ≥ CCR;
-//! net debt must stay at least 1800 LUSD, and new debt carries the borrowing
-//! fee in normal mode.
+//! net debt must be at least 1800 LUSD when a trove opens or repays, new debt
+//! carries the borrowing fee in normal mode, a borrow on no debt opens a trove
+//! (adding the 200 LUSD gas compensation), and repaying "max" closes it.
 
 use num_rational::BigRational;
 use num_traits::{One, Zero};
@@ -86,13 +87,28 @@ fn apply_one(s: &Scenario, action: &Action) -> Result<Scenario, WhatIfError> {
         }
         Action::Borrow { asset, amount: a } => {
             check_asset(asset, &debt.asset)?;
-            (ink.clone(), &art + a.to_rational() * (BigRational::one() + borrowing_fee(s)))
+            let drawn = a.to_rational() * (BigRational::one() + borrowing_fee(s));
+            // A Liquity trove with no debt does not exist: borrowing opens one,
+            // which adds the 200 LUSD gas compensation to its debt.
+            let opening = s.protocol == Protocol::LiquityV1 && art.is_zero();
+            (ink.clone(), &art + drawn + if opening { gas_compensation() } else { BigRational::zero() })
         }
         Action::Repay { asset, amount: a } => {
             check_asset(asset, &debt.asset)?;
+            if s.protocol == Protocol::LiquityV1 && matches!(a, AmountOrMax::Max) {
+                return close_trove(s, action, &ink, &art, &price_of(s, ci)).map(|()| {
+                    next.collateral[0].amount = decimal(&BigRational::zero());
+                    next.debt[0].amount = decimal(&BigRational::zero());
+                    next
+                });
+            }
             let pay = amount(a, &art);
             if pay > art {
                 return Err(ScenarioError::new("amount", "is more than the debt").into());
+            }
+            if s.protocol == Protocol::LiquityV1 && pay > &art - gas_compensation() {
+                // The gas compensation is repaid only by closing the trove.
+                return Err(refuse(action, Protocol::LiquityV1, "Amount repaid must not be larger than the Trove's debt (less the 200 LUSD gas compensation; repay \"max\" to close the trove)"));
             }
             (ink.clone(), &art - pay)
         }
@@ -110,7 +126,10 @@ fn apply_one(s: &Scenario, action: &Action) -> Result<Scenario, WhatIfError> {
             )
         }
     };
-    let price = next.assets[ci].price.as_ref().map(|p| p.to_rational()).unwrap_or_else(BigRational::zero);
+    if new_ink == ink && new_art == art {
+        return Err(refuse(action, s.protocol, "There must be either a collateral change or a debt change"));
+    }
+    let price = price_of(&next, ci);
     match s.protocol {
         Protocol::Maker => check_frob(s, action, &ink, &art, &new_ink, &new_art, &price)?,
         _ => check_trove(s, action, (&ink, &art), (&new_ink, &new_art), &price)?,
@@ -118,6 +137,35 @@ fn apply_one(s: &Scenario, action: &Action) -> Result<Scenario, WhatIfError> {
     next.collateral[0].amount = decimal(&new_ink);
     next.debt[0].amount = decimal(&new_art);
     Ok(next)
+}
+
+fn price_of(s: &Scenario, asset_index: usize) -> BigRational {
+    s.assets[asset_index].price.as_ref().map_or_else(BigRational::zero, |p| p.to_rational())
+}
+
+/// `BorrowerOperations.closeTrove`: not in recovery mode, and the system
+/// without this trove must keep TCR ≥ 150 %.
+fn close_trove(
+    s: &Scenario,
+    action: &Action,
+    ink: &BigRational,
+    art: &BigRational,
+    price: &BigRational,
+) -> Result<(), WhatIfError> {
+    if crate::liquity_v1::in_recovery_mode(s) {
+        return Err(refuse(action, Protocol::LiquityV1, "Operation not permitted during Recovery Mode"));
+    }
+    if let Some(sys) = &s.system {
+        let (c, d) = (sys.total_collateral.to_rational() - ink, sys.total_debt.to_rational() - art);
+        if !d.is_zero() && c * price / d < ccr() {
+            return Err(refuse(
+                action,
+                Protocol::LiquityV1,
+                "An operation that would result in TCR < CCR is not permitted",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The fee added to new debt: Liquity's borrowing fee in normal mode (none
@@ -170,11 +218,14 @@ fn check_trove(
     price: &BigRational,
 ) -> Result<(), WhatIfError> {
     let no = |reason| Err(refuse(action, Protocol::LiquityV1, reason));
-    if !new_art.is_zero() && (new_art - gas_compensation()) < min_net_debt() {
+    // Checked when a trove opens or its debt is repaid, as BorrowerOperations does.
+    let opening_or_repaying = art.is_zero() || new_art < art;
+    if opening_or_repaying && !new_art.is_zero() && (new_art - gas_compensation()) < min_net_debt() {
         return no("Trove's net debt must be greater than minimum (1800 LUSD)");
     }
     let icr = |c: &BigRational, d: &BigRational| (!d.is_zero()).then(|| c * price / d);
     let new_icr = icr(new_ink, new_art);
+    let old_icr = icr(ink, art);
     let system = s.system.as_ref().map(|sys| (sys.total_collateral.to_rational(), sys.total_debt.to_rational()));
     let tcr = |(c, d): &(BigRational, BigRational)| (!d.is_zero()).then(|| c * price / d);
     let recovery = system.as_ref().and_then(tcr).is_some_and(|t| t < ccr());
@@ -184,6 +235,9 @@ fn check_trove(
         }
         if new_art > art && new_icr.as_ref().is_some_and(|r| *r < ccr()) {
             return no("Operation must leave trove with ICR >= CCR");
+        }
+        if new_art > art && !art.is_zero() && matches!((&new_icr, &old_icr), (Some(n), Some(o)) if n < o) {
+            return no("Cannot decrease your Trove's ICR in Recovery Mode");
         }
     } else {
         if new_icr.as_ref().is_some_and(|r| *r < mcr()) {

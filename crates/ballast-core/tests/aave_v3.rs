@@ -210,7 +210,7 @@ fn refuses_a_position_that_overflows_uint256_instead_of_wrapping() {
         json!([{ "asset": "WETH", "amount": too_many_wei }]),
         json!([]),
     );
-    assert_eq!(refusal(s), "collateral[0].amount: is too large for a uint256 once scaled to the token's units");
+    assert_eq!(refusal(s), "collateral[0].amount: is too large for a uint256 once scaled to the Pool's integer units");
 }
 
 #[test]

@@ -122,33 +122,31 @@ fn maker_details_show_a_vault_doomed_by_the_next_price_and_below_dust() {
 }
 
 #[test]
-fn liquity_details_charge_the_fee_and_use_ccr_in_recovery_mode() {
-    let mut s = liquity("10", "12000", Some(("500000", "700000000")));
+fn liquity_details_charge_the_fee_in_normal_mode_and_offer_nothing_in_recovery() {
+    // Normal mode (TCR 2): (20000 / 1.1 − 12000) / 1.015, the trove's limit being
+    // tighter than the system's; rounded down at 18 decimals.
+    let mut s = liquity("10", "12000", Some(("500000", "500000000")));
     s["base_rate"] = json!("0.01");
-    let r = report(&s);
     assert_eq!(
-        r["liquity_v1"],
+        report(&s)["liquity_v1"],
         json!({
             "net_debt": "11800",
             "meets_min_net_debt": true,
             "borrowing_fee_rate": "0.015",
-            // (20000 / 1.5 − 12000) / 1.015, rounded down at 18 decimals.
-            "max_additional_debt": "1313.62889983579638752"
+            "max_additional_debt": "6090.461262875055978504"
         })
     );
+    // Recovery mode: no fee, and a pure borrow (which lowers ICR) is refused.
+    let mut s = liquity("10", "12000", Some(("500000", "700000000")));
+    s["base_rate"] = json!("0.01");
+    let d = &report(&s)["liquity_v1"];
+    assert_eq!((d["borrowing_fee_rate"].as_str(), d["max_additional_debt"].as_str()), (Some("0"), Some("0")));
     // The fee is capped at 5 % and floored at 0.5 %.
+    let mut s = liquity("10", "12000", Some(("500000", "500000000")));
     s["base_rate"] = json!("0.2");
     assert_eq!(report(&s)["liquity_v1"]["borrowing_fee_rate"], "0.05");
     s["base_rate"] = json!("0");
     assert_eq!(report(&s)["liquity_v1"]["borrowing_fee_rate"], "0.005");
-}
-
-fn act(s: &Value, actions: Value) -> Result<Value, String> {
-    let scenario = ballast_core::Scenario::parse(&s.to_string()).unwrap();
-    let actions: Vec<ballast_core::aave_v3::actions::Action> = serde_json::from_value(actions).unwrap();
-    ballast_core::apply_actions(&scenario, &actions)
-        .map(|after| serde_json::from_str(&after.to_json()).unwrap())
-        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -203,9 +201,56 @@ fn liquity_adjustments_follow_borrower_operations() {
     assert!(act(&recovery, json!([{ "action": "withdraw", "asset": "ETH", "amount": "0.1" }]))
         .unwrap_err()
         .contains("Collateral withdrawal not permitted Recovery Mode"));
-    // …and new debt (no fee in recovery mode) needs ICR ≥ 150 %: 20000 / 1.5 = 13333.33.
-    assert!(act(&recovery, json!([{ "action": "borrow", "asset": "LUSD", "amount": "1333.33" }])).is_ok());
+    // …new debt needs ICR ≥ 150 % (20000 / 1.5 = 13333.33), and a borrow that lowers
+    // ICR at all is refused in recovery mode.
     assert!(act(&recovery, json!([{ "action": "borrow", "asset": "LUSD", "amount": "1333.34" }]))
         .unwrap_err()
         .contains("ICR >= CCR"));
+    assert!(act(&recovery, json!([{ "action": "borrow", "asset": "LUSD", "amount": "1333.33" }]))
+        .unwrap_err()
+        .contains("Cannot decrease your Trove's ICR in Recovery Mode"));
+    // Closing (repay max) is not allowed in recovery mode either.
+    assert!(act(&recovery, json!([{ "action": "repay", "asset": "LUSD", "amount": "max" }]))
+        .unwrap_err()
+        .contains("Operation not permitted during Recovery Mode"));
+}
+
+#[test]
+fn liquity_repayments_leave_the_gas_compensation_and_max_closes_the_trove() {
+    let s = liquity("10", "12000", Some(("500000", "500000000")));
+    // Repaying into the 200 LUSD gas compensation is not an adjustment.
+    assert!(act(&s, json!([{ "action": "repay", "asset": "LUSD", "amount": "11900" }]))
+        .unwrap_err()
+        .contains("must not be larger than the Trove's debt"));
+    let closed = act(&s, json!([{ "action": "repay", "asset": "LUSD", "amount": "max" }])).unwrap();
+    assert_eq!(
+        (closed["collateral"][0]["amount"].as_str(), closed["debt"][0]["amount"].as_str()),
+        (Some("0"), Some("0"))
+    );
+    // Adding collateral needs no minimum debt check; a no-op is refused.
+    let small = liquity("10", "1500", None);
+    assert!(act(&small, json!([{ "action": "supply", "asset": "ETH", "amount": "1" }])).is_ok());
+    assert!(act(&small, json!([{ "action": "supply", "asset": "ETH", "amount": "0" }]))
+        .unwrap_err()
+        .contains("either a collateral change or a debt change"));
+}
+
+#[test]
+fn liquity_borrowing_with_no_debt_opens_a_trove_with_the_gas_compensation() {
+    // 2000 LUSD drawn: 2000 × 1.005 fee + 200 gas compensation = 2210 of debt.
+    let s = liquity("10", "0", None);
+    let opened = act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "2000" }])).unwrap();
+    assert_eq!(opened["debt"][0]["amount"], "2210");
+    // Net debt 1000 × 1.005 = 1005 is under the 1800 minimum.
+    assert!(act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "1000" }]))
+        .unwrap_err()
+        .contains("net debt"));
+}
+
+fn act(s: &Value, actions: Value) -> Result<Value, String> {
+    let scenario = ballast_core::Scenario::parse(&s.to_string()).unwrap();
+    let actions: Vec<ballast_core::aave_v3::actions::Action> = serde_json::from_value(actions).unwrap();
+    ballast_core::apply_actions(&scenario, &actions)
+        .map(|after| serde_json::from_str(&after.to_json()).unwrap())
+        .map_err(|e| e.to_string())
 }

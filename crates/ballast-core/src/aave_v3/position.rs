@@ -426,8 +426,9 @@ fn holding(
 
 pub(crate) fn to_u256(value: Option<BigUint>, field: impl Fn() -> String) -> Result<U256, ScenarioError> {
     let value = value.ok_or_else(|| ScenarioError::new(field(), "has more decimals than allowed"))?;
-    U256::try_from_le_slice(&value.to_bytes_le())
-        .ok_or_else(|| ScenarioError::new(field(), "is too large for a uint256 once scaled to the token's units"))
+    U256::try_from_le_slice(&value.to_bytes_le()).ok_or_else(|| {
+        ScenarioError::new(field(), "is too large for a uint256 once scaled to the Pool's integer units")
+    })
 }
 
 pub(crate) fn u256_to_big(v: U256) -> BigUint {

@@ -36,6 +36,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         || d.liquidation_ratio.is_some()
         || d.next_price.is_some()
         || d.dust.is_some()
+        || d.chop.is_some()
         || d.volatility.is_some()
         || d.beta.is_some()
     {
@@ -46,6 +47,12 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     }
     if collateral.asset == debt.asset {
         return Err(ScenarioError::new("debt[0].asset", "must differ from the collateral asset"));
+    }
+    if c.chop.as_ref().is_some_and(|chop| chop.to_rational() < BigRational::one()) {
+        return Err(ScenarioError::new(
+            format!("assets[{ci}].chop"),
+            "is a factor of at least 1 (e.g. \"1.13\" for 13 %)",
+        ));
     }
     if c.next_price.as_ref().is_some_and(PlainDecimal::is_zero) {
         return Err(ScenarioError::new(format!("assets[{ci}].next_price"), "must be more than 0"));
@@ -95,7 +102,9 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
         liquidatable,
         liquidation_prices,
         aave_v3: None,
-        maker: (asset.next_price.is_some() || asset.dust.is_some()).then(|| vault_details(s)).flatten(),
+        maker: (asset.next_price.is_some() || asset.dust.is_some() || asset.chop.is_some())
+            .then(|| vault_details(s))
+            .flatten(),
         liquity_v1: None,
         rules: None,
     })
@@ -117,6 +126,10 @@ pub struct VaultDetails {
     /// Whether the debt is 0 or at least the ilk's dust, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dust_ok: Option<bool>,
+    /// DAI the vault loses on top of its debt if liquidated: debt × (chop − 1),
+    /// if `chop` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liquidation_penalty: Option<String>,
 }
 
 /// The vault's details; `None` for a scenario that is not a valid maker one.
@@ -141,6 +154,10 @@ pub fn vault_details(s: &Scenario) -> Option<VaultDetails> {
         max_additional_debt: format_exact(&floor_to(&headroom, 18)),
         min_collateral: format_exact(&ceil_to(&(&owed * &mat * &par / &price), 18)),
         dust_ok: asset.dust.as_ref().map(|d| owed.is_zero() || owed >= d.to_rational()),
+        liquidation_penalty: asset
+            .chop
+            .as_ref()
+            .map(|chop| format_exact(&(&owed * (chop.to_rational() - BigRational::one())))),
     })
 }
 

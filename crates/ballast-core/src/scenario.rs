@@ -145,6 +145,9 @@ pub struct Asset {
     /// maker (extension): the ilk's dust, the smallest debt a vault may have, DAI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dust: Option<PlainDecimal>,
+    /// maker (extension): the ilk's liquidation penalty `chop`, e.g. `"1.13"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chop: Option<PlainDecimal>,
     /// Extension: a USD stablecoin, for basket crash models (metadata only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stable: Option<bool>,
@@ -440,6 +443,7 @@ impl Scenario {
                 ("liquidation_ratio", a.liquidation_ratio.is_some()),
                 ("next_price", a.next_price.is_some()),
                 ("dust", a.dust.is_some()),
+                ("chop", a.chop.is_some()),
             ] {
                 if p != Protocol::Maker && present {
                     return Err(unused(&format!("assets[{i}].{name}")));

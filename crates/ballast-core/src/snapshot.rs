@@ -343,6 +343,7 @@ fn bare_asset(symbol: &str) -> Asset {
         liquidation_ratio: None,
         next_price: None,
         dust: None,
+        chop: None,
         stable: None,
         volatility: None,
         beta: None,

@@ -103,6 +103,7 @@ fn maker_details_show_a_vault_doomed_by_the_next_price_and_below_dust() {
     let mut s = maker("2000", "10", "5000");
     s["assets"][0]["next_price"] = json!("700");
     s["assets"][0]["dust"] = json!("7500");
+    s["assets"][0]["chop"] = json!("1.13");
     let r = report(&s);
     // Today 2.758…; at the OSM's next price 10 × 700 / (5000 × 1.45) = 0.9655…
     assert_eq!(r["liquidatable"], false);
@@ -114,7 +115,9 @@ fn maker_details_show_a_vault_doomed_by_the_next_price_and_below_dust() {
             // 20000 / 1.45 − 5000, rounded down at 18 decimals.
             "max_additional_debt": "8793.103448275862068965",
             "min_collateral": "3.625",
-            "dust_ok": false
+            "dust_ok": false,
+            // 5000 × 13 %.
+            "liquidation_penalty": "650"
         })
     );
     // Without the extension fields the report is exactly the spec's.

@@ -201,6 +201,13 @@ pub struct Asset {
     /// What variable borrowers pay, a yearly rate as a fraction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variable_borrow_rate: Option<PlainDecimal>,
+    /// The reserve's interest-rate strategy; with `total_supplied` and
+    /// `total_borrowed` it gives the rates when they are not stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_strategy: Option<RateStrategyInput>,
+    /// Share of borrow interest kept by the protocol, basis points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve_factor_bps: Option<u32>,
 }
 
 impl Asset {
@@ -219,7 +226,20 @@ impl Asset {
             || self.liquidation_protocol_fee_bps.is_some()
             || self.supply_rate.is_some()
             || self.variable_borrow_rate.is_some()
+            || self.rate_strategy.is_some()
+            || self.reserve_factor_bps.is_some()
     }
+}
+
+/// Aave's default interest-rate strategy, every field a yearly fraction
+/// (`"0.8"` optimal usage, `"0.04"` slope 1), at most 27 decimals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateStrategyInput {
+    pub optimal_usage_ratio: PlainDecimal,
+    pub base_variable_borrow_rate: PlainDecimal,
+    pub variable_rate_slope1: PlainDecimal,
+    pub variable_rate_slope2: PlainDecimal,
 }
 
 /// An amount of one asset held as collateral or owed as debt.

@@ -360,5 +360,7 @@ fn bare_asset(symbol: &str) -> Asset {
         liquidation_protocol_fee_bps: None,
         supply_rate: None,
         variable_borrow_rate: None,
+        rate_strategy: None,
+        reserve_factor_bps: None,
     }
 }

@@ -484,3 +484,28 @@ mod review_fixes {
         );
     }
 }
+
+#[test]
+fn a_rate_strategy_with_the_reserve_totals_gives_the_rates() {
+    // Optimal 80 %, slopes 4 % and 75 %, half used: 4 % × 0.5 / 0.8 = 2.5 % to
+    // borrowers, 2.5 % × 0.5 × 90 % = 1.125 % to suppliers.
+    let mut s = weth_usdc("10", "2000", "5000");
+    s["assets"][1]["rate_strategy"] = json!({ "optimal_usage_ratio": "0.8", "base_variable_borrow_rate": "0",
+        "variable_rate_slope1": "0.04", "variable_rate_slope2": "0.75" });
+    s["assets"][1]["reserve_factor_bps"] = json!(1000);
+    let missing = Scenario::parse(&s.to_string()).and_then(|s| Position::from_scenario(&s).map(|_| ()));
+    assert_eq!(
+        missing.unwrap_err().to_string(),
+        "assets[1].rate_strategy: needs total_supplied and total_borrowed to know the utilisation"
+    );
+    s["assets"][1]["total_supplied"] = json!("1000000");
+    s["assets"][1]["total_borrowed"] = json!("500000");
+    let p = Position::from_scenario(&scenario(s.clone())).unwrap();
+    let usdc = p.reserve("USDC").unwrap();
+    assert_eq!(usdc.variable_borrow_rate, wad("25000000000000000000000000"));
+    assert_eq!(usdc.supply_rate, wad("11250000000000000000000000"));
+    // A stated rate wins over the strategy's.
+    s["assets"][1]["variable_borrow_rate"] = json!("0.07");
+    let p = Position::from_scenario(&scenario(s)).unwrap();
+    assert_eq!(p.reserve("USDC").unwrap().variable_borrow_rate, wad("70000000000000000000000000"));
+}

@@ -193,6 +193,9 @@ impl Position {
                     format!("assets[{ai}].variable_borrow_rate")
                 })?,
             });
+            if let (Some(strategy), Some(r)) = (&asset.rate_strategy, reserves.last_mut()) {
+                apply_rate_strategy(r, strategy, asset, ai)?;
+            }
         }
         Ok(Self { reserves, emode })
     }
@@ -394,6 +397,48 @@ impl AccountTotals {
             .ok_or_else(|| overflow("collateral × threshold"))?;
         wad_div(adjusted, self.debt).ok_or_else(|| overflow("health factor"))
     }
+}
+
+/// Fills a reserve's unstated rates from its strategy and utilisation
+/// (`DefaultReserveInterestRateStrategy`); stated rates win.
+fn apply_rate_strategy(
+    r: &mut Reserve,
+    strategy: &crate::scenario::RateStrategyInput,
+    asset: &Asset,
+    ai: usize,
+) -> Result<(), ScenarioError> {
+    let field = |name: &str| format!("assets[{ai}].rate_strategy.{name}");
+    let ray = |d: &PlainDecimal, name: &str| to_u256(d.to_scaled_integer(RAY_DECIMALS), || field(name));
+    let strategy = super::rates::RateStrategy {
+        optimal_usage_ratio: ray(&strategy.optimal_usage_ratio, "optimal_usage_ratio")?,
+        base_variable_borrow_rate: ray(&strategy.base_variable_borrow_rate, "base_variable_borrow_rate")?,
+        variable_rate_slope1: ray(&strategy.variable_rate_slope1, "variable_rate_slope1")?,
+        variable_rate_slope2: ray(&strategy.variable_rate_slope2, "variable_rate_slope2")?,
+    };
+    let (Some(supplied), Some(borrowed)) = (r.total_supplied, r.total_borrowed) else {
+        return Err(ScenarioError::new(
+            format!("assets[{ai}].rate_strategy"),
+            "needs total_supplied and total_borrowed to know the utilisation",
+        ));
+    };
+    let available = supplied
+        .checked_sub(borrowed)
+        .ok_or_else(|| ScenarioError::new(format!("assets[{ai}].total_borrowed"), "is more than total_supplied"))?;
+    let rates =
+        super::rates::calculate_interest_rates(&strategy, available, borrowed, asset.reserve_factor_bps.unwrap_or(0))
+            .ok_or_else(|| {
+            ScenarioError::new(
+                format!("assets[{ai}].rate_strategy.optimal_usage_ratio"),
+                "must be between 0 and 1, both excluded",
+            )
+        })?;
+    if asset.supply_rate.is_none() {
+        r.supply_rate = rates.liquidity_rate;
+    }
+    if asset.variable_borrow_rate.is_none() {
+        r.variable_borrow_rate = rates.variable_borrow_rate;
+    }
+    Ok(())
 }
 
 /// Rates are rays: 27 decimals.

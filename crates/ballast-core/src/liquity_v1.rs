@@ -21,21 +21,13 @@ pub fn ccr() -> BigRational {
 
 pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     s.reject_unused_fields()?;
+    let (_, (di, d)) = s.vault_assets()?;
     let (collateral, debt) = s.single_pair()?;
-    let (ci, c) =
-        s.asset(&collateral.asset).ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
-    if c.price.is_none() {
-        return Err(ScenarioError::new(format!("assets[{ci}].price"), format!("is required for {}", c.symbol)));
-    }
-    let (di, d) = s.asset(&debt.asset).ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
     if d.price.is_some() || d.volatility.is_some() || d.beta.is_some() {
         return Err(ScenarioError::new(
             format!("assets[{di}].price"),
             format!("{} is LUSD owed at 1 USD: list it by symbol alone", d.symbol),
         ));
-    }
-    if collateral.asset == debt.asset {
-        return Err(ScenarioError::new("debt[0].asset", "must differ from the collateral asset"));
     }
     if let Some(system) = &s.system {
         if system.total_collateral.to_rational() < collateral.amount.to_rational() {

@@ -13,12 +13,7 @@ use crate::scenario::{Scenario, ScenarioError};
 
 pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     s.reject_unused_fields()?;
-    let (collateral, debt) = s.single_pair()?;
-    let (ci, c) =
-        s.asset(&collateral.asset).ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
-    if c.price.is_none() {
-        return Err(ScenarioError::new(format!("assets[{ci}].price"), format!("is required for {}", c.symbol)));
-    }
+    let ((ci, c), (di, d)) = s.vault_assets()?;
     match &c.liquidation_ratio {
         None => {
             return Err(ScenarioError::new(
@@ -31,7 +26,6 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         }
         Some(_) => {}
     }
-    let (di, d) = s.asset(&debt.asset).ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
     if d.price.is_some()
         || d.liquidation_ratio.is_some()
         || d.next_price.is_some()
@@ -44,9 +38,6 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             format!("assets[{di}]"),
             format!("{} is DAI owed at par: list it by symbol alone (set \"par\" at the top level)", d.symbol),
         ));
-    }
-    if collateral.asset == debt.asset {
-        return Err(ScenarioError::new("debt[0].asset", "must differ from the collateral asset"));
     }
     if c.chop.as_ref().is_some_and(|chop| chop.to_rational() < BigRational::one()) {
         return Err(ScenarioError::new(

@@ -25,6 +25,9 @@ pub const BPS_ONE: u32 = 10_000;
 /// Pool could not hold such a token.
 pub const MAX_TOKEN_DECIMALS: u32 = 77;
 
+/// An asset with its index in `assets`, for error paths.
+pub(crate) type IndexedAsset<'a> = (usize, &'a Asset);
+
 /// A scenario exactly as the file says it; see the module docs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -421,6 +424,22 @@ impl Scenario {
         one("collateral", &self.collateral)?;
         one("debt", &self.debt)?;
         Ok((&self.collateral[0], &self.debt[0]))
+    }
+
+    /// The priced collateral asset and the debt asset of a maker or liquity-v1
+    /// position, with their indexes in `assets`, after the checks both share.
+    pub(crate) fn vault_assets(&self) -> Result<(IndexedAsset<'_>, IndexedAsset<'_>), ScenarioError> {
+        let (collateral, debt) = self.single_pair()?;
+        let (ci, c) =
+            self.asset(&collateral.asset).ok_or_else(|| ScenarioError::new("collateral[0].asset", "is not listed"))?;
+        if c.price.is_none() {
+            return Err(ScenarioError::new(format!("assets[{ci}].price"), format!("is required for {}", c.symbol)));
+        }
+        let (di, d) = self.asset(&debt.asset).ok_or_else(|| ScenarioError::new("debt[0].asset", "is not listed"))?;
+        if collateral.asset == debt.asset {
+            return Err(ScenarioError::new("debt[0].asset", "must differ from the collateral asset"));
+        }
+        Ok(((ci, c), (di, d)))
     }
 
     /// Rejects fields that `protocol` does not use, so nobody believes a value

@@ -63,6 +63,20 @@ impl AccountData {
         self.health_factor < HEALTH_FACTOR_LIQUIDATION_THRESHOLD
     }
 
+    /// `getUserAccountData`'s six values from the sums and the health factor;
+    /// available borrows are `borrowable − debt`, or 0 (`calculateAvailableBorrows`).
+    pub(crate) fn from_parts(totals: (U256, U256, U256, U256), health_factor: U256, borrowable: U256) -> Self {
+        let (collateral, debt, ltv, threshold) = totals;
+        AccountData {
+            total_collateral_base: collateral,
+            total_debt_base: debt,
+            ltv,
+            current_liquidation_threshold: threshold,
+            health_factor,
+            available_borrows_base: borrowable.saturating_sub(debt),
+        }
+    }
+
     /// A base-currency amount (USD × 1e8) in USD, exact.
     pub fn base_to_usd(value: U256) -> BigRational {
         position::base_to_rational(value)

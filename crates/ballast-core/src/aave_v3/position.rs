@@ -230,14 +230,8 @@ impl Position {
         let totals = self.totals()?;
         let health_factor = totals.health_factor()?;
         let borrowable = percent_mul(totals.collateral, totals.ltv).ok_or_else(|| overflow("collateral × LTV"))?;
-        Ok(AccountData {
-            total_collateral_base: totals.collateral,
-            total_debt_base: totals.debt,
-            ltv: totals.ltv,
-            current_liquidation_threshold: totals.liquidation_threshold,
-            health_factor,
-            available_borrows_base: borrowable.checked_sub(totals.debt).unwrap_or(U256::ZERO),
-        })
+        let sums = (totals.collateral, totals.debt, totals.ltv, totals.liquidation_threshold);
+        Ok(AccountData::from_parts(sums, health_factor, borrowable))
     }
 
     /// The sums `calculateUserAccountData` builds, before the health factor.

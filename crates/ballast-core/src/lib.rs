@@ -22,6 +22,7 @@ pub mod liquidation;
 pub mod liquity_v1;
 pub mod maker;
 pub mod report;
+pub mod risk;
 pub mod scenario;
 pub mod snapshot;
 pub mod vault_actions;

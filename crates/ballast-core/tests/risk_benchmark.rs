@@ -1,0 +1,93 @@
+//! How long the Monte Carlo takes natively: 10 000 paths × 30 daily steps
+//! × 5 correlated assets. Prints figures, asserts nothing about time.
+//! Ignored by default; run it with the bench profile (opt-level 3; the
+//! workspace's release profile is opt-level "z", for the wasm's size):
+//!
+//!     cargo test -p ballast-core --profile bench --test risk_benchmark -- --ignored --nocapture
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::time::Instant;
+
+use ballast_core::risk::{
+    loss, simulate, AssetDynamics, CorrelationMatrix, LiquidationTerms, MarketModel, RiskExposure, RiskPosition,
+    SimulationSettings, Tails,
+};
+
+fn exposure(asset: &str, price: f64, collateral: f64, debt: f64) -> RiskExposure {
+    RiskExposure {
+        asset: asset.into(),
+        price,
+        price_moves: true,
+        collateral,
+        liquidation_threshold: if collateral > 0.0 { 0.8 } else { 0.0 },
+        debt,
+        liquidation_bonus: 1.05,
+        collateral_growth: 1.000_05,
+        debt_growth: 1.000_15,
+    }
+}
+
+#[test]
+#[ignore = "a benchmark: run it with --profile bench -- --ignored --nocapture"]
+fn monte_carlo_benchmark() {
+    // Four collateral assets and one volatile debt, plus a stablecoin debt held at par.
+    let mut usdc = exposure("USDC", 1.0, 0.0, 60_000.0);
+    usdc.price_moves = false;
+    let position = RiskPosition {
+        assets: vec![
+            exposure("WETH", 3000.0, 20.0, 0.0),
+            exposure("WBTC", 60_000.0, 0.5, 0.0),
+            exposure("LINK", 15.0, 1000.0, 0.0),
+            exposure("AAVE", 100.0, 100.0, 0.0),
+            exposure("UNI", 8.0, 0.0, 1000.0),
+            usdc,
+        ],
+        liquidation: LiquidationTerms::AAVE_V3,
+    };
+    let symbols = ["WETH", "WBTC", "LINK", "AAVE", "UNI"];
+    let volatilities = [0.65, 0.5, 0.9, 0.95, 1.0];
+    let dynamics: Vec<AssetDynamics> = symbols
+        .iter()
+        .zip(volatilities)
+        .map(|(s, v)| AssetDynamics { symbol: (*s).into(), volatility: v, drift: 0.0 })
+        .collect();
+    let settings = SimulationSettings { horizon_days: 30, paths: 10_000, seed: 1 };
+    let steps = f64::from(settings.paths) * f64::from(settings.horizon_days);
+    println!(
+        "{} paths × {} days × {} assets, health ratio {:.4}",
+        settings.paths,
+        settings.horizon_days,
+        symbols.len(),
+        position.health_ratio()
+    );
+    for (name, tails) in [("normal", Tails::Normal), ("student-t ν=4", Tails::StudentT { degrees_of_freedom: 4.0 })] {
+        let market = MarketModel::new(dynamics.clone(), CorrelationMatrix::uniform(5, 0.7).unwrap(), tails).unwrap();
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..7 {
+            let started = Instant::now();
+            let sim = simulate(&position, &market, &settings).unwrap();
+            times.push(started.elapsed().as_secs_f64());
+            last = Some(sim);
+        }
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        let sim = last.unwrap();
+        let started = Instant::now();
+        let summary = sim.summary();
+        let losses = loss::summary(&sim).unwrap();
+        let summarising = started.elapsed().as_secs_f64();
+        println!(
+            "{name:>14}: median {:.1} ms (min {:.1}, max {:.1}) = {:.0} ns per path-day; summaries {:.1} ms; \
+             P(liquidation) {:.4} ± {:.4}; VaR99 {:.0} USD",
+            median * 1e3,
+            times[0] * 1e3,
+            times[times.len() - 1] * 1e3,
+            median / steps * 1e9,
+            summarising * 1e3,
+            summary.liquidation_probability.value,
+            summary.liquidation_probability.std_error,
+            losses.tail[1].value_at_risk
+        );
+    }
+}

@@ -5,6 +5,8 @@ use web_sys::UrlSearchParams;
 
 /// The query parameter naming the demo position on the Plan page.
 pub const POSITION_PARAM: &str = "position";
+/// The query parameter carrying a shared scenario (see `ballast_core::share`).
+pub const SCENARIO_PARAM: &str = "scenario";
 
 fn search_params() -> Option<UrlSearchParams> {
     let search = web_sys::window()?.location().search().ok()?;
@@ -19,9 +21,23 @@ pub fn read_param(name: &str) -> Option<String> {
 /// Replaces a query parameter without reloading or adding a history entry,
 /// keeping the path (and so the host's prefix) as it is.
 pub fn write_param(name: &str, value: &str) {
+    update_params(|params| params.set(name, value));
+}
+
+/// Removes a query parameter, as [`write_param`] writes one.
+pub fn remove_param(name: &str) {
+    update_params(|params| params.delete(name));
+}
+
+/// The page's address with the current query, for links to share.
+pub fn current_url() -> Option<String> {
+    web_sys::window()?.location().href().ok()
+}
+
+fn update_params(change: impl FnOnce(&UrlSearchParams)) {
     let Some(window) = web_sys::window() else { return };
     let Some(params) = search_params() else { return };
-    params.set(name, value);
+    change(&params);
     let location = window.location();
     let path = location.pathname().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();

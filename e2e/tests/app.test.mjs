@@ -190,3 +190,33 @@ test("max borrow is the Pool's limit less 1 %, as the engine computes it", { ski
     await server.close();
   }
 });
+
+test("a shared plan opens with the same figures, and a broken link says so", { skip }, async () => {
+  const server = await startStaticServer(DIST, { prefix: "/shared/prefix/" });
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    await page.locator("[data-testid=price-control][data-asset=WETH] [data-testid=price-slider]").fill("-40");
+    await page.waitForFunction(() => document.querySelector("[data-testid=price-control][data-asset=WETH] [data-testid=price-input]").dataset.value === "1800");
+    const hf = await dataValue(page, "[data-testid=health-factor]");
+    await page.click("[data-testid=share]");
+    const link = await page.locator("[data-testid=share-link]").inputValue();
+    assert.ok(link.startsWith(`${server.url}?`), link);
+    assert.ok(new URL(link).searchParams.get("scenario").startsWith("1."), link);
+
+    const other = await ctx.newPage();
+    await other.goto(link);
+    await other.locator("[data-testid=position][data-position=shared]").waitFor();
+    assert.equal(await dataValue(other, "[data-testid=health-factor]"), hf);
+    // The link's prices are the baseline: WETH sits at 1800, slider at 0.
+    assert.equal(await other.locator("[data-testid=price-control][data-asset=WETH] [data-testid=price-input]").getAttribute("data-value"), "1800");
+
+    const broken = await ctx.newPage();
+    await broken.goto(`${server.url}?scenario=1.not-a-scenario`);
+    await broken.locator("[data-testid=health-factor]").waitFor();
+    assert.match(await broken.locator("[data-testid=link-error]").innerText(), /could not be read/);
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

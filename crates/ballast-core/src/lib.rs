@@ -24,6 +24,7 @@ pub mod maker;
 pub mod report;
 pub mod risk;
 pub mod scenario;
+pub mod share;
 pub mod snapshot;
 pub mod vault_actions;
 pub mod what_if;

@@ -16,7 +16,7 @@ use num_rational::BigRational;
 
 use crate::components::{Figure, HealthFactor};
 use crate::data_source::human_utc;
-use crate::url_state::{read_param, write_param, POSITION_PARAM};
+use crate::url_state::{current_url, read_param, remove_param, write_param, POSITION_PARAM, SCENARIO_PARAM};
 use model::{liquidation_preview, price_for_slider, slider_percent, with_price, LiquidationPreview, PositionPlan};
 
 /// USD figures are shown with cents.
@@ -28,8 +28,16 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         snapshot.positions.iter().map(|p| (p.id().to_owned(), p.label().to_owned())).collect();
     let snapshot = StoredValue::new(snapshot);
     let selected = RwSignal::new(read_param(POSITION_PARAM));
-    let plan =
-        Signal::derive(move || snapshot.with_value(|s| PositionPlan::from_snapshot(s, selected.get().as_deref())));
+    // A shared scenario in the link wins until another position is picked.
+    let shared = RwSignal::new(read_param(SCENARIO_PARAM).map(|link| ballast_core::share::decode(&link)));
+    let plan = Signal::derive(move || match shared.get() {
+        Some(Ok(scenario)) => Some(PositionPlan::from_shared(scenario)),
+        _ => snapshot.with_value(|s| PositionPlan::from_snapshot(s, selected.get().as_deref())),
+    });
+    let link_error = move || match shared.get() {
+        Some(Err(e)) => Some(format!("The shared link could not be read ({e}); showing a demo position instead.")),
+        _ => None,
+    };
     let current_id = move || plan.with(|p| p.as_ref().map(|p| p.id.clone()).unwrap_or_default());
 
     view! {
@@ -43,6 +51,8 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                     on:change=move |ev| {
                         let id = event_target_value(&ev);
                         write_param(POSITION_PARAM, &id);
+                        remove_param(SCENARIO_PARAM);
+                        shared.set(None);
                         selected.set(Some(id));
                     }
                 >
@@ -50,8 +60,14 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                         .into_iter()
                         .map(|(id, label)| view! { <option value=id.clone()>{label}</option> })
                         .collect_view()}
+                    <Show when=move || matches!(shared.get(), Some(Ok(_)))>
+                        <option value="shared">"Shared scenario"</option>
+                    </Show>
                 </select>
             </div>
+            <p class="error" role="alert" data-testid="link-error" hidden=move || link_error().is_none()>
+                {link_error}
+            </p>
             {move || match plan.get() {
                 Some(plan) => view! { <Planner plan /> }.into_any(),
                 None => view! { <p class="empty">"The snapshot holds no positions."</p> }.into_any(),
@@ -71,6 +87,7 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
     let plan = StoredValue::new(plan);
     let report = Memo::new(move |_| working.with(ballast_core::evaluate));
     let changed = move || plan.with_value(|p| working.with(|w| *w != p.scenario));
+    let share_link = RwSignal::new(None::<String>);
 
     view! {
         <article class="position" data-testid="position" data-position=id>
@@ -80,6 +97,17 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                     <h3>"What if prices move?"</h3>
                     <button
                         class="reset"
+                        data-testid="share"
+                        on:click=move |_| {
+                            let link = working.with_untracked(ballast_core::share::encode);
+                            write_param(SCENARIO_PARAM, &link);
+                            share_link.set(current_url());
+                        }
+                    >
+                        "Share this plan"
+                    </button>
+                    <button
+                        class="reset"
                         data-testid="reset-what-if"
                         disabled=move || !changed()
                         on:click=move |_| plan.with_value(|p| working.set(p.scenario.clone()))
@@ -87,6 +115,12 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                         "Back to saved prices"
                     </button>
                 </div>
+                <Show when=move || share_link.get().is_some()>
+                    <label class="share-link">
+                        "Link to this plan (the address bar has it too): "
+                        <input readonly data-testid="share-link" prop:value=move || share_link.get().unwrap_or_default() />
+                    </label>
+                </Show>
                 {symbols
                     .into_iter()
                     .map(|symbol| view! { <PriceControl plan working symbol /> })

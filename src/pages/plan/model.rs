@@ -63,6 +63,26 @@ impl PositionPlan {
         })
     }
 
+    /// A scenario from a share link: its own prices are the baseline the
+    /// sliders move from, labelled as coming from the link.
+    pub fn from_shared(scenario: Scenario) -> Self {
+        let saved_prices = scenario
+            .assets
+            .iter()
+            .filter_map(|a| {
+                let usd = a.price.clone()?;
+                Some((a.symbol.clone(), SavedPrice { usd, updated_at: "unknown".into(), source: "shared link".into() }))
+            })
+            .collect();
+        Self {
+            id: "shared".into(),
+            label: "Shared scenario".into(),
+            protocol: scenario.protocol,
+            scenario,
+            saved_prices,
+        }
+    }
+
     fn saved(&self, symbol: &str) -> Option<&SavedPrice> {
         self.saved_prices.iter().find(|(s, _)| s == symbol).map(|(_, p)| p)
     }

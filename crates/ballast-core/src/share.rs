@@ -1,0 +1,108 @@
+//! Share links: a scenario carried in a URL's query string, so a plan can be
+//! bookmarked or sent without any server. `1.` + base64url (no padding) of the
+//! scenario's compact JSON; decoding is strict and bounded, and what it yields
+//! is validated like any scenario file.
+
+use crate::scenario::{Scenario, ScenarioError, MAX_INPUT_BYTES};
+
+/// The link format's version prefix.
+const PREFIX: &str = "1.";
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The text to put in a link for `scenario`.
+///
+/// ```
+/// let s = ballast_core::Scenario::parse(r#"{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[]}"#).unwrap();
+/// let link = ballast_core::share::encode(&s);
+/// assert_eq!(ballast_core::share::decode(&link).unwrap(), s);
+/// ```
+pub fn encode(scenario: &Scenario) -> String {
+    format!("{PREFIX}{}", base64url_encode(scenario.to_json().as_bytes()))
+}
+
+/// RFC 4648 §5 base64url, without padding.
+fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
+/// The inverse of [`base64url_encode`], refusing anything it could not produce.
+fn base64url_decode(text: &str) -> Result<Vec<u8>, &'static str> {
+    if text.len() % 4 == 1 {
+        return Err("is cut short");
+    }
+    let mut bytes = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    for chunk in text.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            let v = ALPHABET.iter().position(|a| a == c).ok_or("has a character outside base64url")?;
+            n |= (v as u32) << (18 - 6 * i);
+        }
+        for i in 0..chunk.len() - 1 {
+            bytes.push((n >> (16 - 8 * i) & 0xff) as u8);
+        }
+    }
+    Ok(bytes)
+}
+
+/// The scenario in a link, or why it is not one.
+pub fn decode(link: &str) -> Result<Scenario, ScenarioError> {
+    let bad = |problem: &str| ScenarioError::new("link", problem);
+    let body = link.strip_prefix(PREFIX).ok_or_else(|| bad("is not a Ballast share link (version 1)"))?;
+    if body.len() > MAX_INPUT_BYTES.div_ceil(3) * 4 {
+        return Err(bad("is longer than any scenario Ballast accepts"));
+    }
+    let bytes = base64url_decode(body).map_err(bad)?;
+    let json = String::from_utf8(bytes).map_err(|_| bad("does not hold text"))?;
+    Scenario::parse(&json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = include_str!("../../ballast-cli/tests/fixtures/spec-aave-v3.json");
+
+    #[test]
+    fn a_scenario_survives_the_round_trip() {
+        let s = Scenario::parse(SPEC).unwrap();
+        let link = encode(&s);
+        assert!(link.starts_with("1.eyJzY2hlbWEiOiJiYWxsYXN0LnNjZW5hcmlvLzEi"), "{link}");
+        assert!(link.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
+        assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn base64url_matches_the_rfc_4648_vectors() {
+        // RFC 4648 §10, without the padding.
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url_encode(plain.as_bytes()), coded);
+            assert_eq!(base64url_decode(coded).unwrap(), plain.as_bytes());
+        }
+        // The URL-safe alphabet: 0xfb 0xff → "-_8".
+        assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn broken_links_say_what_is_wrong() {
+        assert_eq!(decode("2.abc").unwrap_err().to_string(), "link: is not a Ballast share link (version 1)");
+        assert_eq!(decode("1.ab*d").unwrap_err().to_string(), "link: has a character outside base64url");
+        assert_eq!(decode("1.abcde").unwrap_err().to_string(), "link: is cut short");
+        let link = encode(&Scenario::parse(SPEC).unwrap());
+        assert!(decode(&link[..link.len() - 8]).is_err());
+    }
+}

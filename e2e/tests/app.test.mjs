@@ -220,3 +220,41 @@ test("a shared plan opens with the same figures, and a broken link says so", { s
     await server.close();
   }
 });
+
+test("actions go through the protocol's checks, refusals change nothing, undo and redo", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    const hf = () => dataValue(page, "[data-testid=health-factor]");
+    const before = await hf();
+    const act = async (kind, amount, asset) => {
+      await page.selectOption("[data-testid=action-kind]", kind);
+      await page.selectOption("[data-testid=action-asset]", asset);
+      await page.fill("[data-testid=action-amount]", amount);
+      await page.click("[data-testid=action-apply]");
+    };
+
+    await act("borrow", "1000", "USDC");
+    await page.waitForFunction((old) => document.querySelector("[data-testid=health-factor]").dataset.value !== old, before);
+    const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", "aave-demo"]);
+    const actionsFile = path.join(process.env.TMPDIR ?? "/tmp", `ballast-act-${process.pid}.json`);
+    execFileSync("sh", ["-c", `cat > ${actionsFile}`], { input: JSON.stringify([{ action: "borrow", asset: "USDC", amount: "1000" }]) });
+    const after = JSON.parse(execFileSync(CLI, ["eval", "-"], { input: execFileSync(CLI, ["apply", "-", actionsFile], { input: scenario }) }));
+    const borrowed = await hf();
+    assert.equal(borrowed, after.health_factor);
+
+    await act("borrow", "1000000000", "USDC");
+    await page.locator("[data-testid=action-error]:not(:empty)").waitFor();
+    assert.match(await page.locator("[data-testid=action-error]").innerText(), /COLLATERAL_CANNOT_COVER_NEW_BORROW \(36\)/);
+    assert.equal(await hf(), borrowed, "a refused action changes nothing");
+
+    await page.click("[data-testid=undo]");
+    await page.waitForFunction((old) => document.querySelector("[data-testid=health-factor]").dataset.value === old, before);
+    await page.click("[data-testid=redo]");
+    await page.waitForFunction((old) => document.querySelector("[data-testid=health-factor]").dataset.value === old, borrowed);
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

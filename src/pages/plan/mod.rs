@@ -17,7 +17,97 @@ use num_rational::BigRational;
 use crate::components::{Figure, HealthFactor};
 use crate::data_source::human_utc;
 use crate::url_state::{current_url, read_param, remove_param, write_param, POSITION_PARAM, SCENARIO_PARAM};
-use model::{liquidation_preview, price_for_slider, slider_percent, with_price, LiquidationPreview, PositionPlan};
+use model::{
+    form_action, liquidation_preview, price_for_slider, slider_percent, with_price, EditHistory, LiquidationPreview,
+    PositionPlan,
+};
+
+/// The scenario being edited and its undo history, changed only together.
+#[derive(Clone, Copy)]
+struct Edit {
+    working: RwSignal<Scenario>,
+    history: RwSignal<EditHistory>,
+}
+
+impl Edit {
+    /// Replaces the scenario, recording the old one (edits of one `group`,
+    /// such as a slider being dragged, undo as one).
+    fn commit(self, next: Scenario, group: Option<String>) {
+        let before = self.working.get_untracked();
+        if before == next {
+            return;
+        }
+        self.history.update(|h| h.record(before, group));
+        self.working.set(next);
+    }
+
+    fn undo(self) {
+        let current = self.working.get_untracked();
+        if let Some(before) = self.history.try_update(|h| h.undo(current)).flatten() {
+            self.working.set(before);
+        }
+    }
+
+    fn redo(self) {
+        let current = self.working.get_untracked();
+        if let Some(after) = self.history.try_update(|h| h.redo(current)).flatten() {
+            self.working.set(after);
+        }
+    }
+}
+
+/// Supply, withdraw, borrow or repay through the protocol's own checks; a
+/// refusal is shown with the protocol's reason and changes nothing.
+#[component]
+fn ActionForm(edit: Edit) -> impl IntoView {
+    let kind = RwSignal::new("borrow".to_owned());
+    let asset =
+        RwSignal::new(edit.working.with_untracked(|w| w.assets.first().map(|a| a.symbol.clone())).unwrap_or_default());
+    let amount = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let symbols = move || edit.working.with(|w| w.assets.iter().map(|a| a.symbol.clone()).collect::<Vec<_>>());
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let action = match form_action(&kind.get_untracked(), &asset.get_untracked(), &amount.get_untracked()) {
+            Ok(action) => action,
+            Err(problem) => return error.set(Some(problem)),
+        };
+        match edit.working.with_untracked(|w| ballast_core::apply_actions(w, &[action])) {
+            Ok(next) => {
+                edit.commit(next, None);
+                error.set(None);
+            }
+            Err(refusal) => error.set(Some(refusal.to_string())),
+        }
+    };
+    view! {
+        <form class="what-if action-form" data-testid="action-form" on:submit=apply>
+            <h3>"What if I…"</h3>
+            <div class="action-row">
+                <select aria-label="Action" data-testid="action-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="supply">"supply"</option>
+                    <option value="withdraw">"withdraw"</option>
+                    <option value="borrow">"borrow"</option>
+                    <option value="repay">"repay"</option>
+                </select>
+                <input
+                    type="text"
+                    inputmode="decimal"
+                    aria-label="Amount (or max to withdraw or repay all)"
+                    placeholder="amount or max"
+                    data-testid="action-amount"
+                    prop:value=move || amount.get()
+                    on:input=move |ev| amount.set(event_target_value(&ev))
+                />
+                <select aria-label="Asset" data-testid="action-asset" prop:value=move || asset.get() on:change=move |ev| asset.set(event_target_value(&ev))>
+                    {move || symbols().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="reset" data-testid="action-apply">"Apply"</button>
+            </div>
+            <span class="field-error" role="alert" data-testid="action-error">{move || error.get().unwrap_or_default()}</span>
+        </form>
+    }
+}
 
 /// USD figures are shown with cents.
 const USD_DECIMALS: u32 = 2;
@@ -88,6 +178,8 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
     let report = Memo::new(move |_| working.with(ballast_core::evaluate));
     let changed = move || plan.with_value(|p| working.with(|w| *w != p.scenario));
     let share_link = RwSignal::new(None::<String>);
+    let history = RwSignal::new(EditHistory::default());
+    let edit = Edit { working, history };
 
     view! {
         <article class="position" data-testid="position" data-position=id>
@@ -110,9 +202,25 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                         class="reset"
                         data-testid="reset-what-if"
                         disabled=move || !changed()
-                        on:click=move |_| plan.with_value(|p| working.set(p.scenario.clone()))
+                        on:click=move |_| edit.commit(plan.with_value(|p| p.scenario.clone()), None)
                     >
                         "Back to saved prices"
+                    </button>
+                    <button
+                        class="reset"
+                        data-testid="undo"
+                        disabled=move || !history.with(EditHistory::can_undo)
+                        on:click=move |_| edit.undo()
+                    >
+                        "Undo"
+                    </button>
+                    <button
+                        class="reset"
+                        data-testid="redo"
+                        disabled=move || !history.with(EditHistory::can_redo)
+                        on:click=move |_| edit.redo()
+                    >
+                        "Redo"
                     </button>
                 </div>
                 <Show when=move || share_link.get().is_some()>
@@ -123,9 +231,10 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                 </Show>
                 {symbols
                     .into_iter()
-                    .map(|symbol| view! { <PriceControl plan working symbol /> })
+                    .map(|symbol| view! { <PriceControl plan edit symbol /> })
                     .collect_view()}
             </section>
+            <ActionForm edit />
             {move || match report.get() {
                 Ok(report) => view! { <ReportView plan working report /> }.into_any(),
                 Err(error) => view! {
@@ -142,7 +251,8 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
 /// A slider (−95 % … +300 % of the saved price) and an exact typed price for
 /// one asset. A slider's price is rounded toward danger by the engine.
 #[component]
-fn PriceControl(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, symbol: String) -> impl IntoView {
+fn PriceControl(plan: StoredValue<PositionPlan>, edit: Edit, symbol: String) -> impl IntoView {
+    let working = edit.working;
     let sym = StoredValue::new(symbol.clone());
     let percent =
         Memo::new(move |_| working.with(|w| plan.with_value(|p| sym.with_value(|s| slider_percent(p, w, s)))));
@@ -156,7 +266,7 @@ fn PriceControl(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, sy
         let next = working.with_untracked(|w| sym.with_value(|s| with_price(w, s, price)));
         match next {
             Ok(next) => {
-                working.set(next);
+                edit.commit(next, Some(sym.get_value()));
                 error.set(None);
             }
             Err(problem) => error.set(Some(problem)),

@@ -228,3 +228,105 @@ mod tests {
         assert_eq!(p.health_factor_after.as_deref(), Some("1.113552019798020198"));
     }
 }
+
+/// Undo and redo over the scenario being edited. Consecutive slider moves of
+/// one asset count as one edit, so undo goes back a whole drag.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EditHistory {
+    past: Vec<(Scenario, Option<String>)>,
+    future: Vec<Scenario>,
+}
+
+/// Edits kept for undo; older ones are dropped.
+pub const MAX_UNDO: usize = 100;
+
+impl EditHistory {
+    /// Records that `before` was replaced. `group` names an edit that merges
+    /// with the previous one of the same name (a slider being dragged).
+    pub fn record(&mut self, before: Scenario, group: Option<String>) {
+        self.future.clear();
+        if group.is_some() && self.past.last().is_some_and(|(_, g)| *g == group) {
+            return;
+        }
+        self.past.push((before, group));
+        if self.past.len() > MAX_UNDO {
+            self.past.remove(0);
+        }
+    }
+
+    /// The scenario before the last edit, given the current one.
+    pub fn undo(&mut self, current: Scenario) -> Option<Scenario> {
+        let (before, _) = self.past.pop()?;
+        self.future.push(current);
+        Some(before)
+    }
+
+    /// The scenario the last undo left, given the current one.
+    pub fn redo(&mut self, current: Scenario) -> Option<Scenario> {
+        let after = self.future.pop()?;
+        self.past.push((current, None));
+        Some(after)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.past.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.future.is_empty()
+    }
+}
+
+/// The action a form describes, or why it cannot be one.
+pub fn form_action(kind: &str, asset: &str, amount: &str) -> Result<ballast_core::aave_v3::actions::Action, String> {
+    use ballast_core::aave_v3::actions::{Action, AmountOrMax};
+    let amount = amount.trim();
+    let tokens = || PlainDecimal::parse(amount).map_err(|e| format!("the amount {e}"));
+    let tokens_or_max = || if amount == "max" { Ok(AmountOrMax::Max) } else { tokens().map(AmountOrMax::Tokens) };
+    let asset = asset.to_owned();
+    Ok(match kind {
+        "supply" => Action::Supply { asset, amount: tokens()? },
+        "borrow" => Action::Borrow { asset, amount: tokens()? },
+        "withdraw" => Action::Withdraw { asset, amount: tokens_or_max()? },
+        "repay" => Action::Repay { asset, amount: tokens_or_max()? },
+        other => return Err(format!("unknown action {other:?}")),
+    })
+}
+
+#[cfg(test)]
+mod history_tests {
+    use super::*;
+
+    fn scenario_with_weth(price: &str) -> Scenario {
+        let json = include_str!("../../../crates/ballast-cli/tests/fixtures/spec-aave-v3.json")
+            .replace(r#""price": "2000""#, &format!(r#""price": "{price}""#));
+        Scenario::parse(&json).unwrap()
+    }
+
+    #[test]
+    fn a_drag_undoes_as_one_edit_and_redo_restores_it() {
+        let mut h = EditHistory::default();
+        let (a, b, c, d) = (
+            scenario_with_weth("2000"),
+            scenario_with_weth("1900"),
+            scenario_with_weth("1800"),
+            scenario_with_weth("1700"),
+        );
+        h.record(a.clone(), Some("WETH".into()));
+        h.record(b.clone(), Some("WETH".into()));
+        h.record(c.clone(), None);
+        assert_eq!(h.undo(d.clone()), Some(c.clone()));
+        assert_eq!(h.undo(c.clone()), Some(a.clone()), "the two slider steps were one edit");
+        assert!(!h.can_undo());
+        assert_eq!(h.redo(a), Some(c.clone()));
+        assert_eq!(h.redo(c), Some(d));
+        assert!(!h.can_redo());
+    }
+
+    #[test]
+    fn forms_become_actions_or_say_why_not() {
+        assert!(form_action("repay", "USDC", "max").is_ok());
+        assert_eq!(form_action("borrow", "USDC", "max").unwrap_err(), "the amount \"max\" is not a plain decimal (digits with an optional single point, e.g. \"2000.5\"; no signs, exponents or spaces)");
+        assert!(form_action("borrow", "USDC", " 12.5 ").is_ok());
+    }
+}

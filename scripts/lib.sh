@@ -91,11 +91,17 @@ ensure_node_deps() {
   fi
 }
 
+# The npm libraries index.html copies into dist/ (ECharts for the charts).
+ensure_web_assets() {
+  ensure_node_deps "$ROOT"
+}
+
 ensure_site_tools() {
   ensure_rust_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
+  ensure_web_assets
 }
 
 # One line when nothing needed installing.
@@ -105,6 +111,7 @@ report_installs() {
 
 # Builds the release site into dist/ and prints its sizes.
 build_site() {
+  ensure_web_assets
   (cd "$ROOT" && cargo fetch --quiet && trunk build --release --quiet)
   node "$ROOT/scripts/site-sizes.mjs" "$ROOT/dist"
 }

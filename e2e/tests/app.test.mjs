@@ -258,3 +258,66 @@ test("actions go through the protocol's checks, refusals change nothing, undo an
     await server.close();
   }
 });
+
+test("health charts load ECharts only after the health factor is painted, and follow the sliders", { skip }, async () => {
+  // Under a sub-path: the lazily injected script must resolve relative to the page.
+  const server = await startStaticServer(DIST, { prefix: "/charts/prefix/" });
+  try {
+    const ctx = await newTestContext(browser);
+    // When the health factor first reaches the DOM, recorded before any app code runs.
+    await ctx.context.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector("[data-testid=health-factor]")) {
+          window.__healthFactorShownAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}?position=aave-demo`);
+    const priceChart = page.locator("#price-health-chart");
+    const crashChart = page.locator("#crash-health-chart");
+    for (const chart of [priceChart, crashChart]) {
+      await chart.locator("canvas, svg").first().waitFor({ timeout: 30_000 });
+      await page.waitForFunction((id) => document.getElementById(id).dataset.points === "61", await chart.getAttribute("id"));
+    }
+
+    // Not in the page's head: fetched once, for both charts, after the health factor was painted.
+    assert.ok(!(await (await fetch(server.url)).text()).includes("echarts.min.js"), "index.html loads ECharts eagerly");
+    const timing = await page.evaluate(() => ({
+      shown: window.__healthFactorShownAt,
+      firstPaint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+      echarts: performance.getEntriesByType("resource").find((e) => e.name.endsWith("/charts/prefix/echarts.min.js"))?.startTime,
+    }));
+    assert.ok(timing.shown !== undefined && timing.firstPaint !== undefined && timing.echarts !== undefined, JSON.stringify(timing));
+    assert.ok(timing.echarts > timing.shown && timing.echarts > timing.firstPaint, JSON.stringify(timing));
+    const paths = server.requests.map((r) => r.split(" ")[1]);
+    const echartsRequests = paths.filter((p) => p === "/charts/prefix/echarts.min.js");
+    assert.equal(echartsRequests.length, 1, server.requests.join("\n"));
+    assert.ok(paths.indexOf(echartsRequests[0]) > paths.findIndex((p) => p.endsWith("/snapshot.json")), server.requests.join("\n"));
+    assert.ok(!server.requests.some((r) => r.endsWith(" 404")), server.requests.join("\n"));
+
+    // The price chart starts on the largest collateral (WETH: 6.5 × 3000) at −95 % of its price.
+    assert.equal(await page.locator("[data-testid=price-chart-asset]").inputValue(), "WETH");
+    assert.match(await priceChart.getAttribute("data-first"), /^150,/);
+    // Moving WETH to 1890 redraws both charts from the new price.
+    const first = { price: await priceChart.getAttribute("data-first"), crash: await crashChart.getAttribute("data-first") };
+    await page.locator("[data-testid=price-control][data-asset=WETH] [data-testid=price-slider]").fill("-37");
+    await page.waitForFunction((old) => document.getElementById("price-health-chart").dataset.first !== old, first.price);
+    await page.waitForFunction((old) => document.getElementById("crash-health-chart").dataset.first !== old, first.crash);
+    assert.match(await priceChart.getAttribute("data-first"), /^94\.5,/);
+    assert.match(await crashChart.getAttribute("data-first"), /^-95,/);
+
+    // Stablecoin collateral only (the snapshot's `stable` flag): no crash chart, the price chart redraws.
+    await page.selectOption("[data-testid=position-picker]", "aave-emode-demo");
+    await page.locator("[data-testid=crash-chart-none]").waitFor();
+    await priceChart.locator("canvas, svg").first().waitFor();
+    await page.waitForFunction(() => document.getElementById("price-health-chart").dataset.points === "61");
+    assert.equal(await page.locator("[data-testid=price-chart-asset]").inputValue(), "USDC");
+    ctx.assertNoErrors();
+    assert.deepEqual(ctx.blocked, [], "the app reached for the network");
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

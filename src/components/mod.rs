@@ -1,10 +1,12 @@
 //! Reusable pieces of the UI, one folder each. They take signals or plain
 //! values and display them; the numbers come from `ballast-core`.
 
+pub mod charts;
 pub mod data_source_badge;
 pub mod figure;
 pub mod health_factor;
 
+pub use charts::{CrashHealthChart, PriceHealthChart};
 pub use data_source_badge::DataSourceBadge;
 pub use figure::Figure;
 pub use health_factor::HealthFactor;

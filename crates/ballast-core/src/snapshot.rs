@@ -234,6 +234,8 @@ impl Snapshot {
                 liquidation_bonus_bps: Some(a.liquidation_bonus_bps),
                 emode_category: (a.emode_category != 0).then_some(a.emode_category),
                 liquidation_ratio: None,
+                // Travels with the scenario (and share links) for basket crash charts.
+                stable: Some(a.stable),
                 ..bare_asset(&a.symbol)
             })
             .collect();
@@ -362,5 +364,41 @@ fn bare_asset(symbol: &str) -> Asset {
         variable_borrow_rate: None,
         rate_strategy: None,
         reserve_factor_bps: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SNAPSHOT: &str = r#"{
+      "schema": "ballast.snapshot/1", "taken_at": "2026-11-20T12:00:00Z", "title": "t", "notice": "n",
+      "aave_v3": { "name": "m", "source": "example", "emode_categories": [], "assets": [
+        { "symbol": "WETH", "name": "Wrapped Ether", "decimals": 18,
+          "price": { "usd": "3000", "updated_at": "2026-11-20T11:59:11Z", "source": "example" },
+          "ltv_bps": 8050, "liquidation_threshold_bps": 8300, "liquidation_bonus_bps": 10500, "stable": false,
+          "parameters_source": "example" },
+        { "symbol": "USDC", "name": "USD Coin", "decimals": 6,
+          "price": { "usd": "1", "updated_at": "2026-11-20T11:21:09Z", "source": "example" },
+          "ltv_bps": 7500, "liquidation_threshold_bps": 7800, "liquidation_bonus_bps": 10450, "stable": true,
+          "parameters_source": "example" } ] },
+      "maker": { "par": "1", "ilks": [] },
+      "liquity_v1": { "collateral": "ETH",
+        "price": { "usd": "3000", "updated_at": "2026-11-20T11:59:11Z", "source": "example" },
+        "system": { "total_collateral": "230000", "total_debt": "95000000" },
+        "system_source": "example", "constants_source": "example" },
+      "positions": [ { "protocol": "aave-v3", "id": "demo", "label": "demo",
+        "collateral": [ { "asset": "WETH", "amount": "1" }, { "asset": "USDC", "amount": "100" } ],
+        "debt": [ { "asset": "USDC", "amount": "1000" } ] } ]
+    }"#;
+
+    #[test]
+    fn aave_scenarios_carry_the_stable_flag() {
+        let scenario = Snapshot::parse(SNAPSHOT).unwrap().scenario("demo").unwrap();
+        let stable: Vec<_> = scenario.assets.iter().map(|a| (a.symbol.as_str(), a.stable)).collect();
+        assert_eq!(stable, [("WETH", Some(false)), ("USDC", Some(true))]);
+        assert_eq!(crate::what_if::non_stable_collateral(&scenario), ["WETH"]);
+        // The flag survives a share link.
+        assert_eq!(crate::share::decode(&crate::share::encode(&scenario)).unwrap(), scenario);
     }
 }

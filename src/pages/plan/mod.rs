@@ -14,7 +14,7 @@ use ballast_core::{Report, Snapshot};
 use leptos::prelude::*;
 use num_rational::BigRational;
 
-use crate::components::{Figure, HealthFactor};
+use crate::components::{CrashHealthChart, Figure, HealthFactor, PriceHealthChart};
 use crate::data_source::human_utc;
 use crate::url_state::{current_url, read_param, remove_param, write_param, POSITION_PARAM, SCENARIO_PARAM};
 use model::{
@@ -244,6 +244,11 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                 }
                 .into_any(),
             }}
+            // Mounted with the report; ECharts itself arrives after first paint.
+            <div class="charts">
+                <PriceHealthChart scenario=working />
+                <CrashHealthChart scenario=working />
+            </div>
         </article>
     }
 }

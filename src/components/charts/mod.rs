@@ -1,0 +1,70 @@
+//! Health-factor charts of the scenario being edited. The engine computes
+//! every point exactly; only here are they turned into f64, to be drawn by
+//! ECharts through charming's WASM renderer.
+//!
+//! ECharts (about 1 MB) is kept off the critical path: index.html copies it
+//! into the site but does not load it; [`load_echarts`] injects it once,
+//! after the page has painted its figures.
+
+pub mod crash_health_chart;
+pub mod health_chart;
+pub mod price_health_chart;
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use js_sys::{Function, Promise, Reflect};
+use leptos::prelude::{request_animation_frame, set_timeout};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+pub use crash_health_chart::CrashHealthChart;
+pub use health_chart::{HealthChart, HealthPlot};
+pub use price_health_chart::PriceHealthChart;
+
+/// Relative, so a copy of the site served under any sub-path loads its own.
+const ECHARTS_URL: &str = "echarts.min.js";
+
+thread_local! {
+    /// The one load of ECharts every chart waits on.
+    static ECHARTS: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` after the next paint: a frame callback runs just before a
+/// paint, and a timeout queued from it runs just after.
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, Duration::ZERO));
+}
+
+/// Resolves when the global `echarts` exists, injecting its script the
+/// first time it is asked for.
+pub async fn load_echarts() -> Result<(), String> {
+    let promise = ECHARTS.with(|cell| cell.borrow_mut().get_or_insert_with(inject_echarts).clone());
+    JsFuture::from(promise).await.map(|_| ()).map_err(|_| format!("the chart library ({ECHARTS_URL}) did not load"))
+}
+
+fn inject_echarts() -> Promise {
+    Promise::new(&mut |resolve: Function, reject: Function| {
+        let Some(window) = web_sys::window() else {
+            let _ = reject.call0(&JsValue::NULL);
+            return;
+        };
+        if Reflect::has(&window, &JsValue::from_str("echarts")).unwrap_or(false) {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        }
+        let script = window.document().and_then(|d| {
+            Some((d.create_element("script").ok()?.dyn_into::<web_sys::HtmlScriptElement>().ok()?, d.head()?))
+        });
+        let Some((script, head)) = script else {
+            let _ = reject.call0(&JsValue::NULL);
+            return;
+        };
+        script.set_src(ECHARTS_URL);
+        script.set_onload(Some(&resolve));
+        script.set_onerror(Some(&reject));
+        if head.append_child(&script).is_err() {
+            let _ = reject.call0(&JsValue::NULL);
+        }
+    })
+}

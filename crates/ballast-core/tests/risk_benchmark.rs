@@ -8,44 +8,16 @@
 
 use std::time::Instant;
 
-use ballast_core::risk::{
-    loss, simulate, AssetDynamics, CorrelationMatrix, LiquidationTerms, MarketModel, RiskExposure, RiskPosition,
-    SimulationSettings, Tails,
-};
+use ballast_core::risk::{loss, simulate, AssetDynamics, CorrelationMatrix, MarketModel, SimulationSettings, Tails};
 
-fn exposure(asset: &str, price: f64, collateral: f64, debt: f64) -> RiskExposure {
-    RiskExposure {
-        asset: asset.into(),
-        price,
-        price_moves: true,
-        collateral,
-        liquidation_threshold: if collateral > 0.0 { 0.8 } else { 0.0 },
-        debt,
-        liquidation_bonus: 1.05,
-        collateral_growth: 1.000_05,
-        debt_growth: 1.000_15,
-    }
-}
+mod common;
 
 #[test]
 #[ignore = "a benchmark: run it with --profile bench -- --ignored --nocapture"]
 fn monte_carlo_benchmark() {
-    // Four collateral assets and one volatile debt, plus a stablecoin debt held at par.
-    let mut usdc = exposure("USDC", 1.0, 0.0, 60_000.0);
-    usdc.price_moves = false;
-    let position = RiskPosition {
-        assets: vec![
-            exposure("WETH", 3000.0, 20.0, 0.0),
-            exposure("WBTC", 60_000.0, 0.5, 0.0),
-            exposure("LINK", 15.0, 1000.0, 0.0),
-            exposure("AAVE", 100.0, 100.0, 0.0),
-            exposure("UNI", 8.0, 0.0, 1000.0),
-            usdc,
-        ],
-        liquidation: LiquidationTerms::AAVE_V3,
-    };
-    let symbols = ["WETH", "WBTC", "LINK", "AAVE", "UNI"];
-    let volatilities = [0.65, 0.5, 0.9, 0.95, 1.0];
+    let position = common::five_asset_position();
+    let symbols = common::FIVE_ASSETS;
+    let volatilities = common::FIVE_VOLATILITIES;
     let dynamics: Vec<AssetDynamics> = symbols
         .iter()
         .zip(volatilities)

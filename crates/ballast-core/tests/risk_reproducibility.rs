@@ -4,10 +4,9 @@
 //! golden values: a deliberate change to the random streams or the path
 //! arithmetic changes them, and they are then updated here, once, for both.
 
-use ballast_core::risk::{
-    loss, simulate, AssetDynamics, CorrelationMatrix, LiquidationTerms, MarketModel, RiskExposure, RiskPosition,
-    SimulationSettings, Tails,
-};
+use ballast_core::risk::{loss, simulate, AssetDynamics, CorrelationMatrix, MarketModel, SimulationSettings, Tails};
+
+mod common;
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -21,33 +20,10 @@ fn fnv1a(hash: &mut u64, word: u64) {
 
 /// FNV-1a over every outcome's bits and the 99 % VaR of a five-asset run.
 fn checksum(tails: Tails) -> u64 {
-    let exposure = |asset: &str, price: f64, collateral: f64, debt: f64| RiskExposure {
-        asset: asset.into(),
-        price,
-        price_moves: true,
-        collateral,
-        liquidation_threshold: if collateral > 0.0 { 0.8 } else { 0.0 },
-        debt,
-        liquidation_bonus: 1.05,
-        collateral_growth: 1.000_05,
-        debt_growth: 1.000_15,
-    };
-    let mut usdc = exposure("USDC", 1.0, 0.0, 60_000.0);
-    usdc.price_moves = false;
-    let position = RiskPosition {
-        assets: vec![
-            exposure("WETH", 3000.0, 20.0, 0.0),
-            exposure("WBTC", 60_000.0, 0.5, 0.0),
-            exposure("LINK", 15.0, 1000.0, 0.0),
-            exposure("AAVE", 100.0, 100.0, 0.0),
-            exposure("UNI", 8.0, 0.0, 1000.0),
-            usdc,
-        ],
-        liquidation: LiquidationTerms::AAVE_V3,
-    };
-    let dynamics = ["WETH", "WBTC", "LINK", "AAVE", "UNI"]
+    let position = common::five_asset_position();
+    let dynamics = common::FIVE_ASSETS
         .iter()
-        .zip([0.65, 0.5, 0.9, 0.95, 1.0])
+        .zip(common::FIVE_VOLATILITIES)
         .map(|(s, v)| AssetDynamics { symbol: (*s).into(), volatility: v, drift: 0.05 })
         .collect();
     let market = MarketModel::new(dynamics, CorrelationMatrix::uniform(5, 0.7).unwrap(), tails).unwrap();

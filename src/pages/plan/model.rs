@@ -208,7 +208,8 @@ pub fn liquidation_preview(working: &Scenario) -> Option<LiquidationPreview> {
 mod tests {
     use super::*;
 
-    fn spec_at(weth_price: &str) -> Scenario {
+    /// The spec's aave-v3 example with WETH at `weth_price`.
+    pub(super) fn spec_at(weth_price: &str) -> Scenario {
         let json = include_str!("../../../crates/ballast-cli/tests/fixtures/spec-aave-v3.json")
             .replace(r#""price": "2000""#, &format!(r#""price": "{weth_price}""#));
         Scenario::parse(&json).unwrap()
@@ -295,13 +296,8 @@ pub fn form_action(kind: &str, asset: &str, amount: &str) -> Result<ballast_core
 
 #[cfg(test)]
 mod history_tests {
+    use super::tests::spec_at as scenario_with_weth;
     use super::*;
-
-    fn scenario_with_weth(price: &str) -> Scenario {
-        let json = include_str!("../../../crates/ballast-cli/tests/fixtures/spec-aave-v3.json")
-            .replace(r#""price": "2000""#, &format!(r#""price": "{price}""#));
-        Scenario::parse(&json).unwrap()
-    }
 
     #[test]
     fn a_drag_undoes_as_one_edit_and_redo_restores_it() {

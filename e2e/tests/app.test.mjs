@@ -321,3 +321,41 @@ test("health charts load ECharts only after the health factor is painted, and fo
     await server.close();
   }
 });
+
+test("collateral on/off and e-mode go through the Pool's checks", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    const hf = () => dataValue(page, "[data-testid=health-factor]");
+    const before = await hf();
+    // WETH off would leave HF under 1: the Pool refuses, and the box stays ticked.
+    await page.locator("label.collateral-toggle[data-asset=WETH] input").click();
+    await page.locator("[data-testid=action-error]:not(:empty)").waitFor();
+    assert.match(await page.locator("[data-testid=action-error]").innerText(), /HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD \(35\)/);
+    assert.equal(await page.locator("label.collateral-toggle[data-asset=WETH] input").isChecked(), true);
+    assert.equal(await hf(), before);
+    // wstETH off is allowed: the figures are the engine's for that scenario.
+    await page.locator("label.collateral-toggle[data-asset=wstETH] input").click();
+    await page.waitForFunction((old) => document.querySelector("[data-testid=health-factor]").dataset.value !== old, before);
+    const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", "aave-demo"]);
+    const actionsFile = path.join(process.env.TMPDIR ?? "/tmp", `ballast-coll-${process.pid}.json`);
+    execFileSync("sh", ["-c", `cat > ${actionsFile}`], { input: JSON.stringify([{ action: "set_collateral", asset: "wstETH", enabled: false }]) });
+    const off = JSON.parse(execFileSync(CLI, ["eval", "-"], { input: execFileSync(CLI, ["apply", "-", actionsFile], { input: scenario }) }));
+    assert.equal(await hf(), off.health_factor);
+    assert.equal(await dataValue(page, "[data-testid=collateral-value]"), off.collateral_value);
+
+    // Leaving e-mode on the stablecoin loop would put it under 1: the Pool refuses.
+    await page.selectOption("[data-testid=position-picker]", "aave-emode-demo");
+    await page.locator("[data-testid=position][data-position=aave-emode-demo]").waitFor();
+    const emodeHf = await hf();
+    await page.selectOption("[data-testid=emode-select]", "0");
+    await page.locator("[data-testid=action-error]:not(:empty)").waitFor();
+    assert.match(await page.locator("[data-testid=action-error]").innerText(), /HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD \(35\)/);
+    assert.equal(await hf(), emodeHf);
+    assert.equal(await page.locator("[data-testid=emode-select]").inputValue(), "1", "the select shows the e-mode still in force");
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -239,31 +239,37 @@ impl Snapshot {
                 ..bare_asset(&a.symbol)
             })
             .collect();
-        let emode =
-            match emode {
-                None => None,
-                Some(id) => {
-                    let c =
-                        self.aave_v3.emode_categories.iter().find(|c| c.id == id).ok_or_else(|| {
-                            ScenarioError::new("emode", format!("category {id} is not in the snapshot"))
-                        })?;
-                    Some(EModeCategory {
-                        id: c.id,
-                        ltv_bps: c.ltv_bps,
-                        liquidation_threshold_bps: c.liquidation_threshold_bps,
-                        liquidation_bonus_bps: c.liquidation_bonus_bps,
-                        price: c.price.clone(),
-                        collateral_assets: None,
-                        borrowable_assets: None,
-                    })
-                }
-            };
+        // Every category travels with the scenario, so the user can switch.
+        let categories: Vec<EModeCategory> = self
+            .aave_v3
+            .emode_categories
+            .iter()
+            .map(|c| EModeCategory {
+                id: c.id,
+                ltv_bps: c.ltv_bps,
+                liquidation_threshold_bps: c.liquidation_threshold_bps,
+                liquidation_bonus_bps: c.liquidation_bonus_bps,
+                price: c.price.clone(),
+                collateral_assets: None,
+                borrowable_assets: None,
+            })
+            .collect();
+        let emode = match emode {
+            None => None,
+            Some(id) => Some(
+                categories
+                    .iter()
+                    .find(|c| c.id == id)
+                    .cloned()
+                    .ok_or_else(|| ScenarioError::new("emode", format!("category {id} is not in the snapshot")))?,
+            ),
+        };
         Ok(Scenario {
             schema: SCHEMA.to_owned(),
             protocol: Protocol::AAVE_V3,
             assets,
             emode,
-            emode_categories: Vec::new(),
+            emode_categories: categories,
             par: None,
             system: None,
             base_rate: None,

@@ -104,8 +104,108 @@ fn ActionForm(edit: Edit) -> impl IntoView {
                 </select>
                 <button type="submit" class="reset" data-testid="action-apply">"Apply"</button>
             </div>
+            <PositionSettings edit error />
             <span class="field-error" role="alert" data-testid="action-error">{move || error.get().unwrap_or_default()}</span>
         </form>
+    }
+}
+
+/// Aave settings the user can change: each collateral on or off, and the
+/// efficiency-mode category. Each change goes through the Pool's checks.
+#[component]
+fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoView {
+    use ballast_core::aave_v3::actions::Action;
+    // True when the Pool accepts the change. A refused one changes nothing, so
+    // the control that asked for it is put back by its handler.
+    let apply = move |action: Action| -> bool {
+        match edit.working.with_untracked(|w| ballast_core::apply_actions(w, &[action])) {
+            Ok(next) => {
+                edit.commit(next, None);
+                error.set(None);
+                true
+            }
+            Err(refusal) => {
+                error.set(Some(refusal.to_string()));
+                false
+            }
+        }
+    };
+    let is_aave = move || edit.working.with(|w| w.protocol == ballast_core::Protocol::AAVE_V3);
+    let collateral = move || {
+        edit.working.with(|w| {
+            w.collateral.iter().map(|h| (h.asset.clone(), h.use_as_collateral != Some(false))).collect::<Vec<_>>()
+        })
+    };
+    let percent = |bps: u32| format!("{}.{:02} %", bps / 100, bps % 100);
+    let categories = move || {
+        edit.working.with(|w| {
+            w.emode_categories
+                .iter()
+                .map(|c| {
+                    let label = format!(
+                        "category {} · LTV {} · threshold {}",
+                        c.id,
+                        percent(c.ltv_bps),
+                        percent(c.liquidation_threshold_bps)
+                    );
+                    (c.id, label)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let current = move || edit.working.with(|w| w.emode.as_ref().map_or(0, |e| e.id).to_string());
+    view! {
+        <Show when=is_aave>
+            <div class="action-row settings">
+                <label>
+                    "E-mode "
+                    <select
+                        data-testid="emode-select"
+                        prop:value=current
+                        on:change=move |ev| {
+                            let Ok(id) = event_target_value(&ev).parse::<u32>() else { return };
+                            if !apply(Action::SetEmode { id }) {
+                                event_target::<web_sys::HtmlSelectElement>(&ev).set_value(&current());
+                            }
+                        }
+                    >
+                        <option value="0">"off"</option>
+                        {move || {
+                            categories()
+                                .into_iter()
+                                .map(|(id, label)| view! { <option value=id.to_string()>{label}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <span class="muted">"As collateral:"</span>
+                {move || {
+                    collateral()
+                        .into_iter()
+                        .map(|(asset, on)| {
+                            let symbol = asset.clone();
+                            let data_asset = asset.clone();
+                            view! {
+                                <label class="collateral-toggle" data-asset=data_asset>
+                                    <input
+                                        type="checkbox"
+                                        data-testid="collateral-toggle"
+                                        prop:checked=on
+                                        on:change=move |ev| {
+                                            let enabled = event_target_checked(&ev);
+                                            if !apply(Action::SetCollateral { asset: symbol.clone(), enabled }) {
+                                                event_target::<web_sys::HtmlInputElement>(&ev).set_checked(!enabled);
+                                            }
+                                        }
+                                    />
+                                    {asset}
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+        </Show>
     }
 }
 

@@ -7,7 +7,8 @@
 // scripts/test sets both. Without them (a bare `npm test`) the suite skips.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
@@ -23,11 +24,22 @@ if (configured) {
 }
 const skip = configured ? false : "set BALLAST_DIST and BALLAST_CLI (scripts/test does)";
 
-/** What `ballast eval` reports for a demo position of the shipped snapshot. */
-function cliReport(position) {
-  const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]);
-  return JSON.parse(execFileSync(CLI, ["eval", "-"], { input: scenario }).toString());
+/** A demo position of the shipped snapshot as a scenario file's bytes. */
+const snapshotScenario = (position) =>
+  execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]);
+
+/** What `ballast eval` reports for a scenario. */
+const cliEval = (scenario) => JSON.parse(execFileSync(CLI, ["eval", "-"], { input: scenario }).toString());
+
+/** A demo position after `actions` through `ballast apply`; throws with its stderr when refused. */
+function cliApply(position, actions) {
+  const actionsFile = path.join(mkdtempSync(path.join(tmpdir(), "ballast-actions-")), "actions.json");
+  writeFileSync(actionsFile, JSON.stringify(actions));
+  return execFileSync(CLI, ["apply", "-", actionsFile], { input: snapshotScenario(position), stdio: ["pipe", "pipe", "pipe"] });
 }
+
+/** What `ballast eval` reports for a demo position of the shipped snapshot. */
+const cliReport = (position) => cliEval(snapshotScenario(position));
 
 let browser;
 before(async () => {
@@ -119,15 +131,8 @@ test("a deep link served under a path prefix loads, and state stays in the query
 });
 
 /** `ballast apply` + `ballast eval`: the demo position with one price set. */
-function cliReportWithPrice(position, asset, price) {
-  const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]);
-  const actions = JSON.stringify([{ action: "set_price", asset, price }]);
-  const dir = process.env.TMPDIR ?? "/tmp";
-  const actionsFile = path.join(dir, `ballast-actions-${process.pid}.json`);
-  execFileSync("sh", ["-c", `cat > ${actionsFile}`], { input: actions });
-  const after = execFileSync(CLI, ["apply", "-", actionsFile], { input: scenario });
-  return JSON.parse(execFileSync(CLI, ["eval", "-"], { input: after }).toString());
-}
+const cliReportWithPrice = (position, asset, price) =>
+  cliEval(cliApply(position, [{ action: "set_price", asset, price }]));
 
 test("moving a price recomputes everything through the engine, and resets", { skip }, async () => {
   const server = await startStaticServer(DIST);
@@ -175,12 +180,7 @@ test("max borrow is the Pool's limit less 1 %, as the engine computes it", { ski
     const { ctx, page } = await openApp(server, "?position=aave-demo");
     const usdc = await page.locator("table.assets tr[data-asset=USDC] [data-testid=max-borrow]").getAttribute("data-value");
     // Borrowing that much is allowed; 2 % more than the limit is refused by the Pool's rule.
-    const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", "aave-demo"]);
-    const actionsFile = path.join(process.env.TMPDIR ?? "/tmp", `ballast-borrow-${process.pid}.json`);
-    const run = (amount) => {
-      execFileSync("sh", ["-c", `cat > ${actionsFile}`], { input: JSON.stringify([{ action: "borrow", asset: "USDC", amount }]) });
-      return execFileSync(CLI, ["apply", "-", actionsFile], { input: scenario, stdio: ["pipe", "pipe", "pipe"] });
-    };
+    const run = (amount) => cliApply("aave-demo", [{ action: "borrow", asset: "USDC", amount }]);
     assert.doesNotThrow(() => run(usdc));
     const over = (Number(usdc) * 1.02).toFixed(6);
     assert.throws(() => run(over), /COLLATERAL_CANNOT_COVER_NEW_BORROW/);
@@ -236,10 +236,7 @@ test("actions go through the protocol's checks, refusals change nothing, undo an
 
     await act("borrow", "1000", "USDC");
     await page.waitForFunction((old) => document.querySelector("[data-testid=health-factor]").dataset.value !== old, before);
-    const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", "aave-demo"]);
-    const actionsFile = path.join(process.env.TMPDIR ?? "/tmp", `ballast-act-${process.pid}.json`);
-    execFileSync("sh", ["-c", `cat > ${actionsFile}`], { input: JSON.stringify([{ action: "borrow", asset: "USDC", amount: "1000" }]) });
-    const after = JSON.parse(execFileSync(CLI, ["eval", "-"], { input: execFileSync(CLI, ["apply", "-", actionsFile], { input: scenario }) }));
+    const after = cliEval(cliApply("aave-demo", [{ action: "borrow", asset: "USDC", amount: "1000" }]));
     const borrowed = await hf();
     assert.equal(borrowed, after.health_factor);
 
@@ -337,10 +334,7 @@ test("collateral on/off and e-mode go through the Pool's checks", { skip }, asyn
     // wstETH off is allowed: the figures are the engine's for that scenario.
     await page.locator("label.collateral-toggle[data-asset=wstETH] input").click();
     await page.waitForFunction((old) => document.querySelector("[data-testid=health-factor]").dataset.value !== old, before);
-    const scenario = execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", "aave-demo"]);
-    const actionsFile = path.join(process.env.TMPDIR ?? "/tmp", `ballast-coll-${process.pid}.json`);
-    execFileSync("sh", ["-c", `cat > ${actionsFile}`], { input: JSON.stringify([{ action: "set_collateral", asset: "wstETH", enabled: false }]) });
-    const off = JSON.parse(execFileSync(CLI, ["eval", "-"], { input: execFileSync(CLI, ["apply", "-", actionsFile], { input: scenario }) }));
+    const off = cliEval(cliApply("aave-demo", [{ action: "set_collateral", asset: "wstETH", enabled: false }]));
     assert.equal(await hf(), off.health_factor);
     assert.equal(await dataValue(page, "[data-testid=collateral-value]"), off.collateral_value);
 

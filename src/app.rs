@@ -6,7 +6,46 @@ use leptos::prelude::*;
 use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
 use crate::pages::plan::PlanPage;
+use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
+use crate::url_state::{push_param, read_param};
+
+/// The navigation: one link per page, switching without a reload and kept in
+/// the address bar (`?view=`) so Back, reload and bookmarks land on the same page.
+#[component]
+fn Nav(page: RwSignal<Page>) -> impl IntoView {
+    // Back and Forward change the address; follow it.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        page.set(Page::from_slug(read_param(VIEW_PARAM).as_deref()));
+    });
+    view! {
+        <nav aria-label="Pages">
+            {Page::ALL
+                .iter()
+                .map(|&p| {
+                    let current = move || page.get() == p;
+                    view! {
+                        <a
+                            href=format!("?{VIEW_PARAM}={}", p.slug())
+                            class:nav-current=current
+                            aria-current=move || current().then_some("page")
+                            data-testid=format!("nav-{}", p.slug())
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                if page.get_untracked() != p {
+                                    push_param(VIEW_PARAM, p.slug());
+                                    page.set(p);
+                                }
+                            }
+                        >
+                            {p.title()}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -17,11 +56,12 @@ pub fn App() -> impl IntoView {
         Some(Err(_)) => DataSource::Unavailable,
     });
     let notice = move || snapshot.get().and_then(Result::ok).map(|s| s.notice.clone());
+    let page = RwSignal::new(Page::from_slug(read_param(VIEW_PARAM).as_deref()));
 
     view! {
         <header class="app-header">
             <span class="brand">"Ballast"</span>
-            <nav><span class="nav-current">"Plan"</span></nav>
+            <Nav page />
             <DataSourceBadge source />
         </header>
         <main>
@@ -34,7 +74,14 @@ pub fn App() -> impl IntoView {
                         </div>
                     }
                 }>
-                    {move || Suspend::new(async move { snapshot.await.map(|s| view! { <PlanPage snapshot=s /> }) })}
+                    {move || {
+                        let shown = page.get();
+                        Suspend::new(async move {
+                            snapshot.await.map(|s| match shown {
+                                Page::Plan => view! { <PlanPage snapshot=s /> },
+                            })
+                        })
+                    }}
                 </ErrorBoundary>
             </Suspense>
         </main>

@@ -34,7 +34,17 @@ pub fn current_url() -> Option<String> {
     web_sys::window()?.location().href().ok()
 }
 
+/// Sets a query parameter and adds a history entry, so Back returns to the
+/// previous page of the app.
+pub fn push_param(name: &str, value: &str) {
+    change_params(|params| params.set(name, value), true);
+}
+
 fn update_params(change: impl FnOnce(&UrlSearchParams)) {
+    change_params(change, false);
+}
+
+fn change_params(change: impl FnOnce(&UrlSearchParams), new_entry: bool) {
     let Some(window) = web_sys::window() else { return };
     let Some(params) = search_params() else { return };
     change(&params);
@@ -44,6 +54,10 @@ fn update_params(change: impl FnOnce(&UrlSearchParams)) {
     let url = format!("{path}?{}{hash}", String::from(params.to_string()));
     if let Ok(history) = window.history() {
         // Failing to update the address bar loses nothing on screen.
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        let _ = if new_entry {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        };
     }
 }

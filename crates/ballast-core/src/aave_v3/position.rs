@@ -421,10 +421,14 @@ fn apply_rate_strategy(
     let rates =
         super::rates::calculate_interest_rates(&strategy, available, borrowed, asset.reserve_factor_bps.unwrap_or(0))
             .ok_or_else(|| {
-            ScenarioError::new(
-                format!("assets[{ai}].rate_strategy.optimal_usage_ratio"),
-                "must be between 0 and 1, both excluded",
-            )
+            let optimal = field("optimal_usage_ratio");
+            if strategy.optimal_usage_ratio > super::math::RAY {
+                ScenarioError::new(optimal, "must be at most 1 (the rate strategy's constructor refuses more)")
+            } else if strategy.optimal_usage_ratio.is_zero() && borrowed.is_zero() {
+                ScenarioError::new(optimal, "is 0 while nothing is borrowed: the contract divides by it and reverts")
+            } else {
+                ScenarioError::new(format!("assets[{ai}].rate_strategy"), "overflows the contract's arithmetic")
+            }
         })?;
     if asset.supply_rate.is_none() {
         r.supply_rate = rates.liquidity_rate;

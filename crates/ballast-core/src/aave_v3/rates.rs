@@ -36,7 +36,7 @@ pub fn calculate_interest_rates(
     total_variable_debt: U256,
     reserve_factor_bps: u32,
 ) -> Option<ReserveRates> {
-    if strategy.optimal_usage_ratio.is_zero() || strategy.optimal_usage_ratio >= RAY {
+    if strategy.optimal_usage_ratio > RAY {
         return None;
     }
     let max_excess_usage_ratio = RAY - strategy.optimal_usage_ratio;
@@ -101,6 +101,30 @@ mod tests {
         assert_eq!(r.variable_borrow_rate, ray_permille(415));
         // Without a reserve factor suppliers get 41.5 % × 90 % = 37.35 %.
         assert_eq!(r.liquidity_rate, RAY * U256::from(3735) / U256::from(10_000));
+    }
+
+    #[test]
+    fn an_optimal_ratio_of_100_percent_never_reaches_slope2() {
+        // The constructor accepts RAY (MAX_EXCESS_USAGE_RATIO is then 0, never divided by):
+        // fully used, the rate is base + slope1, the whole of slope1 and none of slope2.
+        let mut s = strategy();
+        s.optimal_usage_ratio = RAY;
+        let r = calculate_interest_rates(&s, U256::ZERO, U256::from(1000u64), 0).unwrap();
+        assert_eq!(r.borrow_usage_ratio, RAY);
+        assert_eq!(r.variable_borrow_rate, ray_permille(40));
+        s.optimal_usage_ratio = RAY + U256::from(1u8);
+        assert_eq!(calculate_interest_rates(&s, U256::ZERO, U256::from(1000u64), 0), None);
+    }
+
+    #[test]
+    fn an_optimal_ratio_of_zero_is_all_slope2_and_reverts_only_when_nothing_is_borrowed() {
+        let mut s = strategy();
+        s.optimal_usage_ratio = U256::ZERO;
+        // 50 % used: 4 % + 75 % × 0.5 / 1 = 41.5 %.
+        let r = calculate_interest_rates(&s, U256::from(500u64), U256::from(500u64), 0).unwrap();
+        assert_eq!(r.variable_borrow_rate, ray_permille(415));
+        // No debt: the contract's slope1 branch is rayDiv(0, 0), which reverts.
+        assert_eq!(calculate_interest_rates(&s, U256::from(500u64), U256::ZERO, 0), None);
     }
 
     #[test]

@@ -406,6 +406,21 @@ mod review_fixes {
     }
 
     #[test]
+    fn a_token_with_fewer_than_2_decimals_cannot_be_borrowed_in_isolation_mode() {
+        // The Pool divides by 10 ** (decimals - 2): with 1 decimal that underflows and reverts.
+        let mut s = iso();
+        s.assets[1].decimals = Some(1);
+        let e = apply_actions(&s, &[action(json!({"action": "borrow", "asset": "USDC", "amount": "100"}))])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("USDC has 1 decimals") && e.contains("underflows"), "{e}");
+        // Outside isolation mode the same token borrows normally.
+        s.assets[0].debt_ceiling = None;
+        s.assets[0].isolation_mode_total_debt = None;
+        assert!(apply_actions(&s, &[action(json!({"action": "borrow", "asset": "USDC", "amount": "100"}))]).is_ok());
+    }
+
+    #[test]
     fn supply_to_reach_refuses_collateral_the_pool_would_not_turn_on() {
         // CRV-like: LTV 0, threshold 45 %. A first supply does not turn it on.
         let s = scenario(json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",

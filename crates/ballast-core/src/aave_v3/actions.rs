@@ -430,9 +430,9 @@ fn borrow(p: &mut Position, asset: &str, amount: &PlainDecimal) -> Result<(), St
     r.debt = r.debt.checked_add(raw).ok_or_else(|| overflow("debt"))?;
     r.total_borrowed = r.total_borrowed.and_then(|t| t.checked_add(raw));
     if let Some(iso) = p.isolation_collateral().map(|c| c.symbol.clone()) {
-        let decimals = p.reserve(asset).map_or(0, |r| r.decimals);
-        let cents = raw / pow10_u256(decimals.saturating_sub(DEBT_CEILING_DECIMALS));
+        let cents = isolated_debt_cents(p.reserve(asset).ok_or_else(|| unknown(asset))?, raw)?;
         if let Some(c) = p.reserve_mut(&iso) {
+            // validate_borrow checked the sum against the ceiling.
             c.isolation_mode_total_debt = c.isolation_mode_total_debt.saturating_add(cents);
         }
     }
@@ -441,6 +441,24 @@ fn borrow(p: &mut Position, asset: &str, amount: &PlainDecimal) -> Result<(), St
 
 fn pow10_u256(n: u32) -> U256 {
     U256::from(10u8).pow(U256::from(n))
+}
+
+/// An amount of a debt token in the debt ceiling's unit (cents of the base
+/// currency): `amount / 10 ** (decimals - DEBT_CEILING_DECIMALS)`, as the Pool
+/// computes it. For a token with fewer than 2 decimals that subtraction
+/// underflows and the Pool reverts (panic 0x11), so the action is refused here.
+pub(crate) fn isolated_debt_cents(debt: &Reserve, amount: U256) -> Result<U256, ScenarioError> {
+    let shift = debt.decimals.checked_sub(DEBT_CEILING_DECIMALS).ok_or_else(|| {
+        ScenarioError::new(
+            "asset",
+            format!(
+                "{} has {} decimals: the Pool's isolation-mode arithmetic (amount / 10^(decimals − 2)) underflows \
+                 and reverts, so a position in isolation mode cannot borrow, repay or be liquidated in it",
+                debt.symbol, debt.decimals
+            ),
+        )
+    })?;
+    Ok(amount / pow10_u256(shift))
 }
 
 /// The checks of `validateBorrow`, in the Pool's order.
@@ -458,7 +476,7 @@ pub(crate) fn validate_borrow(p: &Position, asset: &str, raw: U256) -> Result<()
     }
     if let Some(iso) = p.isolation_collateral() {
         ensure(r.borrowable_in_isolation, PoolError::AssetNotBorrowableInIsolation)?;
-        let cents = raw / pow10_u256(r.decimals.saturating_sub(DEBT_CEILING_DECIMALS));
+        let cents = isolated_debt_cents(r, raw)?;
         let after = iso.isolation_mode_total_debt.checked_add(cents).ok_or_else(|| overflow("isolation debt"))?;
         ensure(after <= iso.debt_ceiling, PoolError::DebtCeilingExceeded)?;
     }
@@ -495,20 +513,21 @@ fn repay(p: &mut Position, asset: &str, amount: &AmountOrMax) -> Result<(), Step
     let paid = raw.min(r.debt);
     r.debt -= paid;
     r.total_borrowed = r.total_borrowed.map(|t| t.saturating_sub(paid));
-    let decimals = r.decimals;
-    reduce_isolated_debt(p, decimals, paid);
+    let debt = r.clone();
+    reduce_isolated_debt(p, &debt, paid)?;
     Ok(())
 }
 
 /// `IsolationModeLogic.updateIsolatedDebtIfIsolated`: a repayment (or a
 /// liquidation) of an isolated position lowers the collateral's isolated debt
 /// by the amount in cents, floored at 0 since the ceiling ignores interest.
-pub(crate) fn reduce_isolated_debt(p: &mut Position, debt_decimals: u32, repaid: U256) {
-    let Some(iso) = p.isolation_collateral().map(|c| c.symbol.clone()) else { return };
-    let cents = repaid / pow10_u256(debt_decimals.saturating_sub(DEBT_CEILING_DECIMALS));
+pub(crate) fn reduce_isolated_debt(p: &mut Position, debt: &Reserve, repaid: U256) -> Result<(), ScenarioError> {
+    let Some(iso) = p.isolation_collateral().map(|c| c.symbol.clone()) else { return Ok(()) };
+    let cents = isolated_debt_cents(debt, repaid)?;
     if let Some(c) = p.reserve_mut(&iso) {
         c.isolation_mode_total_debt = c.isolation_mode_total_debt.saturating_sub(cents);
     }
+    Ok(())
 }
 
 /// `SupplyLogic.executeUseReserveAsCollateral`.

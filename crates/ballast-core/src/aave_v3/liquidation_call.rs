@@ -159,7 +159,7 @@ pub fn liquidation_call(
     if let Some(r) = after.reserve_mut(debt_asset) {
         r.debt -= debt_repaid.min(r.debt);
     }
-    reduce_isolated_debt(&mut after, debt.decimals, debt_repaid);
+    reduce_isolated_debt(&mut after, debt, debt_repaid)?;
     if let Some(r) = after.reserve_mut(collateral_asset) {
         r.collateral -= collateral_amount.min(r.collateral);
         if r.collateral.is_zero() {

@@ -253,6 +253,10 @@ fn a_maker_vault_liquidates_at_its_barrier() {
     let std_error = (expected * (1.0 - expected) / 20_000.0).sqrt();
     let got = sim.liquidation_probability().value;
     assert!((got - expected).abs() < 3.0 * std_error, "{got} vs {expected}");
+    // The ilk's own penalty replaces the default when the scenario states it.
+    let mut with_chop = scenario.clone();
+    with_chop.assets[0].chop = Some("1.15".parse().unwrap());
+    assert_eq!(RiskPosition::from_scenario(&with_chop).unwrap().assets[0].liquidation_bonus, 1.15);
     // The summary's quantiles are ordered and the histogram counts every path.
     let summary = sim.summary();
     let q: Vec<f64> = summary.min_health_factor.quantiles.iter().map(|q| q.value).collect();

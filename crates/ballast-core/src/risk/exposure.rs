@@ -86,9 +86,8 @@ impl LiquidationTerms {
     }
 }
 
-/// Maker's liquidation penalty (the ilk's `chop`) when the scenario has
-/// none to give: 13 %, ETH-A's. Set [`RiskExposure::liquidation_bonus`] to
-/// the ilk's own to override.
+/// Maker's liquidation penalty when the scenario states no `chop` for the
+/// ilk: 13 %, ETH-A's.
 pub const MAKER_DEFAULT_PENALTY: f64 = 1.13;
 
 /// The position the simulation values.
@@ -140,7 +139,8 @@ impl RiskPosition {
     }
 
     /// Any validated scenario. Maker: the collateral counts at 1/mat against
-    /// DAI owed at `par`, liquidated whole with [`MAKER_DEFAULT_PENALTY`];
+    /// DAI owed at `par`, liquidated whole with the ilk's `chop` (else
+    /// [`MAKER_DEFAULT_PENALTY`]);
     /// the stability fee is not in the format, so the debt does not grow.
     /// Liquity: the collateral counts at 1/MCR (110 %) against LUSD at 1,
     /// the trove closed whole; recovery mode is not modelled.
@@ -165,7 +165,11 @@ impl RiskPosition {
                         .ok_or_else(|| ScenarioError::new(format!("assets[{i}].liquidation_ratio"), "is required"))?
                         .to_rational();
                     let par = s.par.as_ref().map_or_else(|| BigRational::from_integer(1.into()), |p| p.to_rational());
-                    (BigRational::from_integer(1.into()) / mat, par, MAKER_DEFAULT_PENALTY, LiquidationTerms::MAKER)
+                    let penalty = match &asset.chop {
+                        Some(chop) => finite(to_f64_lossy(&chop.to_rational()), || format!("assets[{i}].chop"))?,
+                        None => MAKER_DEFAULT_PENALTY,
+                    };
+                    (BigRational::from_integer(1.into()) / mat, par, penalty, LiquidationTerms::MAKER)
                 } else {
                     (
                         BigRational::from_integer(1.into()) / mcr(),

@@ -11,6 +11,7 @@
 use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
 
+pub mod aave_markets;
 pub mod aave_pool;
 pub mod aave_reader;
 pub mod chainlink;

@@ -675,11 +675,15 @@ fn field_error(reserve: &Reserve, field: &'static str, value: U256, problem: &'s
 }
 
 /// `value × 10^-decimals` as a plain decimal, exactly ("1.5", "0.000001", "0").
-fn units(value: U256, decimals: u32) -> String {
-    let digits = value.to_string();
+pub(crate) fn units(value: U256, decimals: u32) -> String {
+    units_of_digits(&value.to_string(), decimals)
+}
+
+/// [`units`] for an integer of any width, given by its decimal digits.
+pub(crate) fn units_of_digits(digits: &str, decimals: u32) -> String {
     let decimals = decimals as usize;
     if decimals == 0 {
-        return digits;
+        return digits.to_owned();
     }
     let padded = format!("{digits:0>width$}", width = decimals + 1);
     let (int, frac) = padded.split_at(padded.len() - decimals);

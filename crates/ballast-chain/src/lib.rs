@@ -18,6 +18,8 @@ pub mod chainlink;
 pub mod decimal;
 pub mod feeds;
 pub mod jsonrpc;
+pub mod liquity_reader;
+pub mod maker_reader;
 pub mod multicall;
 pub mod price_status;
 pub mod pyth;

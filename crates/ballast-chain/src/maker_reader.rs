@@ -211,7 +211,7 @@ pub fn rpow(x: U256, n: u64, b: U256) -> Option<U256> {
         return Some(if n == 0 { b } else { U256::ZERO });
     }
     let half = b / U256::from(2);
-    let mut z = if n % 2 == 0 { b } else { x };
+    let mut z = if n.is_multiple_of(2) { b } else { x };
     let mut x = x;
     let mut n = n / 2;
     while n > 0 {

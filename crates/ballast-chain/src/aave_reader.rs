@@ -14,16 +14,17 @@
 //! layout is a submodule decoding into the layout-free types here
 //! ([`MarketReserves`], [`UserReserves`]), which [`scenario_from_chain`] reads.
 //! Implemented: [`periphery_v3_0_1`] (`@aave/periphery-v3@3.0.1`, deployed with
-//! V3.0.x Pools and by the e2e harness) and [`periphery_v3_4`] (aave-v3-origin's
-//! provider of 3.4 on, which live markets on 3.4 and 3.5 serve: no stable debt,
+//! V3.0.x Pools and by the e2e harness) and [`periphery_origin`] (aave-v3-origin's
+//! providers of 3.2, 3.3 and 3.4 on, which live markets serve: no stable debt,
 //! virtual balances and deficits, e-mode categories with member bitmaps read
 //! by `getEModes`). [`PeripheryLayout::for_pool_revision`] picks the layout
-//! from `POOL_REVISION()`, which also picks the engine's rules; 3.1–3.3
-//! providers are refused with a message saying so.
+//! from `POOL_REVISION()`, which also picks the engine's rules; a 3.1 provider
+//! is refused with a message saying so, and data in another layout than the
+//! one expected is refused by its struct size, never misread.
 
 mod abi_words;
+pub mod periphery_origin;
 pub mod periphery_v3_0_1;
-pub mod periphery_v3_4;
 
 use std::collections::HashSet;
 
@@ -38,6 +39,7 @@ use serde_json::{json, Map, Value};
 
 pub use crate::aave_pool::{decode_user_account_data, get_user_account_data_calldata};
 use crate::{calldata, decode_return, ReturnError};
+pub use periphery_origin::OriginLayout;
 
 sol! {
     /// The Pool's reads beyond `getUserAccountData`, as in `@aave/core-v3` 1.19.3 (v3.0.2).
@@ -249,20 +251,23 @@ pub fn decode_reserves_count(data: &[u8]) -> Result<u64, ReaderError> {
 pub enum PeripheryLayout {
     /// `@aave/periphery-v3@3.0.1`, next to V3.0.x Pools: [`periphery_v3_0_1`].
     V3_0_1,
-    /// aave-v3-origin 3.4+, next to 3.4 and 3.5 Pools: [`periphery_v3_4`].
-    V3_4,
+    /// aave-v3-origin's, next to 3.2, 3.3, and 3.4 and later Pools: [`periphery_origin`].
+    Origin(OriginLayout),
 }
 
 impl PeripheryLayout {
     /// The layout to decode for a Pool's `POOL_REVISION()` (see
     /// [`AaveRevision::from_pool_revision`] for the numbers): 1–3 are V3.0.x,
-    /// 8 and 9 are 3.4 and 3.5. 3.1–3.3 (4, 6, 7) serve layouts not decoded
-    /// here, and anything else is not a revision Ballast knows.
+    /// 6 is 3.2, 7 is 3.3, 8 and 9 are 3.4 and 3.5. 3.1 (4, and 5, a 3.2
+    /// development number) serves a layout not decoded here, and anything
+    /// else is not a revision Ballast knows.
     pub fn for_pool_revision(pool_revision: U256) -> Result<Self, ReaderError> {
         match u32::try_from(pool_revision) {
             Ok(1..=3) => Ok(PeripheryLayout::V3_0_1),
-            Ok(8 | 9) => Ok(PeripheryLayout::V3_4),
-            Ok(4..=7) => Err(ReaderError::UnsupportedLayout(pool_revision)),
+            Ok(6) => Ok(PeripheryLayout::Origin(OriginLayout::V3_2)),
+            Ok(7) => Ok(PeripheryLayout::Origin(OriginLayout::V3_3)),
+            Ok(8 | 9) => Ok(PeripheryLayout::Origin(OriginLayout::V3_4)),
+            Ok(4 | 5) => Err(ReaderError::UnsupportedLayout(pool_revision)),
             _ => Err(ReaderError::UnknownRevision(pool_revision)),
         }
     }
@@ -271,7 +276,7 @@ impl PeripheryLayout {
     pub fn decode_reserves_data(self, data: &[u8]) -> Result<MarketReserves, ReturnError> {
         match self {
             PeripheryLayout::V3_0_1 => periphery_v3_0_1::decode_reserves_data(data),
-            PeripheryLayout::V3_4 => periphery_v3_4::decode_reserves_data(data),
+            PeripheryLayout::Origin(layout) => periphery_origin::decode_reserves_data_in(layout, data),
         }
     }
 
@@ -279,15 +284,16 @@ impl PeripheryLayout {
     pub fn decode_user_reserves_data(self, data: &[u8]) -> Result<UserReserves, ReturnError> {
         match self {
             PeripheryLayout::V3_0_1 => periphery_v3_0_1::decode_user_reserves_data(data),
-            PeripheryLayout::V3_4 => periphery_v3_4::decode_user_reserves_data(data),
+            PeripheryLayout::Origin(_) => periphery_origin::decode_user_reserves_data(data),
         }
     }
 
     /// How the e-mode categories are read: V3.0.x one `Pool.getEModeCategoryData(id)`
-    /// per category a reserve names; 3.4+ all at once with `getEModes(provider)`
-    /// to the data provider ([`periphery_v3_4::decode_emodes`]).
+    /// per category a reserve names; origin layouts all at once with
+    /// `getEModes(provider)` to the data provider ([`periphery_origin::decode_emodes`]),
+    /// and the Pool's `getReservesCount()` beside it ([`MarketReserves::with_reserves_count`]).
     pub fn emodes_from_provider(self) -> bool {
-        self == PeripheryLayout::V3_4
+        matches!(self, PeripheryLayout::Origin(_))
     }
 }
 
@@ -304,8 +310,8 @@ pub enum ReaderError {
     #[error("Pool revision {0} is not one Ballast models")]
     UnknownRevision(U256),
     #[error(
-        "Pool revision {0} (Aave 3.1 to 3.3) comes with a data-provider layout Ballast does not decode \
-         (it reads V3.0.x and 3.4 or later)"
+        "Pool revision {0} (Aave 3.1) comes with a data-provider layout Ballast does not decode \
+         (it reads V3.0.x and 3.2 or later)"
     )]
     UnsupportedLayout(U256),
     #[error("getReservesCount returned {0}, not a count")]
@@ -356,8 +362,8 @@ pub enum ReaderError {
 ///   them), except inactive or zero-priced ones, and up to the scenario's
 ///   asset limit, held reserves first.
 /// - `total_supplied` is what the aTokens and the treasury's accrual are
-///   claims on (rounding aside): from 3.1 the Pool's virtual balance plus debt
-///   and deficit; in V3.0.x layouts the aToken's underlying balance plus debt
+///   claims on (rounding aside): from 3.1 the Pool's virtual balance plus debt,
+///   deficit and unbacked aTokens; in V3.0.x layouts the aToken's underlying balance plus debt
 ///   and unbacked aTokens (see `reserve_supplied`). `liquidation_protocol_fee_bps`
 ///   is in neither layout and is left out.
 /// - 3.2+ categories (with bitmaps, from `getEModes`) list their collateral
@@ -620,7 +626,8 @@ fn asset_json(reserve: &Reserve, timestamp: u64) -> Result<Value, ReaderError> {
 /// What the aTokens (and the treasury's accrual) are claims on: the
 /// underlying the Pool holds for them plus what is lent out.
 ///
-/// - 3.1 and later: the Pool's virtual balance, plus debt and deficit. Exact
+/// - 3.1 and later: the Pool's virtual balance, plus debt, deficit and (up to
+///   3.3) unbacked aTokens. Exact
 ///   to the Pool's own books (tokens sent to the aToken without a supply are
 ///   not counted, as the Pool does not count them), and `total_supplied −
 ///   total_borrowed` is the liquidity the rate strategy sees, deficit aside.
@@ -630,7 +637,9 @@ fn asset_json(reserve: &Reserve, timestamp: u64) -> Result<Value, ReaderError> {
 ///   aToken supply is not in it).
 fn reserve_supplied(reserve: &Reserve, timestamp: u64) -> Result<U256, ReaderError> {
     let held = match (reserve.virtual_underlying_balance, reserve.deficit) {
-        (Some(virtual_balance), deficit) => virtual_balance.checked_add(deficit.unwrap_or_default()),
+        (Some(virtual_balance), deficit) => {
+            virtual_balance.checked_add(deficit.unwrap_or_default()).and_then(|v| v.checked_add(reserve.unbacked))
+        }
         (None, _) => reserve.available_liquidity.checked_add(reserve.unbacked),
     };
     held.and_then(|held| held.checked_add(reserve_borrowed(reserve, timestamp).ok()?))

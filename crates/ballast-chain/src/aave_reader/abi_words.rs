@@ -42,7 +42,23 @@ pub(super) fn decode_reserves_array(
         return Err(abi.error(format!("an array of {len} reserves in {} bytes", data.len())));
     }
     let offsets = abi.words(items, len)?;
-    let reserves = (0..len).map(|i| reserve(&abi, abi.offset(offsets, i, items)?)).collect::<Result<_, _>>()?;
+    let reserves = (0..len)
+        .map(|i| {
+            let at = abi.offset(offsets, i, items)?;
+            // Word 1 (`name`) is the struct's first dynamic field, and an ABI
+            // encoder puts its data right after the head: so it gives the
+            // head's size, and another layout is refused here, not misread.
+            let name_at = abi.uint(abi.words(at, 2)?, 1, 256)?;
+            if name_at != alloy_primitives::U256::from(head_words * 32) {
+                return Err(abi.error(format!(
+                    "reserve {i} has a {}-word struct where this layout has {head_words}: \
+                     the data provider serves another layout",
+                    name_at / alloy_primitives::U256::from(32)
+                )));
+            }
+            reserve(&abi, at)
+        })
+        .collect::<Result<_, _>>()?;
     Ok(MarketReserves { reserves, base_currency, reserves_count: None })
 }
 

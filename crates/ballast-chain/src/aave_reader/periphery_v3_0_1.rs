@@ -13,7 +13,7 @@ use crate::{calldata, decode_return, ReturnError};
 
 sol! {
     /// `IUiPoolDataProviderV3` of `@aave/periphery-v3@3.0.1`: the user side
-    /// field for field. `getReservesData` returns a 54-field struct, more than
+    /// field for field. `getReservesData` returns a 53-field struct, more than
     /// `sol!` tuples go (24), so only its calldata is declared here and its
     /// return data is read by [`decode_reserves_data`] word by word.
     interface IUiPoolDataProviderV3 {
@@ -68,7 +68,7 @@ impl From<IUiPoolDataProviderV3::UserReserveData> for UserReserve {
 }
 
 /// The words of `AggregatedReserveData`'s head, in the struct's order.
-const RESERVE_HEAD_WORDS: usize = 54;
+const RESERVE_HEAD_WORDS: usize = 53;
 const GET_RESERVES_DATA: &str = "getReservesData(address)";
 
 /// Decodes `getReservesData`'s return data, strictly: every word in range for

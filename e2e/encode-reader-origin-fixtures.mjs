@@ -1,14 +1,15 @@
-// Writes test vectors for the Rust Aave V3 reader's 3.4+ data-provider layout
-// (crates/ballast-chain/src/aave_reader/periphery_v3_4.rs) into
-// crates/ballast-chain/tests/fixtures/aave_reader_v3_4/.
+// Writes test vectors for the Rust Aave V3 reader's aave-v3-origin data-provider layouts
+// (3.2, 3.3, 3.4+: crates/ballast-chain/src/aave_reader/periphery_origin.rs) into
+// crates/ballast-chain/tests/fixtures/aave_reader_origin/.
 //
 // Mainnet is not reachable from the test machines, so the return data is made here: known
-// values ABI-encoded by ethers (an encoder independent of the Rust side), in the layout of
-// aave-v3-origin's IUiPoolDataProviderV3 (3.4+) and IPool. The Rust tests check that the
+// values ABI-encoded by ethers (an encoder independent of the Rust side), in the layouts of
+// aave-v3-origin's IUiPoolDataProviderV3 (3.2, 3.3, 3.4+) and IPool. One market, encoded
+// three times, with the POOL_REVISION each layout comes with. The Rust tests check that the
 // decoder recovers these values exactly and that the engine, fed the scenario built from
 // them, gives the getUserAccountData written here, which is worked out by hand below.
 //
-//   node encode-reader-v3_4-fixtures.mjs
+//   node encode-reader-origin-fixtures.mjs
 //
 // Deterministic: a rerun writes the same bytes.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { AbiCoder } from "ethers";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const OUT = path.join(HERE, "..", "crates", "ballast-chain", "tests", "fixtures", "aave_reader_v3_4");
+const OUT = path.join(HERE, "..", "crates", "ballast-chain", "tests", "fixtures", "aave_reader_origin");
 const abi = AbiCoder.defaultAbiCoder();
 
 const RAY = 10n ** 27n;
@@ -27,7 +28,7 @@ const USD = 10n ** 8n;
 const TIMESTAMP = 1_760_000_000;
 
 /** AggregatedReserveData of aave-v3-origin 3.4+, in field order. */
-const RESERVE_FIELDS = [
+const FIELDS_3_4 = [
   ["address", "underlyingAsset"],
   ["string", "name"],
   ["string", "symbol"],
@@ -69,7 +70,20 @@ const RESERVE_FIELDS = [
   ["uint128", "virtualUnderlyingBalance"],
   ["uint128", "deficit"],
 ];
-const RESERVE_TUPLE = `tuple(${RESERVE_FIELDS.map(([t]) => t).join(",")})`;
+/** 3.3: `unbacked` after `accruedToTreasury`, `virtualAccActive` before the virtual balance. */
+const FIELDS_3_3 = FIELDS_3_4.flatMap((f) => {
+  if (f[1] === "accruedToTreasury") return [f, ["uint128", "unbacked"]];
+  if (f[1] === "virtualUnderlyingBalance") return [["bool", "virtualAccActive"], f];
+  return [f];
+});
+/** 3.2: 3.3 without `deficit`. */
+const FIELDS_3_2 = FIELDS_3_3.filter(([, name]) => name !== "deficit");
+const LAYOUTS = [
+  { name: "3.2", revision: 6, fields: FIELDS_3_2 },
+  { name: "3.3", revision: 7, fields: FIELDS_3_3 },
+  { name: "3.5", revision: 9, fields: FIELDS_3_4 },
+];
+const tuple = (fields) => `tuple(${fields.map(([t]) => t).join(",")})`;
 const BASE_CURRENCY_TUPLE = "tuple(uint256,int256,int256,uint8)";
 const USER_RESERVE_TUPLE = "tuple(address,uint256,bool,uint256)";
 const EMODE_TUPLE = "tuple(uint8,tuple(uint16,uint16,uint16,uint128,string,uint128))";
@@ -113,15 +127,18 @@ function reserve(i, fields) {
     supplyCap: 0n,
     borrowableInIsolation: false,
     deficit: 0n,
+    unbacked: 0n,
+    virtualAccActive: true,
     ...fields,
   };
-  return RESERVE_FIELDS.map(([, name]) => {
-    if (r[name] === undefined) throw new Error(`${fields.symbol}: no ${name}`);
-    return r[name];
-  });
+  return (layout) =>
+    layout.map(([, name]) => {
+      if (r[name] === undefined) throw new Error(`${fields.symbol}: no ${name}`);
+      return r[name];
+    });
 }
 
-// Reserve ids are list positions: WETH 0, wstETH 1, USDC 2, CRV 3, SNX 4.
+// Reserve ids are list positions: WETH 0, wstETH 1, USDC 2, CRV 3, SNX 4, GHO 5.
 const reserves = [
   reserve(1, {
     symbol: "WETH",
@@ -136,6 +153,7 @@ const reserves = [
     virtualUnderlyingBalance: 1000n * E18,
     totalScaledVariableDebt: 400n * E18, // 500 WETH at index 1.25
     deficit: 2n * E18,
+    unbacked: 1n * E18, // 3.2 and 3.3 only: 3.4 dropped portals' unbacked aTokens
     accruedToTreasury: 3n * E18,
     priceInMarketReferenceCurrency: 3000n * USD,
     borrowCap: 1_000_000n,
@@ -188,6 +206,18 @@ const reserves = [
     debtCeiling: 50_000_000n, // $500,000.00
     isolationModeTotalDebt: 1_234_567n, // $12,345.67
   }),
+  // Minted by its facilitator, not supplied: up to 3.3 virtual accounting is off for it.
+  reserve(6, {
+    symbol: "GHO",
+    baseLTVasCollateral: 0n,
+    reserveLiquidationThreshold: 0n,
+    reserveLiquidationBonus: 0n,
+    availableLiquidity: 0n,
+    virtualUnderlyingBalance: 0n,
+    virtualAccActive: false,
+    totalScaledVariableDebt: 1_000n * E18,
+    priceInMarketReferenceCurrency: USD,
+  }),
 ];
 const baseCurrency = [USD, USD, 3000n * USD, 8];
 
@@ -208,9 +238,10 @@ const accounts = {
       [addr(0xa3), 0n, false, 0n],
       [addr(0xa4), 0n, false, 0n],
       [addr(0xa5), 0n, false, 0n],
+      [addr(0xa6), 0n, false, 0n],
     ],
     emode: 1,
-    accountData: [36_000n * USD, 15_000n * USD, 18_480n * USD, 9500n, 9300n, 228n * 10n ** 16n],
+    accountData: { all: [36_000n * USD, 15_000n * USD, 18_480n * USD, 9500n, 9300n, 228n * 10n ** 16n] },
   },
   // No e-mode: 20,000 USDC and 1,000 CRV (LTV 0, frozen) as collateral, 1 WETH supplied with
   // collateral off (0.8 scaled), 2 WETH borrowed (1.6 scaled).
@@ -221,8 +252,9 @@ const accounts = {
   // HF under 3.5 (POOL_REVISION 9) takes the weighted sum, not the floored average:
   //   Σ value × LT = 1,999,800,000,000 × 7800 + 50,000,000,000 × 3500 = 15,773,440,000,000,000;
   //   wadDiv(Σ, 600,000,000,000) = 26,289,066,666,666,666,666,667 (half up), / 1e4 floored
-  //   = 2,628,906,666,666,666,666. (Under 3.0, percentMul(20,498e8, 7695).wadDiv(debt) would
-  //   give 2.6288685: the floored average loses the difference.)
+  //   = 2,628,906,666,666,666,666.
+  // HF under 3.2 and 3.3, as under 3.0: percentMul(20,498e8, 7695).wadDiv(6,000e8)
+  //   = 1,577,321,100,000 / 600,000,000,000 = 2.6288685 (the floored average loses the rest).
   // available = percentMul(20,498e8, 7317) − 6,000e8 = 1,499,838,660,000 − 600,000,000,000 = 899,838,660,000.
   "account-ltv-zero": {
     user: [
@@ -231,33 +263,47 @@ const accounts = {
       [addr(0xa3), 20_000n * 10n ** 6n, true, 0n],
       [addr(0xa4), 1_000n * E18, true, 0n],
       [addr(0xa5), 0n, false, 0n],
+      [addr(0xa6), 0n, false, 0n],
     ],
     emode: 0,
-    accountData: [2_049_800_000_000n, 600_000_000_000n, 899_838_660_000n, 7695n, 7317n, 2_628_906_666_666_666_666n],
+    accountData: {
+      "3.5": [2_049_800_000_000n, 600_000_000_000n, 899_838_660_000n, 7695n, 7317n, 2_628_906_666_666_666_666n],
+      "3.3": [2_049_800_000_000n, 600_000_000_000n, 899_838_660_000n, 7695n, 7317n, 2_628_868_500_000_000_000n],
+      "3.2": [2_049_800_000_000n, 600_000_000_000n, 899_838_660_000n, 7695n, 7317n, 2_628_868_500_000_000_000n],
+    },
   },
 };
 
 const hex = (types, values) => abi.encode(types, values);
 const fixture = (data) => `${JSON.stringify(data, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`;
 mkdirSync(OUT, { recursive: true });
-writeFileSync(
-  path.join(OUT, "market.json"),
-  fixture({
-    source: "e2e/encode-reader-v3_4-fixtures.mjs: values encoded by ethers AbiCoder in aave-v3-origin 3.4+ layouts",
-    timestamp: TIMESTAMP,
-    pool_revision: hex(["uint256"], [9]),
-    reserves_count: hex(["uint256"], [reserves.length]),
-    reserves_data: hex([`${RESERVE_TUPLE}[]`, BASE_CURRENCY_TUPLE], [reserves, baseCurrency]),
-    emodes: hex([`${EMODE_TUPLE}[]`], [emodes]),
-  }),
-);
+for (const layout of LAYOUTS) {
+  writeFileSync(
+    path.join(OUT, `market-${layout.name}.json`),
+    fixture({
+      source: `e2e/encode-reader-origin-fixtures.mjs: values encoded by ethers AbiCoder in aave-v3-origin's ${layout.name} layout`,
+      timestamp: TIMESTAMP,
+      pool_revision: hex(["uint256"], [layout.revision]),
+      reserves_count: hex(["uint256"], [reserves.length]),
+      reserves_data: hex(
+        [`${tuple(layout.fields)}[]`, BASE_CURRENCY_TUPLE],
+        [reserves.map((r) => r(layout.fields)), baseCurrency],
+      ),
+      emodes: hex([`${EMODE_TUPLE}[]`], [emodes]),
+    }),
+  );
+}
+const accountDataTypes = ["uint256", "uint256", "uint256", "uint256", "uint256", "uint256"];
 for (const [name, a] of Object.entries(accounts)) {
+  const byLayout = Object.fromEntries(
+    LAYOUTS.map((l) => [l.name, hex(accountDataTypes, a.accountData[l.name] ?? a.accountData.all)]),
+  );
   writeFileSync(
     path.join(OUT, `${name}.json`),
     fixture({
       user_reserves_data: hex([`${USER_RESERVE_TUPLE}[]`, "uint8"], [a.user, a.emode]),
       user_emode: hex(["uint256"], [a.emode]),
-      user_account_data: hex(["uint256", "uint256", "uint256", "uint256", "uint256", "uint256"], a.accountData),
+      user_account_data: byLayout,
     }),
   );
 }

@@ -1,16 +1,22 @@
-//! The data-provider layout of aave-v3-origin's `UiPoolDataProviderV3` from
-//! v3.4 on (`src/contracts/helpers/interfaces/IUiPoolDataProviderV3.sol`), the
-//! one the address book's `UI_POOL_DATA_PROVIDER` serves next to 3.4 and 3.5
-//! Pools (`POOL_REVISION` 8 and 9).
+//! The data-provider layouts of aave-v3-origin's `UiPoolDataProviderV3`
+//! (`src/contracts/helpers/interfaces/IUiPoolDataProviderV3.sol`) from 3.2 on,
+//! served next to 3.2, 3.3, 3.4 and 3.5 Pools (`POOL_REVISION` 6 to 9); the
+//! address book's `UI_POOL_DATA_PROVIDER` is the one of its market's revision.
 //!
-//! Against 3.0.1: no stable-rate fields (3.2), no per-reserve e-mode (3.2:
-//! categories come from `getEModes` with member bitmaps), no `unbacked` and no
-//! `virtualAccActive` flag (3.4: virtual accounting is always on), and two new
-//! words, `virtualUnderlyingBalance` (3.1) and `deficit` (3.3). The user side
-//! keeps only scaled balances and the collateral flag.
+//! Against 3.0.1: no stable-rate fields and no per-reserve e-mode (3.2:
+//! categories come from `getEModes` with member bitmaps), and
+//! `virtualUnderlyingBalance` (3.1). The three differ only at the end of
+//! `AggregatedReserveData`:
 //!
-//! The 3.1–3.3 providers sit between the two (stable fields gone or not,
-//! `unbacked` and `virtualAccActive` present) and are not decoded here.
+//! | layout | after `accruedToTreasury` | after `borrowableInIsolation` | words |
+//! |---|---|---|---|
+//! | 3.2 | `unbacked` | `virtualAccActive`, `virtualUnderlyingBalance` | 41 |
+//! | 3.3 | `unbacked` | `virtualAccActive`, `virtualUnderlyingBalance`, `deficit` | 42 |
+//! | 3.4+ | — | `virtualUnderlyingBalance`, `deficit` | 40 |
+//!
+//! (3.3: aave/aave-v3-origin @7384224; 3.4+: aave-dao/aave-v3-origin @0543e1c;
+//! 3.2 is 3.3 without `deficit`, per BGD's `diffs/LINEA_MANTLE/UI_POOL_DATA_PROVIDER_DIFF.md`.)
+//! The user side keeps only scaled balances and the collateral flag in all three.
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::sol;
@@ -111,28 +117,82 @@ pub fn decode_emodes(data: &[u8]) -> Result<Vec<EModeCategory>, ReturnError> {
         .collect())
 }
 
-/// The words of `AggregatedReserveData`'s head, in the struct's order.
-const RESERVE_HEAD_WORDS: usize = 40;
+/// Which origin layout a `getReservesData` answer is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginLayout {
+    V3_2,
+    V3_3,
+    V3_4,
+}
+
+impl OriginLayout {
+    /// The words of `AggregatedReserveData`'s head.
+    pub fn head_words(self) -> usize {
+        match self {
+            OriginLayout::V3_2 => 41,
+            OriginLayout::V3_3 => 42,
+            OriginLayout::V3_4 => 40,
+        }
+    }
+}
+
 const GET_RESERVES_DATA: &str = "getReservesData(address)";
 
-/// Decodes `getReservesData`'s return data, strictly: every word in range for
-/// its Solidity type, every offset and length inside the data.
+/// Decodes `getReservesData`'s return data in the 3.4+ layout.
 pub fn decode_reserves_data(data: &[u8]) -> Result<MarketReserves, ReturnError> {
-    decode_reserves_array(data, GET_RESERVES_DATA, RESERVE_HEAD_WORDS, reserve)
+    decode_reserves_data_in(OriginLayout::V3_4, data)
+}
+
+/// Decodes `getReservesData`'s return data in `layout`, strictly: every word
+/// in range for its Solidity type, every offset and length inside the data,
+/// and the struct's size the layout's.
+pub fn decode_reserves_data_in(layout: OriginLayout, data: &[u8]) -> Result<MarketReserves, ReturnError> {
+    decode_reserves_array(data, GET_RESERVES_DATA, layout.head_words(), |abi, at| reserve(layout, abi, at))
 }
 
 /// One `AggregatedReserveData` starting at `at`.
-fn reserve(abi: &AbiWords<'_>, at: usize) -> Result<Reserve, ReturnError> {
-    let w = abi.words(at, RESERVE_HEAD_WORDS)?;
-    let uint = |i| abi.uint(w, i, 256);
+fn reserve(layout: OriginLayout, abi: &AbiWords<'_>, at: usize) -> Result<Reserve, ReturnError> {
+    let w = abi.words(at, layout.head_words())?;
     let u128 = |i| abi.uint(w, i, 128);
-    // Addresses not kept are still checked, so a misaligned layout fails here.
+    // Words 31 on: 3.2 and 3.3 have `unbacked` at 31, so the rest sits one further.
+    let (unbacked, shift) = match layout {
+        OriginLayout::V3_4 => (U256::ZERO, 0),
+        OriginLayout::V3_2 | OriginLayout::V3_3 => (u128(31)?, 1),
+    };
+    // Addresses and flags not kept are still checked, so a misread layout fails here.
     for i in [17, 18, 19, 23] {
         abi.address(w, i)?;
     }
-    for i in [8, 29, 32] {
+    for i in [8, 29, 32 + shift] {
         abi.bool(w, i)?;
     }
+    let (virtual_balance, deficit) = match layout {
+        OriginLayout::V3_4 => (u128(38)?, Some(u128(39)?)),
+        OriginLayout::V3_3 | OriginLayout::V3_2 => {
+            // virtualAccActive: 3.1–3.3 let a reserve run without virtual
+            // accounting (GHO); its virtual balance is then 0 and means nothing.
+            let active = abi.bool(w, 39)?;
+            let deficit = if layout == OriginLayout::V3_3 { Some(u128(41)?) } else { None };
+            let balance = u128(40)?;
+            if !active {
+                // The aToken's balance is the liquidity, as in 3.0.
+                return Ok(Reserve {
+                    virtual_underlying_balance: None,
+                    deficit,
+                    ..common(abi, w, at, unbacked, shift)?
+                });
+            }
+            (balance, deficit)
+        }
+    };
+    Ok(Reserve { virtual_underlying_balance: Some(virtual_balance), deficit, ..common(abi, w, at, unbacked, shift)? })
+}
+
+/// The fields every origin layout has at the same place (before word 31) or
+/// one word further (`shift`) after `unbacked`.
+fn common(abi: &AbiWords<'_>, w: &[u8], at: usize, unbacked: U256, shift: usize) -> Result<Reserve, ReturnError> {
+    let uint = |i| abi.uint(w, i, 256);
+    let u128 = |i| abi.uint(w, i, 128);
     Ok(Reserve {
         underlying: abi.address(w, 0)?,
         // 1: name
@@ -164,14 +224,14 @@ fn reserve(abi: &AbiWords<'_>, at: usize) -> Result<Reserve, ReturnError> {
         base_variable_borrow_rate: uint(26)?,
         optimal_usage_ratio: uint(27)?,
         paused: abi.bool(w, 28)?,
-        // 29: isSiloedBorrowing, 30: accruedToTreasury
-        unbacked: U256::ZERO,
-        isolation_mode_total_debt: u128(31)?,
-        // 32: flashLoanEnabled
-        debt_ceiling: uint(33)?,
-        debt_ceiling_decimals: uint(34)?,
-        borrow_cap: uint(35)?,
-        supply_cap: uint(36)?,
+        // 29: isSiloedBorrowing, 30: accruedToTreasury, (31: unbacked)
+        unbacked,
+        isolation_mode_total_debt: u128(31 + shift)?,
+        // flashLoanEnabled
+        debt_ceiling: uint(33 + shift)?,
+        debt_ceiling_decimals: uint(34 + shift)?,
+        borrow_cap: uint(35 + shift)?,
+        supply_cap: uint(36 + shift)?,
         emode: EModeCategory {
             id: 0,
             ltv: 0,
@@ -181,9 +241,9 @@ fn reserve(abi: &AbiWords<'_>, at: usize) -> Result<Reserve, ReturnError> {
             label: String::new(),
             bitmaps: None,
         },
-        borrowable_in_isolation: abi.bool(w, 37)?,
-        virtual_underlying_balance: Some(u128(38)?),
-        deficit: Some(u128(39)?),
+        borrowable_in_isolation: abi.bool(w, 37 + shift)?,
+        virtual_underlying_balance: None,
+        deficit: None,
     })
 }
 

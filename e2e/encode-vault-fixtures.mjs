@@ -27,6 +27,8 @@ const RAY = 10n ** 27n;
 const RAD = 10n ** 45n;
 const TIMESTAMP = 1_760_000_000;
 
+const ilk = (name) => `0x${Buffer.from(name).toString("hex").padEnd(64, "0")}`;
+
 // dss math, as in src/jug.sol and src/spot.sol.
 const rdiv = (x, y) => (x * RAY) / y;
 const rmul = (x, y) => (x * y) / RAY;
@@ -70,7 +72,17 @@ const maker = {
   jug_base: enc(["uint256"], [base]),
   dog_ilks: enc(["address", "uint256", "uint256", "uint256"], ["0xc67963a226eddd77B91aD8c421630A1b0AdFF270", chop, 40_000_000n * RAD, 1_000n * RAD]),
   cdp_urn: enc(["address"], ["0x00000000000000000000000000000000000001f5"]),
-  cdp_ilk: enc(["bytes32"], [`0x${Buffer.from("ETH-A").toString("hex").padEnd(64, "0")}`]),
+  cdp_ilk: enc(["bytes32"], [ilk("ETH-A")]),
+  // GetCdps.getCdpsAsc(manager, proxy): two vaults.
+  cdps_asc: enc(
+    ["uint256[]", "address[]", "bytes32[]"],
+    [
+      [501n, 31_337n],
+      ["0x00000000000000000000000000000000000001f5", "0x0000000000000000000000000000000000007a69"],
+      [ilk("ETH-A"), ilk("WSTETH-B")],
+    ],
+  ),
+  proxies: enc(["address"], ["0x00000000000000000000000000000000000000f0"]),
   expected: {
     ink: ink.toString(),
     art: art.toString(),

@@ -24,6 +24,8 @@ pub mod maker_reader;
 pub mod multicall;
 pub mod price_status;
 pub mod pyth;
+/// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
+pub mod vault_addresses;
 
 /// Calldata for a call of any of the ABIs here, e.g.
 /// `calldata(&AggregatorV3Interface::latestRoundDataCall {})`.

@@ -48,6 +48,15 @@ sol! {
     interface IDog {
         function ilks(bytes32 ilk) external view returns (address clip, uint256 chop, uint256 hole, uint256 dirt);
     }
+    /// `GetCdps`: every vault a `DssCdpManager` lists for an owner (a user's DSProxy, mostly).
+    interface IGetCdps {
+        function getCdpsAsc(address manager, address guy) external view
+            returns (uint256[] memory ids, address[] memory urns, bytes32[] memory ilks);
+    }
+    /// `ProxyRegistry`: the DSProxy a user's vaults are usually opened through.
+    interface IProxyRegistry {
+        function proxies(address owner) external view returns (address);
+    }
     /// `DssCdpManager`: the vault numbers people know, and their urns.
     interface IDssCdpManager {
         function urns(uint256 cdp) external view returns (address);
@@ -202,6 +211,48 @@ pub fn cdp_ilk_calldata(cdp: U256) -> Bytes {
 }
 pub fn decode_cdp_ilk(data: &[u8]) -> Result<B256, ReturnError> {
     decode_return::<IDssCdpManager::ilksCall>(data)
+}
+
+/// A vault a `DssCdpManager` lists: its number, urn and ilk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedVault {
+    pub id: U256,
+    pub urn: Address,
+    pub ilk: String,
+}
+
+/// Calldata for `GetCdps.getCdpsAsc(manager, owner)`.
+pub fn get_cdps_asc_calldata(manager: Address, owner: Address) -> Bytes {
+    calldata(&IGetCdps::getCdpsAscCall { manager, guy: owner })
+}
+
+/// Decodes `getCdpsAsc`: the three arrays must be as long as each other.
+pub fn decode_cdps(data: &[u8]) -> Result<Vec<ManagedVault>, MakerReadError> {
+    let r = decode_return::<IGetCdps::getCdpsAscCall>(data)?;
+    if r.urns.len() != r.ids.len() || r.ilks.len() != r.ids.len() {
+        return Err(ReturnError::Abi {
+            call: "getCdpsAsc(address,address)",
+            reason: format!("{} ids, {} urns and {} ilks", r.ids.len(), r.urns.len(), r.ilks.len()),
+        }
+        .into());
+    }
+    r.ids
+        .into_iter()
+        .zip(r.urns)
+        .zip(r.ilks)
+        .map(|((id, urn), ilk)| Ok(ManagedVault { id, urn, ilk: ilk_name(ilk)? }))
+        .collect()
+}
+
+/// Calldata for `ProxyRegistry.proxies(owner)`.
+pub fn proxies_calldata(owner: Address) -> Bytes {
+    calldata(&IProxyRegistry::proxiesCall { owner })
+}
+
+/// Decodes `proxies(owner)`: `None` for a user without a DSProxy.
+pub fn decode_proxy(data: &[u8]) -> Result<Option<Address>, ReturnError> {
+    let proxy = decode_return::<IProxyRegistry::proxiesCall>(data)?;
+    Ok((proxy != Address::ZERO).then_some(proxy))
 }
 
 /// dss `rpow(x, n, b)`: `x^n` in base `b`, each product rounded half up, as

@@ -4,15 +4,16 @@
 //! ratios the contracts check (the Vat's `ink × spot` against `art × rate`,
 //! Liquity's ICR against MCR and TCR).
 
-use alloy_primitives::{address, hex, U256};
+use alloy_primitives::{address, hex, Address, U256};
 use ballast_chain::liquity_reader::{
     decode_borrowing_rate_with_decay, decode_entire_debt_and_coll, decode_entire_system_coll,
     decode_entire_system_debt, decode_last_good_price, decode_tcr, decode_trove_status, liquity_scenario,
     LiquityReadError, LiquityReads, TroveStatus,
 };
 use ballast_chain::maker_reader::{
-    decode_cdp_ilk, decode_cdp_urn, decode_dog_chop, decode_jug, decode_spotter_ilks, decode_spotter_par,
-    decode_vat_ilks, decode_vat_urns, ilk_name, maker_scenario, yearly_stability_fee, MakerReadError, MakerReads, RAY,
+    decode_cdp_ilk, decode_cdp_urn, decode_cdps, decode_dog_chop, decode_jug, decode_proxy, decode_spotter_ilks,
+    decode_spotter_par, decode_vat_ilks, decode_vat_urns, get_cdps_asc_calldata, ilk_name, maker_scenario,
+    yearly_stability_fee, MakerReadError, MakerReads, RAY,
 };
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -199,4 +200,42 @@ fn a_closed_trove_is_no_position() {
     let mut r = liquity_reads(&f);
     r.price = U256::ZERO;
     assert_eq!(liquity_scenario(&r), Err(LiquityReadError::NoPrice));
+}
+
+#[test]
+fn a_users_vaults_are_listed_through_their_proxy() {
+    let f = fixture("maker-eth-a");
+    assert_eq!(
+        decode_proxy(&bytes(&f["proxies"])).unwrap(),
+        Some(address!("00000000000000000000000000000000000000f0"))
+    );
+    assert_eq!(decode_proxy(&[0u8; 32]).unwrap(), None, "no DSProxy");
+    let vaults = decode_cdps(&bytes(&f["cdps_asc"])).expect("vaults decode");
+    assert_eq!(vaults.len(), 2);
+    assert_eq!((vaults[0].id, vaults[0].ilk.as_str()), (U256::from(501), "ETH-A"));
+    assert_eq!(vaults[0].urn, address!("00000000000000000000000000000000000001f5"));
+    assert_eq!((vaults[1].id, vaults[1].ilk.as_str()), (U256::from(31_337), "WSTETH-B"));
+    let call = get_cdps_asc_calldata(Address::ZERO, Address::ZERO);
+    assert_eq!(call.len(), 4 + 64);
+}
+
+#[test]
+fn the_mainnet_addresses_are_checksummed_and_distinct() {
+    use ballast_chain::vault_addresses::{liquity, maker};
+    let all = [
+        maker::VAT,
+        maker::SPOTTER,
+        maker::JUG,
+        maker::CDP_MANAGER,
+        maker::GET_CDPS,
+        maker::PROXY_REGISTRY,
+        liquity::TROVE_MANAGER,
+        liquity::PRICE_FEED,
+    ];
+    for a in all {
+        assert!(Address::parse_checksummed(a, None).is_ok(), "{a} is not EIP-55");
+    }
+    let distinct: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!(distinct.len(), all.len());
+    assert_eq!(maker::VAT, "0x35D1b3F3D7966A1DFe207aa4514C12a259A0492B", "the Vat everyone knows");
 }

@@ -34,6 +34,22 @@ sol! {
     }
 }
 
+/// Multicall3's `getCurrentBlockTimestamp()`, packed last in a batch so the
+/// batch's reads come with their block's time.
+pub fn block_timestamp_call() -> Call {
+    Call {
+        target: MULTICALL3,
+        allow_failure: false,
+        call_data: calldata(&IMulticall3Block::getCurrentBlockTimestampCall {}),
+    }
+}
+
+/// Decodes `getCurrentBlockTimestamp()`.
+pub fn decode_block_timestamp(data: &[u8]) -> Result<u64, PositionReadError> {
+    let timestamp = decode_return::<IMulticall3Block::getCurrentBlockTimestampCall>(data)?;
+    u64::try_from(timestamp).map_err(|_| PositionReadError::Timestamp(timestamp))
+}
+
 /// Why a position's reads do not make a position.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PositionReadError {
@@ -121,7 +137,7 @@ impl PositionPlan {
             ],
         };
         calls.push(strict(market.pool, get_user_account_data_calldata(self.user)));
-        calls.push(strict(MULTICALL3, calldata(&IMulticall3Block::getCurrentBlockTimestampCall {})));
+        calls.push(block_timestamp_call());
         calls
     }
 
@@ -147,18 +163,17 @@ impl PositionPlan {
         let rest = &outcomes[expected - 2..];
         let chain_account = decode_user_account_data(success(&rest[0], "getUserAccountData", "is this the Pool?")?)
             .map_err(|e| PositionReadError::AccountData(e.to_string()))?;
-        let timestamp = decode_return::<IMulticall3Block::getCurrentBlockTimestampCall>(success(
+        let timestamp = decode_block_timestamp(success(
             &rest[1],
             "getCurrentBlockTimestamp",
             "is Multicall3 deployed on this chain?",
         )?)?;
-        let timestamp = u64::try_from(timestamp).map_err(|_| PositionReadError::Timestamp(timestamp))?;
         let scenario = scenario_from_chain(&market, &user, &categories, self.revision, timestamp)?;
         Ok(PositionRead { scenario, chain_account, timestamp })
     }
 }
 
-fn success<'a>(
+pub(crate) fn success<'a>(
     outcome: &'a CallOutcome,
     call: &'static str,
     hint: &'static str,

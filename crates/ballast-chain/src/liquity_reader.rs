@@ -20,6 +20,7 @@ use serde_json::json;
 
 use crate::aave_reader::units;
 use crate::maker_reader::parse_scenario;
+use crate::multicall::{Call, CallOutcome};
 use crate::{calldata, decode_return, ReturnError};
 
 sol! {
@@ -85,8 +86,68 @@ pub enum LiquityReadError {
     NoSystemDebt,
     #[error("getTCR({price}) is {chain}, but the totals read give {computed}: the reads are not from one block")]
     Inconsistent { price: U256, chain: U256, computed: U256 },
+    #[error("{call} reverted: is the {contract} address right for this chain?")]
+    Reverted { call: &'static str, contract: &'static str },
+    #[error("{expected} answers were expected from the batch, {got} came")]
+    Count { expected: usize, got: usize },
     #[error("the trove scenario is not valid: {0}")]
     Scenario(#[from] ScenarioError),
+}
+
+/// The Liquity v1 contracts a trove is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiquityContracts {
+    pub trove_manager: Address,
+    pub price_feed: Address,
+}
+
+impl LiquityContracts {
+    /// Ethereum mainnet's, from [`crate::vault_addresses::liquity`].
+    pub fn mainnet() -> Self {
+        use crate::vault_addresses::liquity;
+        #[allow(clippy::expect_used)]
+        let parse = |a: &str| Address::parse_checksummed(a, None).expect("generated, checksummed and tested");
+        Self { trove_manager: parse(liquity::TROVE_MANAGER), price_feed: parse(liquity::PRICE_FEED) }
+    }
+
+    /// One Multicall3 batch reading a trove, the system and the price, in the
+    /// order [`read_trove`] expects. One batch is one block, so `getTCR` is not
+    /// needed to check the reads agree.
+    pub fn trove_calls(&self, borrower: Address) -> Vec<Call> {
+        let tm = self.trove_manager;
+        let strict = |target, call_data| Call { target, allow_failure: false, call_data };
+        vec![
+            strict(tm, get_trove_status_calldata(borrower)),
+            strict(tm, get_entire_debt_and_coll_calldata(borrower)),
+            strict(tm, get_entire_system_coll_calldata()),
+            strict(tm, get_entire_system_debt_calldata()),
+            strict(self.price_feed, last_good_price_calldata()),
+            strict(tm, get_borrowing_rate_with_decay_calldata()),
+        ]
+    }
+}
+
+/// Reads [`LiquityContracts::trove_calls`]' outcomes.
+pub fn read_trove(outcomes: &[CallOutcome]) -> Result<LiquityReads, LiquityReadError> {
+    let [status, trove, coll, debt, price, rate] = outcomes else {
+        return Err(LiquityReadError::Count { expected: 6, got: outcomes.len() });
+    };
+    let ok = |o: &'_ CallOutcome, call: &'static str, contract: &'static str| match o {
+        CallOutcome::Success(data) => Ok(data.to_vec()),
+        CallOutcome::Reverted(_) => Err(LiquityReadError::Reverted { call, contract }),
+    };
+    Ok(LiquityReads {
+        status: decode_trove_status(&ok(status, "getTroveStatus", "TroveManager")?)?,
+        trove: decode_entire_debt_and_coll(&ok(trove, "getEntireDebtAndColl", "TroveManager")?)?,
+        system_coll: decode_entire_system_coll(&ok(coll, "getEntireSystemColl", "TroveManager")?)?,
+        system_debt: decode_entire_system_debt(&ok(debt, "getEntireSystemDebt", "TroveManager")?)?,
+        price: decode_last_good_price(&ok(price, "lastGoodPrice", "PriceFeed")?)?,
+        borrowing_rate: Some(decode_borrowing_rate_with_decay(&ok(
+            rate,
+            "getBorrowingRateWithDecay",
+            "TroveManager",
+        )?)?),
+    })
 }
 
 /// A trove's debt and collateral, wads.

@@ -25,7 +25,9 @@ use alloy_sol_types::sol;
 use ballast_core::{Scenario, ScenarioError};
 use serde_json::{json, Value};
 
+use crate::aave_position::{block_timestamp_call, decode_block_timestamp};
 use crate::aave_reader::{units, units_of_digits};
+use crate::multicall::{Call, CallOutcome};
 use crate::{calldata, decode_return, ReturnError};
 
 sol! {
@@ -85,8 +87,91 @@ pub enum MakerReadError {
     DripInFuture { ilk: String, rho: U256, timestamp: u64 },
     #[error("ilk {ilk}: the stability fee overflows when brought forward")]
     Overflow { ilk: String },
+    #[error("{call} reverted: is the {contract} address right for this chain?")]
+    Reverted { call: &'static str, contract: &'static str },
+    #[error("{expected} answers were expected from the batch, {got} came")]
+    Count { expected: usize, got: usize },
+    #[error("the block timestamp is not readable: {0}")]
+    Timestamp(String),
     #[error("the vault scenario is not valid: {0}")]
     Scenario(#[from] ScenarioError),
+}
+
+/// The dss contracts a vault is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MakerContracts {
+    pub vat: Address,
+    pub spotter: Address,
+    pub jug: Address,
+    pub cdp_manager: Address,
+    pub get_cdps: Address,
+    pub proxy_registry: Address,
+}
+
+impl MakerContracts {
+    /// Ethereum mainnet's, from [`crate::vault_addresses::maker`].
+    pub fn mainnet() -> Self {
+        use crate::vault_addresses::maker;
+        #[allow(clippy::expect_used)]
+        let parse = |a: &str| Address::parse_checksummed(a, None).expect("generated, checksummed and tested");
+        Self {
+            vat: parse(maker::VAT),
+            spotter: parse(maker::SPOTTER),
+            jug: parse(maker::JUG),
+            cdp_manager: parse(maker::CDP_MANAGER),
+            get_cdps: parse(maker::GET_CDPS),
+            proxy_registry: parse(maker::PROXY_REGISTRY),
+        }
+    }
+
+    /// One Multicall3 batch reading a vault and its ilk, with the block time,
+    /// in the order [`read_vault`] expects.
+    pub fn vault_calls(&self, ilk: B256, urn: Address) -> Vec<Call> {
+        let strict = |target, call_data| Call { target, allow_failure: false, call_data };
+        vec![
+            strict(self.vat, vat_urns_calldata(ilk, urn)),
+            strict(self.vat, vat_ilks_calldata(ilk)),
+            strict(self.spotter, spotter_ilks_calldata(ilk)),
+            strict(self.spotter, spotter_par_calldata()),
+            strict(self.jug, jug_ilks_calldata(ilk)),
+            strict(self.jug, jug_base_calldata()),
+            block_timestamp_call(),
+        ]
+    }
+
+    /// The calls that find an owner's vaults: its DSProxy, and the vaults the
+    /// manager lists for the owner itself (then ask [`Self::cdps_call`] for the proxy's).
+    pub fn discovery_calls(&self, owner: Address) -> Vec<Call> {
+        vec![Call::tolerant(self.proxy_registry, proxies_calldata(owner)), self.cdps_call(owner)]
+    }
+
+    /// `GetCdps.getCdpsAsc(manager, owner)`.
+    pub fn cdps_call(&self, owner: Address) -> Call {
+        Call::tolerant(self.get_cdps, get_cdps_asc_calldata(self.cdp_manager, owner))
+    }
+}
+
+/// Reads [`MakerContracts::vault_calls`]' outcomes, for the ilk named `ilk`.
+pub fn read_vault(ilk: &str, outcomes: &[CallOutcome]) -> Result<MakerReads, MakerReadError> {
+    let [urns, ilks, spot, par, jug, base, timestamp] = outcomes else {
+        return Err(MakerReadError::Count { expected: 7, got: outcomes.len() });
+    };
+    let ok = |o: &'_ CallOutcome, call: &'static str, contract: &'static str| match o {
+        CallOutcome::Success(data) => Ok(data.to_vec()),
+        CallOutcome::Reverted(_) => Err(MakerReadError::Reverted { call, contract }),
+    };
+    let timestamp = decode_block_timestamp(&ok(timestamp, "getCurrentBlockTimestamp", "Multicall3")?)
+        .map_err(|e| MakerReadError::Timestamp(e.to_string()))?;
+    Ok(MakerReads {
+        ilk: ilk.to_owned(),
+        urn: decode_vat_urns(&ok(urns, "Vat.urns", "Vat")?)?,
+        vat: decode_vat_ilks(&ok(ilks, "Vat.ilks", "Vat")?)?,
+        spotter: decode_spotter_ilks(&ok(spot, "Spotter.ilks", "Spotter")?)?,
+        par: decode_spotter_par(&ok(par, "Spotter.par", "Spotter")?)?,
+        jug: Some(decode_jug(&ok(jug, "Jug.ilks", "Jug")?, &ok(base, "Jug.base", "Jug")?)?),
+        chop: None,
+        timestamp,
+    })
 }
 
 /// An ilk name as the Vat keys it: ASCII, right-padded with zero bytes.

@@ -7,14 +7,15 @@
 use alloy_primitives::{address, hex, Address, U256};
 use ballast_chain::liquity_reader::{
     decode_borrowing_rate_with_decay, decode_entire_debt_and_coll, decode_entire_system_coll,
-    decode_entire_system_debt, decode_last_good_price, decode_tcr, decode_trove_status, liquity_scenario,
-    LiquityReadError, LiquityReads, TroveStatus,
+    decode_entire_system_debt, decode_last_good_price, decode_tcr, decode_trove_status, liquity_scenario, read_trove,
+    LiquityContracts, LiquityReadError, LiquityReads, TroveStatus,
 };
 use ballast_chain::maker_reader::{
     decode_cdp_ilk, decode_cdp_urn, decode_cdps, decode_dog_chop, decode_jug, decode_proxy, decode_spotter_ilks,
-    decode_spotter_par, decode_vat_ilks, decode_vat_urns, get_cdps_asc_calldata, ilk_name, maker_scenario,
-    yearly_stability_fee, MakerReadError, MakerReads, RAY,
+    decode_spotter_par, decode_vat_ilks, decode_vat_urns, get_cdps_asc_calldata, ilk_id, ilk_name, maker_scenario,
+    read_vault, yearly_stability_fee, MakerContracts, MakerReadError, MakerReads, RAY,
 };
+use ballast_chain::multicall::{CallOutcome, MULTICALL3};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use serde_json::Value;
@@ -238,4 +239,58 @@ fn the_mainnet_addresses_are_checksummed_and_distinct() {
     let distinct: std::collections::HashSet<_> = all.iter().collect();
     assert_eq!(distinct.len(), all.len());
     assert_eq!(maker::VAT, "0x35D1b3F3D7966A1DFe207aa4514C12a259A0492B", "the Vat everyone knows");
+}
+
+fn ok(value: &Value) -> CallOutcome {
+    CallOutcome::Success(bytes(value).into())
+}
+
+#[test]
+fn a_vault_read_in_one_batch_gives_the_same_reads() {
+    let c = MakerContracts::mainnet();
+    let urn = address!("00000000000000000000000000000000000001f5");
+    let calls = c.vault_calls(ilk_id("ETH-A").unwrap(), urn);
+    let targets: Vec<Address> = calls.iter().map(|c| c.target).collect();
+    assert_eq!(targets, [c.vat, c.vat, c.spotter, c.spotter, c.jug, c.jug, MULTICALL3]);
+    assert!(calls.iter().all(|c| !c.allow_failure));
+    let f = fixture("maker-eth-a");
+    let timestamp = U256::from(f["timestamp"].as_u64().unwrap()).to_be_bytes::<32>().to_vec();
+    let mut outcomes = vec![
+        ok(&f["vat_urns"]),
+        ok(&f["vat_ilks"]),
+        ok(&f["spotter_ilks"]),
+        ok(&f["spotter_par"]),
+        ok(&f["jug_ilks"]),
+        ok(&f["jug_base"]),
+        CallOutcome::Success(timestamp.into()),
+    ];
+    let mut expected = maker_reads(&f);
+    expected.chop = None;
+    assert_eq!(read_vault("ETH-A", &outcomes).expect("reads"), expected);
+    outcomes[2] = CallOutcome::Reverted(Default::default());
+    let err = read_vault("ETH-A", &outcomes).expect_err("a reverted Spotter");
+    assert_eq!(err.to_string(), "Spotter.ilks reverted: is the Spotter address right for this chain?");
+    assert_eq!(read_vault("ETH-A", &outcomes[..6]), Err(MakerReadError::Count { expected: 7, got: 6 }));
+    let discovery = c.discovery_calls(urn);
+    assert_eq!((discovery[0].target, discovery[1].target), (c.proxy_registry, c.get_cdps));
+}
+
+#[test]
+fn a_trove_read_in_one_batch_gives_the_same_reads() {
+    let c = LiquityContracts::mainnet();
+    let calls = c.trove_calls(Address::ZERO);
+    assert_eq!(calls.len(), 6);
+    assert_eq!(calls[4].target, c.price_feed);
+    assert!(calls.iter().enumerate().all(|(i, call)| i == 4 || call.target == c.trove_manager));
+    let f = fixture("liquity-normal");
+    let outcomes = [
+        ok(&f["trove_status"]),
+        ok(&f["entire_debt_and_coll"]),
+        ok(&f["entire_system_coll"]),
+        ok(&f["entire_system_debt"]),
+        ok(&f["last_good_price"]),
+        ok(&f["borrowing_rate_with_decay"]),
+    ];
+    assert_eq!(read_trove(&outcomes).expect("reads"), liquity_reads(&f));
+    assert_eq!(read_trove(&outcomes[..5]), Err(LiquityReadError::Count { expected: 6, got: 5 }));
 }

@@ -16,6 +16,7 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use ballast_core::aave_v3::AccountData;
+use ballast_core::dashboard::PositionInput;
 use ballast_core::Scenario;
 
 use crate::aave_markets::MarketAddresses;
@@ -117,6 +118,20 @@ pub struct PositionRead {
     pub chain_account: AccountData,
     /// The block's timestamp the reads were made at.
     pub timestamp: u64,
+}
+
+impl PositionRead {
+    /// The position as a dashboard row's input: the chain's account data is
+    /// what the row shows, the engine's is computed beside it.
+    pub fn dashboard_input(self, chain: &str, market: &str) -> PositionInput {
+        PositionInput {
+            chain: chain.to_owned(),
+            market: market.to_owned(),
+            scenario: self.scenario,
+            chain_account: Some(self.chain_account),
+            vault_borrow_apy: None,
+        }
+    }
 }
 
 impl PositionPlan {

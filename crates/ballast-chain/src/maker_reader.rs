@@ -22,6 +22,8 @@
 
 use alloy_primitives::{Address, Bytes, FixedBytes, Uint, B256, U256};
 use alloy_sol_types::sol;
+use ballast_core::dashboard::PositionInput;
+use ballast_core::exact::PlainDecimal;
 use ballast_core::{Scenario, ScenarioError};
 use serde_json::{json, Value};
 
@@ -455,6 +457,28 @@ pub fn maker_scenario(reads: &MakerReads) -> Result<Scenario, MakerReadError> {
         "debt": [{ "asset": DAI, "amount": units(reads.debt_rad()?, 45) }],
     });
     Ok(parse_scenario(scenario)?)
+}
+
+/// The vault as a dashboard row's input, its borrow APY the Jug's yearly
+/// stability fee when the Jug was read (exact, from the ray).
+pub fn maker_dashboard_input(reads: &MakerReads, chain: &str) -> Result<PositionInput, MakerReadError> {
+    let scenario = maker_scenario(reads)?;
+    let fee = match &reads.jug {
+        Some(jug) => {
+            let ray = yearly_stability_fee(jug).ok_or_else(|| MakerReadError::Overflow { ilk: reads.ilk.clone() })?;
+            let fee =
+                PlainDecimal::parse(&units(ray, 27)).map_err(|e| ScenarioError::new("stability fee", e.to_string()))?;
+            Some(fee.to_rational())
+        }
+        None => None,
+    };
+    Ok(PositionInput {
+        chain: chain.to_owned(),
+        market: reads.ilk.clone(),
+        scenario,
+        chain_account: None,
+        vault_borrow_apy: fee,
+    })
 }
 
 /// Through serde, so the result is exactly what a scenario file would parse to.

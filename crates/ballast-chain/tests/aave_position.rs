@@ -122,3 +122,25 @@ fn a_reverted_or_missing_answer_is_a_clear_error() {
     outcomes.pop();
     assert_eq!(p.read(&outcomes), Err(PositionReadError::Count { expected: 5, got: 4 }));
 }
+
+#[test]
+fn a_read_position_is_a_dashboard_row_showing_the_chains_figures() {
+    let m = fixture("aave_reader_origin/market-3.5");
+    let a = fixture("aave_reader_origin/account-emode");
+    let p = plan(&[word(9), word(6)], USER).unwrap();
+    let outcomes = [
+        ok(&m["reserves_data"]),
+        ok(&a["user_reserves_data"]),
+        ok(&m["emodes"]),
+        ok(&a["user_account_data"]["3.5"]),
+        word(1_760_000_000),
+    ];
+    let read = p.read(&outcomes).expect("a position");
+    let d = ballast_core::dashboard::dashboard(&[read.dashboard_input("Ethereum", "Core")]);
+    let row = &d.rows[0];
+    assert_eq!(row.health_source, ballast_core::dashboard::HealthSource::Chain);
+    assert_eq!(row.flags.emode, Some(1));
+    assert!(row.warnings.is_empty(), "engine and chain agree: {:?}", row.warnings);
+    assert_eq!(row.collateral_usd.to_string(), "36000");
+    assert_eq!(row.debt_usd.to_string(), "15000");
+}

@@ -12,8 +12,9 @@ use ballast_chain::liquity_reader::{
 };
 use ballast_chain::maker_reader::{
     decode_cdp_ilk, decode_cdp_urn, decode_cdps, decode_dog_chop, decode_jug, decode_proxy, decode_spotter_ilks,
-    decode_spotter_par, decode_vat_ilks, decode_vat_urns, get_cdps_asc_calldata, ilk_id, ilk_name, maker_scenario,
-    read_vault, yearly_stability_fee, MakerContracts, MakerReadError, MakerReads, RAY,
+    decode_spotter_par, decode_vat_ilks, decode_vat_urns, get_cdps_asc_calldata, ilk_id, ilk_name,
+    maker_dashboard_input, maker_scenario, read_vault, yearly_stability_fee, MakerContracts, MakerReadError,
+    MakerReads, RAY,
 };
 use ballast_chain::multicall::{CallOutcome, MULTICALL3};
 use num_bigint::BigInt;
@@ -293,4 +294,19 @@ fn a_trove_read_in_one_batch_gives_the_same_reads() {
     ];
     assert_eq!(read_trove(&outcomes).expect("reads"), liquity_reads(&f));
     assert_eq!(read_trove(&outcomes[..5]), Err(LiquityReadError::Count { expected: 6, got: 5 }));
+}
+
+#[test]
+fn a_read_vault_is_a_dashboard_row_with_its_stability_fee() {
+    let f = fixture("maker-eth-a");
+    let input = maker_dashboard_input(&maker_reads(&f), "Ethereum").expect("an input");
+    assert_eq!((input.chain.as_str(), input.market.as_str()), ("Ethereum", "ETH-A"));
+    let fee = u256(&f["expected"]["yearly_stability_fee_ray"]);
+    let fee = BigRational::new(fee.to_string().parse::<BigInt>().unwrap(), BigInt::from(10).pow(27));
+    assert_eq!(input.vault_borrow_apy, Some(fee.clone()));
+    let d = ballast_core::dashboard::dashboard(&[input]);
+    let row = &d.rows[0];
+    assert_eq!(row.borrow_apy, Some(fee), "the Jug's fee is the vault's borrow APY");
+    assert_eq!(row.health_factor, Some(ratio(&f["expected"])));
+    assert!(row.warnings.is_empty(), "{:?}", row.warnings);
 }

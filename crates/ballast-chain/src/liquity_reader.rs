@@ -15,6 +15,7 @@
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::sol;
+use ballast_core::dashboard::PositionInput;
 use ballast_core::{Scenario, ScenarioError};
 use serde_json::json;
 
@@ -278,6 +279,18 @@ pub fn liquity_scenario(reads: &LiquityReads) -> Result<Scenario, LiquityReadErr
         scenario["base_rate"] = json!(units(rate.saturating_sub(BORROWING_FEE_FLOOR).min(WAD), 18));
     }
     Ok(parse_scenario(scenario)?)
+}
+
+/// The trove as a dashboard row's input (a trove pays no interest: its one
+/// borrowing fee is not an APY).
+pub fn liquity_dashboard_input(reads: &LiquityReads, chain: &str) -> Result<PositionInput, LiquityReadError> {
+    Ok(PositionInput {
+        chain: chain.to_owned(),
+        market: "Liquity".to_owned(),
+        scenario: liquity_scenario(reads)?,
+        chain_account: None,
+        vault_borrow_apy: None,
+    })
 }
 
 #[cfg(test)]

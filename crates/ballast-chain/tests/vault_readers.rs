@@ -7,8 +7,8 @@
 use alloy_primitives::{address, hex, Address, U256};
 use ballast_chain::liquity_reader::{
     decode_borrowing_rate_with_decay, decode_entire_debt_and_coll, decode_entire_system_coll,
-    decode_entire_system_debt, decode_last_good_price, decode_tcr, decode_trove_status, liquity_scenario, read_trove,
-    LiquityContracts, LiquityReadError, LiquityReads, TroveStatus,
+    decode_entire_system_debt, decode_last_good_price, decode_tcr, decode_trove_status, liquity_dashboard_input,
+    liquity_scenario, read_trove, LiquityContracts, LiquityReadError, LiquityReads, TroveStatus,
 };
 use ballast_chain::maker_reader::{
     decode_cdp_ilk, decode_cdp_urn, decode_cdps, decode_dog_chop, decode_jug, decode_proxy, decode_spotter_ilks,
@@ -309,4 +309,15 @@ fn a_read_vault_is_a_dashboard_row_with_its_stability_fee() {
     assert_eq!(row.borrow_apy, Some(fee), "the Jug's fee is the vault's borrow APY");
     assert_eq!(row.health_factor, Some(ratio(&f["expected"])));
     assert!(row.warnings.is_empty(), "{:?}", row.warnings);
+}
+
+#[test]
+fn a_read_trove_is_a_dashboard_row_flagged_in_recovery_mode() {
+    let f = fixture("liquity-recovery");
+    let input = liquity_dashboard_input(&liquity_reads(&f), "Ethereum").expect("an input");
+    let d = ballast_core::dashboard::dashboard(&[input]);
+    let row = &d.rows[0];
+    assert!(row.flags.recovery_mode && row.liquidatable);
+    assert_eq!(row.borrow_apy, Some(BigRational::from_integer(BigInt::from(0))), "no interest on a trove");
+    assert_eq!(row.health_factor, Some(ratio(&f["expected"])));
 }

@@ -8,8 +8,7 @@
 use alloy_primitives::U256;
 use ballast_chain::aave_reader::periphery_v3_0_1::{decode_reserves_data, decode_user_reserves_data};
 use ballast_chain::aave_reader::{
-    decode_emode_category_data, decode_pool_revision, decode_user_account_data, decode_user_emode,
-    scenario_from_chain,
+    decode_emode_category_data, decode_pool_revision, decode_user_account_data, decode_user_emode, scenario_from_chain,
 };
 use ballast_chain::{chainlink, multicall};
 use libfuzzer_sys::fuzz_target;
@@ -40,7 +39,9 @@ fuzz_target!(|input: &[u8]| {
             // [market length: u32 big-endian][market data][user data]
             let Some((len, rest)) = data.split_first_chunk::<4>() else { return };
             let (market, user) = rest.split_at(usize::min(u32::from_be_bytes(*len) as usize, rest.len()));
-            let (Ok(market), Ok(user)) = (decode_reserves_data(market), decode_user_reserves_data(user)) else { return };
+            let (Ok(market), Ok(user)) = (decode_reserves_data(market), decode_user_reserves_data(user)) else {
+                return;
+            };
             if let Ok(scenario) = scenario_from_chain(&market, &user, &[], U256::from(1), 1_769_820_972) {
                 let _ = ballast_core::evaluate(&scenario);
             }

@@ -1,6 +1,6 @@
-// Trunk post-build hook (Trunk.toml): moves every inline <script> Trunk writes
-// into index.html (its wasm loader; in `trunk serve`, its reload script) into
-// a file of its own, loaded with subresource integrity, so the page's
+// Trunk post-build hook (Trunk.toml): moves the inline <script> Trunk writes
+// into index.html (its wasm loader) into a file of its own, loaded with
+// subresource integrity, so the page's
 // Content-Security-Policy can say `script-src 'self' 'wasm-unsafe-eval'` with
 // no hash or 'unsafe-inline'. It also makes the loader fetch the wasm with the
 // integrity Trunk computed for its preload: Trunk's loader fetches it
@@ -31,6 +31,9 @@ export function externalizeInlineScripts(html) {
   const files = [];
   const out = html.replace(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi, (whole, attrs, body) => {
     if (/\bsrc=/i.test(attrs) || !body.trim()) return whole;
+    // `trunk serve`'s reload script: Trunk fills its placeholders in index.html only, so it stays
+    // inline (and the policy blocks it: scripts/serve turns auto-reload off).
+    if (body.includes("{{__TRUNK_")) return whole;
     const type = attrs.match(/\btype=["']?([^"'\s>]+)/i)?.[1]?.toLowerCase();
     if (type && type !== "module" && type !== "text/javascript") return whole; // data blocks (JSON) are not scripts
     // Trunk's loader: `init({ module_or_path: './x_bg.wasm' })`; fetch it with its integrity.

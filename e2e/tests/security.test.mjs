@@ -58,6 +58,7 @@ const wasm = await init({ module_or_path: './app-1_bg.wasm' });
 </script>
 <script type="application/json">{"keep": true}</script>
 <script src="./other.js"></script>
+<script>const address = '{{__TRUNK_ADDRESS__}}';</script>
 <link rel="preload" href="./app-1_bg.wasm" crossorigin="anonymous" integrity="sha384-abc" as="fetch" type="application/wasm"></head>`;
   const { html: out, files } = externalizeInlineScripts(html);
   assert.equal(files.length, 1);
@@ -67,6 +68,7 @@ const wasm = await init({ module_or_path: './app-1_bg.wasm' });
   assert.ok(out.includes(`<script type="module" src="./${loader.name}" integrity="${sri(loader.content)}" crossorigin="anonymous"></script>`), out);
   assert.ok(out.includes(`<script type="application/json">{"keep": true}</script>`), "a data block is not a script");
   assert.ok(out.includes(`<script src="./other.js"></script>`));
+  assert.ok(out.includes(`<script>const address = '{{__TRUNK_ADDRESS__}}';</script>`), "trunk serve fills that one in place");
 });
 
 test("every page of the app is listed in the navigation source this suite reads", () => {

@@ -105,7 +105,7 @@ ensure_site_tools() {
 }
 
 CARGO_FUZZ_VERSION=0.13.2
-CARGO_DENY_VERSION=0.19.4
+CARGO_DENY_VERSION=0.20.2
 
 # The nightly toolchain and cargo-fuzz, for fuzz/ (scripts/fuzz).
 ensure_fuzz_tools() {

@@ -104,6 +104,29 @@ ensure_site_tools() {
   ensure_web_assets
 }
 
+CARGO_FUZZ_VERSION=0.13.2
+CARGO_DENY_VERSION=0.20.2
+
+# The nightly toolchain and cargo-fuzz, for fuzz/ (scripts/fuzz).
+ensure_fuzz_tools() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    installing "installing the nightly Rust toolchain (for cargo-fuzz)"
+    rustup toolchain install nightly --profile minimal >/dev/null
+  fi
+  if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    installing "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 3 minutes)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --quiet
+  fi
+}
+
+# cargo-deny, for the licence, ban and source checks (deny.toml).
+ensure_cargo_deny() {
+  if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+    installing "installing cargo-deny $CARGO_DENY_VERSION (about 5 minutes)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked --quiet
+  fi
+}
+
 # One line when nothing needed installing.
 report_installs() {
   [ "$INSTALLED_SOMETHING" -eq 1 ] || say "all tools already installed"

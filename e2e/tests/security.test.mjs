@@ -1,0 +1,213 @@
+// The built page's hardening: a Content-Security-Policy with no inline script
+// and no eval, subresource integrity that matches every asset it loads, the
+// app still working under that policy (ECharts included), and no request to
+// anything but its own origin on any page with nothing configured.
+//
+// Needs BALLAST_DIST (the built site); scripts/test sets it. The loader's
+// rewriting is tested on its own without it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { launchBrowser, newTestContext } from "../lib/browser.mjs";
+import { startStaticServer } from "../lib/static-server.mjs";
+import { externalizeInlineScripts } from "../../scripts/externalize-loader.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const DIST = process.env.BALLAST_DIST;
+if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
+const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+
+const sri = (bytes, algo = "sha384") => `${algo}-${createHash(algo).update(bytes).digest("base64")}`;
+const indexHtml = () => readFileSync(path.join(DIST, "index.html"), "utf8");
+const tags = (html, name) => html.match(new RegExp(`<${name}\\b[^>]*>`, "gi")) ?? [];
+const attr = (tag, name) => tag.match(new RegExp(`\\b${name}="([^"]*)"`, "i"))?.[1];
+
+/** The page's policy, directive name → its sources. */
+function cspOf(html) {
+  const meta = tags(html, "meta").find((t) => /http-equiv="Content-Security-Policy"/i.test(t));
+  assert.ok(meta, "index.html has no Content-Security-Policy meta tag");
+  return Object.fromEntries(
+    attr(meta, "content")
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...sources]) => [name, sources]),
+  );
+}
+
+/** Every page slug in Page::ALL, read from src/pages/mod.rs (the `slug` match). */
+function pageSlugs() {
+  const source = readFileSync(path.join(ROOT, "src/pages/mod.rs"), "utf8");
+  const all = source.match(/const ALL: &'static \[Page\] = &\[([^\]]*)\]/)[1].match(/Page::\w+/g);
+  const slugFn = source.slice(source.indexOf("fn slug("), source.indexOf("fn title("));
+  return all.map((variant) => {
+    const slug = slugFn.match(new RegExp(`${variant}\\s*=>\\s*"([^"]+)"`))?.[1];
+    assert.ok(slug, `no slug for ${variant}`);
+    return slug;
+  });
+}
+
+test("the loader hook moves inline scripts to files with integrity and fetches the wasm with its digest", () => {
+  const html = `<head><meta charset="utf-8">
+<script type="module">
+import init from './app-1.js';
+const wasm = await init({ module_or_path: './app-1_bg.wasm' });
+</script>
+<script type="application/json">{"keep": true}</script>
+<script src="./other.js"></script>
+<script>const address = '{{__TRUNK_ADDRESS__}}';</script>
+<link rel="preload" href="./app-1_bg.wasm" crossorigin="anonymous" integrity="sha384-abc" as="fetch" type="application/wasm"></head>`;
+  const { html: out, files } = externalizeInlineScripts(html);
+  assert.equal(files.length, 1);
+  const [loader] = files;
+  assert.match(loader.name, /^loader-[0-9a-f]{16}\.js$/);
+  assert.match(loader.content, /module_or_path: fetch\('\.\/app-1_bg\.wasm', \{ integrity: 'sha384-abc'/);
+  assert.ok(out.includes(`<script type="module" src="./${loader.name}" integrity="${sri(loader.content)}" crossorigin="anonymous"></script>`), out);
+  assert.ok(out.includes(`<script type="application/json">{"keep": true}</script>`), "a data block is not a script");
+  assert.ok(out.includes(`<script src="./other.js"></script>`));
+  assert.ok(out.includes(`<script>const address = '{{__TRUNK_ADDRESS__}}';</script>`), "trunk serve fills that one in place");
+});
+
+test("every page of the app is listed in the navigation source this suite reads", () => {
+  const slugs = pageSlugs();
+  assert.ok(slugs.includes("plan"), slugs.join());
+  assert.equal(new Set(slugs).size, slugs.length);
+});
+
+test("the built page: a strict policy first in <head>, no inline script, and integrity on every asset", { skip }, () => {
+  const html = indexHtml();
+  const csp = cspOf(html);
+  assert.deepEqual(csp["default-src"], ["'self'"]);
+  assert.deepEqual(csp["script-src"], ["'self'", "'wasm-unsafe-eval'"], "scripts: this site's files and wasm only");
+  for (const source of ["https:", "wss:", "http://127.0.0.1:*", "http://localhost:*"]) assert.ok(csp["connect-src"].includes(source), source);
+  assert.ok(!csp["connect-src"].includes("http:") && !csp["connect-src"].includes("*"), "plain http only on loopback");
+  assert.deepEqual(csp["img-src"], ["'self'", "data:"]);
+  assert.deepEqual(csp["object-src"], ["'none'"]);
+  for (const [name, sources] of Object.entries(csp)) assert.ok(!sources.includes("'unsafe-eval'"), `eval allowed by ${name}`);
+  // The policy must come before anything it governs.
+  assert.ok(html.indexOf("Content-Security-Policy") < html.search(/<(script|link)\b/i), "the policy comes after a script or link");
+
+  const scripts = html.match(/<script\b[^>]*>[\s\S]*?<\/script>/gi) ?? [];
+  assert.ok(scripts.length > 0);
+  for (const script of scripts) {
+    const open = script.match(/<script\b[^>]*>/i)[0];
+    assert.ok(attr(open, "src"), `inline script in the built page: ${script.slice(0, 120)}`);
+  }
+  // Every script, stylesheet and preload names the digest of the file it loads, and it matches.
+  const loaded = [...tags(html, "script"), ...tags(html, "link").filter((t) => /rel="(stylesheet|modulepreload|preload)"/.test(t))];
+  assert.ok(loaded.length >= 4, loaded.join("\n"));
+  for (const tag of loaded) {
+    const file = (attr(tag, "src") ?? attr(tag, "href")).replace(/^\.\//, "");
+    const integrity = attr(tag, "integrity");
+    assert.ok(integrity, `no integrity on ${tag}`);
+    assert.equal(integrity, sri(readFileSync(path.join(DIST, file))), `integrity of ${file}`);
+  }
+  // The loader fetches the wasm with its digest, so a swapped wasm is refused.
+  const loaderFile = attr(tags(html, "script").find((t) => /loader-/.test(t)), "src").replace(/^\.\//, "");
+  const loader = readFileSync(path.join(DIST, loaderFile), "utf8");
+  const wasm = loader.match(/fetch\('\.\/([^']+\.wasm)', \{ integrity: '([^']+)'/);
+  assert.ok(wasm, loader);
+  assert.equal(wasm[2], sri(readFileSync(path.join(DIST, wasm[1]))));
+});
+
+let browser;
+before(async () => {
+  if (DIST) browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A fresh context that records every policy violation and every request the page makes. */
+async function recordingContext() {
+  const ctx = await newTestContext(browser);
+  await ctx.context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+    );
+  });
+  const requests = [];
+  ctx.context.on("request", (r) => requests.push(r.url()));
+  return { ctx, requests };
+}
+
+test("under the policy the app works, charts load ECharts, and eval and injected inline scripts do not run", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx } = await recordingContext();
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}?position=aave-demo`);
+    await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+    await page.locator("#price-health-chart").locator("canvas, svg").first().waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById("price-health-chart").dataset.points === "61");
+    assert.ok(await page.evaluate(() => typeof window.echarts === "object"), "ECharts did not load under the policy");
+
+    // DevTools' own evaluation is exempt from the policy, so the attempts run in a script file of
+    // the page's origin (served by the test), the way injected code would.
+    await page.route(`${server.url}csp-probe.js`, (route) =>
+      route.fulfill({
+        contentType: "text/javascript",
+        body: `const out = {};
+          try { out.eval = String(eval("1 + 1")); } catch (e) { out.eval = e.name; }
+          try { out.function = String(new Function("return 2")()); } catch (e) { out.function = e.name; }
+          window.__cspProbe = out;`,
+      }),
+    );
+    const attempts = await page.evaluate(async () => {
+      const probe = document.createElement("script");
+      probe.src = "csp-probe.js";
+      const loaded = new Promise((resolve, reject) => {
+        probe.onload = resolve;
+        probe.onerror = reject;
+      });
+      document.head.append(probe);
+      await loaded;
+      const inline = document.createElement("script");
+      inline.textContent = "window.__inlineRan = true";
+      document.head.append(inline);
+      await new Promise((r) => setTimeout(r, 50));
+      return { ...window.__cspProbe, inline: window.__inlineRan === true };
+    });
+    assert.deepEqual(attempts, { eval: "EvalError", function: "EvalError", inline: false });
+    // Only the two refusals above were violations: the app itself needs nothing the policy forbids.
+    const violations = await page.evaluate(() => window.__cspViolations);
+    assert.equal(violations.length, 3, violations.join("\n"));
+    assert.ok(violations.every((v) => /^script-src/.test(v)), violations.join("\n"));
+    // The preloaded wasm is the one the loader uses: fetched once.
+    const wasmFetches = server.requests.filter((r) => /_bg\.wasm /.test(r));
+    assert.equal(wasmFetches.length, 1, server.requests.join("\n"));
+    ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => !/Content Security Policy|unsafe-eval|EvalError/.test(e.text)));
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});
+
+for (const slug of DIST ? pageSlugs() : ["plan"]) {
+  test(`?view=${slug} with nothing configured requests only its own origin`, { skip }, async () => {
+    const server = await startStaticServer(DIST);
+    try {
+      const { ctx, requests } = await recordingContext();
+      const page = await ctx.newPage();
+      await page.goto(`${server.url}?view=${slug}`);
+      await page.locator(`[data-testid=nav-${slug}]`).waitFor({ timeout: 30_000 });
+      // Long enough for anything lazy (ECharts after first paint) or timed (a refresh) to start.
+      await page.waitForLoadState("networkidle");
+      await page.waitForTimeout(1500);
+      assert.ok(requests.length >= 4, requests.join("\n"));
+      const foreign = requests.filter((url) => new URL(url).origin !== server.origin);
+      assert.deepEqual(foreign, [], "requests beyond the page's own origin");
+      assert.deepEqual(ctx.blocked, []);
+      assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+      ctx.assertNoErrors();
+      await ctx.close();
+    } finally {
+      await server.close();
+    }
+  });
+}

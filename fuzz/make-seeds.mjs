@@ -1,0 +1,52 @@
+// Writes the committed seed inputs of each fuzz target (fuzz/seeds/<target>/)
+// from the repository's own fixtures, so the fuzzer starts from valid inputs.
+// Run from anywhere: node fuzz/make-seeds.mjs
+import { mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const seeds = path.join(root, "fuzz", "seeds");
+const read = (p) => readFileSync(path.join(root, p));
+const put = (target, name, bytes) => {
+  mkdirSync(path.join(seeds, target), { recursive: true });
+  writeFileSync(path.join(seeds, target, name), bytes);
+};
+const hex = (h) => Buffer.from(h.replace(/^0x/, ""), "hex");
+rmSync(seeds, { recursive: true, force: true });
+
+const specs = ["spec-aave-v3", "spec-maker", "spec-liquity-v1"];
+for (const spec of specs) {
+  const json = read(`crates/ballast-cli/tests/fixtures/${spec}.json`);
+  put("scenario_eval", spec, json);
+  const compact = JSON.stringify(JSON.parse(json.toString()));
+  put("share_link", spec, `1.${Buffer.from(compact).toString("base64url")}`);
+}
+put("snapshot", "public-snapshot", read("public/snapshot.json"));
+
+const rpc = {
+  "call-result": '{"jsonrpc":"2.0","id":1,"result":"0x0000000000000000000000000000000000000000000000000000000000000001"}',
+  "chain-id": '{"jsonrpc":"2.0","id":1,"result":"0x7a69"}',
+  "revert": '{"jsonrpc":"2.0","id":1,"error":{"code":3,"message":"execution reverted","data":"0x08c379a00000000000000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000000000000000000000000000000235330000000000000000000000000000000000000000000000000000000000000"}}',
+  "batch": '[{"jsonrpc":"2.0","id":2,"result":"0x1"},{"jsonrpc":"2.0","id":1,"result":{"number":"0x11a","timestamp":"0x697d0b2c","hash":"0x' + "ab".repeat(32) + '"}},{"jsonrpc":"2.0","id":3,"error":{"code":-32000,"message":"header not found"}}]',
+};
+for (const [name, body] of Object.entries(rpc)) put("jsonrpc_response", name, body);
+
+const eth = '{"id":"ff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace","price":{"price":"195656091864","conf":"87908136","expo":-8,"publish_time":1785143368},"ema_price":{"price":"196361740000","conf":"69342421","expo":-8,"publish_time":1785143368}}';
+const btc = '{"id":"e62df6c8b4a85fe1a67db44dc12de5db330f7ac66b72dc658afedf0f4a415b43","price":{"price":"11168649121012","conf":"3107879000","expo":-8,"publish_time":1761380527}}';
+put("hermes_response", "eth-btc", `{"binary":{"encoding":"hex","data":["504e4155"]},"parsed":[${eth},${btc}]}`);
+
+// abi_return: the first byte picks the decoder (see fuzz_targets/abi_return.rs).
+const market = JSON.parse(read("crates/ballast-chain/tests/fixtures/aave_reader/market.json"));
+const withSelector = (n, bytes) => Buffer.concat([Buffer.from([n]), bytes]);
+put("abi_return", "pool-revision", withSelector(3, hex(market.pool_revision)));
+put("abi_return", "reserves-data", withSelector(12, hex(market.reserves_data)));
+for (const i of [1, 2, 3, 4]) {
+  const account = JSON.parse(read(`crates/ballast-chain/tests/fixtures/aave_reader/account-${i}.json`));
+  put("abi_return", `account-${i}-user-reserves`, withSelector(11, hex(account.user_reserves_data)));
+  put("abi_return", `account-${i}-account-data`, withSelector(0, hex(account.user_account_data)));
+  put("abi_return", `account-${i}-emode`, withSelector(1, hex(account.user_emode)));
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(hex(market.reserves_data).length);
+  put("abi_return", `account-${i}-scenario`, Buffer.concat([Buffer.from([13]), len, hex(market.reserves_data), hex(account.user_reserves_data)]));
+}

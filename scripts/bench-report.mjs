@@ -1,0 +1,29 @@
+// Prints scripts/bench's figures, one line each with its goal beside it.
+// Usage: node scripts/bench-report.mjs DIST BROWSER_JSON [ENGINE_LINES]
+import { measureCriticalPath } from "./critical-path.mjs";
+
+const [dist, browserJson, engineLines = ""] = process.argv.slice(2);
+const GOALS = { brotli: 150_000, interactive: 300, sliderP95: 8 };
+
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+const met = (ok) => (ok ? "met" : "NOT met");
+const line = (label, value, goal) => console.log(`${label.padEnd(34)}${value.padEnd(52)}${goal}`);
+
+const { total, lazy, files } = measureCriticalPath(dist);
+line("critical path (" + files.length + " files)", `${kb(total.raw)} raw / ${kb(total.gzip)} gzip / ${kb(total.brotli)} brotli`,
+  `goal ≤ ${kb(GOALS.brotli)} brotli: ${met(total.brotli <= GOALS.brotli)}`);
+for (const f of lazy) {
+  line(`  lazy: ${f.name}`, `${kb(f.raw)} raw / ${kb(f.gzip)} gzip / ${kb(f.brotli)} brotli`, "after first paint, not on the critical path");
+}
+const b = JSON.parse(browserJson);
+const ms = (x) => `${x.toFixed(1)} ms`;
+line("load → interactive", `${ms(b.interactive_ms.median)} median of ${b.interactive_ms.loads} cold loads`,
+  `goal ≤ ${GOALS.interactive} ms: ${met(b.interactive_ms.median <= GOALS.interactive)}`);
+line(`slider move → DOM updated`, `p50 ${ms(b.slider_ms.p50)} / p95 ${ms(b.slider_ms.p95)}`,
+  `goal p95 ≤ ${GOALS.sliderP95} ms: ${met(b.slider_ms.p95 <= GOALS.sliderP95)}`);
+console.log(`${"".padEnd(34)}(${b.slider_ms.moves} moves of WETH's slider on a ${b.slider_ms.price_controls}-asset scenario from a share link${b.slider_ms.missed ? `; ${b.slider_ms.missed} moves changed nothing within 2 s` : ""})`);
+const ratio = engineLines.match(/ratio\s+(\S+)\s+\(goal ([^)]*)\)/);
+if (ratio) line("engine vs @aave/math-utils", `${ratio[1]} faster`, `goal ${ratio[2]}`);
+else line("engine vs @aave/math-utils", "not run", "scripts/bench-engine");
+const tenAsset = engineLines.match(/10-asset\s+(\d+) ns\/position engine.*\(goal ([^)]*)\)/);
+if (tenAsset) line("engine, 10-asset position", `${tenAsset[1]} ns`, `goal ${tenAsset[2]}`);

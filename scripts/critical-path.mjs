@@ -1,0 +1,61 @@
+// What a first visit downloads before the app is interactive, measured on a
+// built site: index.html, every file it links (Trunk's JS loader, the wasm,
+// the CSS; not the icon) and the embedded snapshot the app fetches before it
+// can show a health factor. Every other script in dist/ (ECharts) is loaded
+// lazily, after first paint, and is reported apart.
+// Shared by scripts/byte-budget.mjs and scripts/bench.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, extname } from "node:path";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+
+/** Fetched by the app itself before its first health factor (src/snapshot). */
+export const FETCHED_BEFORE_INTERACTIVE = ["snapshot.json"];
+
+/** raw / gzip -9 / brotli -q11 byte counts: deterministic for given bytes. */
+export function sizes(bytes) {
+  return {
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }).length,
+  };
+}
+
+/** The dist-relative files index.html loads (href/src of its link and script tags), icons aside. */
+export function linkedFiles(html) {
+  const files = new Set();
+  for (const tag of html.match(/<(link|script)\b[^>]*>/gi) ?? []) {
+    if (/\brel=["']?[^"'>]*icon/i.test(tag)) continue;
+    const url = tag.match(/\b(?:href|src)=["']([^"']+)["']/i)?.[1];
+    if (!url || /^[a-z]+:|^\/\//i.test(url)) continue;
+    files.add(url.replace(/^\.\//, "").replace(/^\//, "").split(/[?#]/)[0]);
+  }
+  return [...files];
+}
+
+const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
+const ZERO = { raw: 0, gzip: 0, brotli: 0 };
+
+/**
+ * The critical path of the site built in `dist`.
+ * @returns {{files: {name: string, raw: number, gzip: number, brotli: number}[], total: {raw: number, gzip: number, brotli: number}, lazy: {name: string, raw: number, gzip: number, brotli: number}[]}}
+ */
+export function measureCriticalPath(dist) {
+  const html = readFileSync(join(dist, "index.html"));
+  const names = ["index.html", ...linkedFiles(html.toString()), ...FETCHED_BEFORE_INTERACTIVE];
+  const files = [...new Set(names)].map((name) => {
+    let bytes;
+    try {
+      bytes = readFileSync(join(dist, name));
+    } catch {
+      throw new Error(`${name} is on the critical path but not in ${dist}`);
+    }
+    return { name, ...sizes(bytes) };
+  });
+  const lazy = readdirSync(dist)
+    .filter((name) => extname(name) === ".js" && !names.includes(name) && statSync(join(dist, name)).isFile())
+    .sort()
+    .map((name) => ({ name, ...sizes(readFileSync(join(dist, name))) }));
+  return { files, total: files.reduce(add, ZERO), lazy };
+}

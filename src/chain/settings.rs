@@ -9,7 +9,8 @@
 //! {"version":1,"live_data":true,"market_chain_id":31337,
 //!  "rpc_urls":{"31337":"http://127.0.0.1:8545"},
 //!  "addresses_providers":{"31337":"0x59b6…857b"},
-//!  "hermes_url":"http://127.0.0.1:9000","pyth_feed_ids":{"WETH":"0xff61…0ace"}}
+//!  "hermes_url":"http://127.0.0.1:9000","pyth_feed_ids":{"WETH":"0xff61…0ace"},
+//!  "heartbeats":{"WETH":3600},"deviation_bps":{"WETH":50},"poll_secs":15,"timeout_ms":8000}
 //! ```
 //!
 //! Every field but `version` may be left out. A saved value that does not
@@ -21,6 +22,7 @@ use alloy_primitives::Address;
 use ballast_chain::pyth::{FeedId, HERMES_PUBLIC_ENDPOINT};
 use serde::{Deserialize, Serialize};
 
+use super::backoff::PollSchedule;
 use super::registry::{self, ChainInfo, CHAINS};
 
 /// The `localStorage` key of the saved settings.
@@ -55,6 +57,20 @@ pub struct ChainSettings {
     pub pyth_feed_ids: BTreeMap<String, String>,
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u32,
+    /// Heartbeats (seconds) the user vouches for, by reserve symbol, for
+    /// feeds the built-in table does not know (a local chain's mocks).
+    #[serde(default)]
+    pub heartbeats: BTreeMap<String, u64>,
+    /// Deviation thresholds (basis points) the user vouches for, by reserve symbol.
+    #[serde(default)]
+    pub deviation_bps: BTreeMap<String, u32>,
+    /// Seconds between refreshes while they succeed.
+    #[serde(default = "default_poll_secs")]
+    pub poll_secs: u32,
+}
+
+fn default_poll_secs() -> u32 {
+    PollSchedule::default().every_secs
 }
 
 fn default_market_chain() -> u64 {
@@ -80,6 +96,9 @@ impl Default for ChainSettings {
             hermes_url: default_hermes_url(),
             pyth_feed_ids: BTreeMap::new(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            heartbeats: BTreeMap::new(),
+            deviation_bps: BTreeMap::new(),
+            poll_secs: default_poll_secs(),
         }
     }
 }
@@ -151,6 +170,12 @@ impl ChainSettings {
             text.parse::<FeedId>()
                 .map_err(|e| SettingError::BadFeedId { symbol: symbol.to_owned(), reason: e.to_string() })
         })
+    }
+
+    /// The polling schedule: the user's interval, backed off after failures.
+    pub fn poll_schedule(&self) -> PollSchedule {
+        let every_secs = self.poll_secs.max(1);
+        PollSchedule { every_secs, max_secs: PollSchedule::default().max_secs.max(every_secs) }
     }
 
     /// Saved form.

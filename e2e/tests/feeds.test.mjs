@@ -389,3 +389,118 @@ test("Pyth beside Chainlink: confidence, deviation against the threshold, and He
     await hermes.close();
   }
 });
+
+test("settings through the page: a bad endpoint is named and not saved; the local market is found from its provider", T, async () => {
+  const { ctx, page, requests } = await openPrices(null);
+  await page.locator("[data-testid=chain-settings] summary").click();
+  await page.locator("[data-testid=rpc-url-1]").fill("ftp://node.example");
+  await page.locator("[data-testid=rpc-url-1]").press("Tab");
+  await page.locator("[data-testid=save-settings]").click();
+  assert.equal(await page.locator("[data-testid=settings-error]").innerText(), '"ftp://node.example" is not an http:// or https:// address');
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), SETTINGS_KEY), null, "nothing saved");
+
+  await page.locator("[data-testid=rpc-url-1]").fill("");
+  await page.locator("[data-testid=rpc-url-1]").press("Tab");
+  await page.locator("[data-testid=market-chain]").selectOption("31337");
+  await page.locator("[data-testid=rpc-url-31337]").fill(chain.rpcUrl);
+  await page.locator("[data-testid=rpc-url-31337]").press("Tab");
+  await page.locator("[data-testid=provider-31337]").fill(market.contracts.poolAddressesProvider.toLowerCase());
+  await page.locator("[data-testid=provider-31337]").press("Tab");
+  await page.locator("[data-testid=save-settings]").click();
+  await page.locator("[data-testid=settings-saved]").waitFor();
+  // Saved, but still nothing sent: live data is a separate, explicit switch.
+  await page.waitForTimeout(500);
+  assert.deepEqual(requests.filter((r) => !r.url.startsWith(server.url)), []);
+  await page.locator("[data-testid=live-data]").check();
+  await firstRefresh(page);
+  const weth = await shown(page, "WETH");
+  assert.equal(weth.value, "3000");
+  // No heartbeat is known for a local mock unless the user gives one: never "fresh".
+  assert.equal(weth.status, "heartbeat-unknown");
+  assert.match(await row(page, "WETH").locator("[data-testid=price-heartbeat]").innerText(), /^unknown/);
+  const saved = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), SETTINGS_KEY));
+  assert.equal(saved.version, 1);
+  assert.equal(saved.live_data, true);
+  assert.equal(saved.market_chain_id, 31337);
+  assert.deepEqual(saved.rpc_urls, { 31337: chain.rpcUrl });
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("corrupt saved settings are ignored with a notice, and live data stays off", T, async () => {
+  const ctx = await newTestContext(browser);
+  await ctx.context.addInitScript(([key]) => {
+    if (location.protocol === "http:") window.localStorage.setItem(key, '{"version":1,"live_data":tru');
+  }, [SETTINGS_KEY]);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}?view=prices`);
+  const notice = page.locator("[data-testid=settings-notice]");
+  assert.match(await notice.innerText(), /^Your saved chain settings were ignored \(not JSON: .*\); the defaults are in use\.$/);
+  assert.equal(await page.locator("[data-testid=live-data]").isChecked(), false);
+  assert.equal(await row(page, "WETH").locator("[data-testid=price-status]").getAttribute("data-status"), "snapshot");
+  assert.deepEqual(ctx.blocked, []);
+  await ctx.close();
+});
+
+test("polling refreshes on its own and backs off while the node fails", T, async () => {
+  const node = await startFaultyNode(chain.rpcUrl);
+  try {
+    const { ctx, page } = await openPrices(liveSettings({ rpc_urls: { 31337: node.url }, poll_secs: 1 }));
+    await firstRefresh(page);
+    await page.waitForFunction(() => Number(document.querySelector("[data-testid=block-age]").dataset.refreshes) >= 3, null, {
+      timeout: 10_000,
+    });
+    node.setMode("500");
+    const start = await refreshes(page);
+    await page.waitForTimeout(7000);
+    // Every second without backoff (about 6 more); after failures 2 s, then 4 s apart.
+    const during = (await refreshes(page)) - start;
+    assert.ok(during >= 1 && during <= 4, `${during} refreshes in 7 s of failures`);
+    assert.equal((await shown(page, "WETH")).status, "stale");
+    await ctx.close();
+  } finally {
+    await node.close();
+  }
+});
+
+// The oracle-lag what-if on the Plan page equals `ballast eval` of the position with each
+// price moved by hand: collateral down, debt up, by Chainlink's Ethereum thresholds, at
+// AaveOracle's 8 decimals rounded toward danger.
+const CLI = process.env.BALLAST_CLI;
+const THRESHOLD_BPS = { WETH: 50n, ETH: 50n, WBTC: 50n, LINK: 50n, USDC: 25n, DAI: 25n, USDT: 25n };
+
+function movedPrice(price, bps, up) {
+  const [whole, frac = ""] = price.split(".");
+  assert.ok(frac.length <= 8, price);
+  const units = BigInt(whole + frac.padEnd(8, "0")) * (10_000n + (up ? bps : -bps));
+  let moved = units / 10_000n;
+  if (up && units % 10_000n) moved += 1n;
+  const text = moved.toString().padStart(9, "0");
+  return `${text.slice(0, -8)}.${text.slice(-8)}`.replace(/\.?0+$/, "");
+}
+
+for (const position of ["aave-demo", "maker-demo"]) {
+  test(`${position}: the health factor at the oracle's worst-case lag is the engine's`, { ...T, skip: skip || (!CLI && "set BALLAST_CLI") }, async () => {
+    const { execFileSync } = await import("node:child_process");
+    const scenario = JSON.parse(execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]));
+    const held = (side) => new Set(scenario[side].map((h) => h.asset));
+    for (const asset of scenario.assets) {
+      const bps = THRESHOLD_BPS[asset.symbol];
+      if (!asset.price || !bps) continue;
+      if (held("collateral").has(asset.symbol)) asset.price = movedPrice(asset.price, bps, false);
+      else if (held("debt").has(asset.symbol)) asset.price = movedPrice(asset.price, bps, true);
+    }
+    const report = JSON.parse(execFileSync(CLI, ["eval", "-"], { input: JSON.stringify(scenario) }));
+    const ctx = await newTestContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}?view=plan&position=${position}`);
+    const hf = page.locator("[data-testid=oracle-lag-hf]");
+    await hf.waitFor({ timeout: 30_000 });
+    assert.equal(await hf.getAttribute("data-value"), report.health_factor);
+    const now = await page.locator("[data-testid=health-factor]").getAttribute("data-value");
+    assert.ok(Number(report.health_factor) < Number(now), `${report.health_factor} not below ${now}`);
+    assert.match(await page.locator("[data-testid=oracle-lag]").innerText(), /Rests on the snapshot's saved prices/);
+    ctx.assertNoErrors();
+    await ctx.close();
+  });
+}

@@ -500,6 +500,8 @@ for (const position of ["aave-demo", "maker-demo"]) {
     const now = await page.locator("[data-testid=health-factor]").getAttribute("data-value");
     assert.ok(Number(report.health_factor) < Number(now), `${report.health_factor} not below ${now}`);
     assert.match(await page.locator("[data-testid=oracle-lag]").innerText(), /Rests on the snapshot's saved prices/);
+    // The verdict says what kind of price it rests on.
+    assert.match(await page.locator("[data-testid=health-basis]").innerText(), /^On saved prices, not live \(saved \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\.$/);
     ctx.assertNoErrors();
     await ctx.close();
   });

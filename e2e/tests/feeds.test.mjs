@@ -124,6 +124,7 @@ test("live data off: the snapshot's prices, marked as such, and no request beyon
   const { ctx, page, requests } = await openPrices(null);
   await row(page, "WETH").waitFor();
   assert.equal(await page.locator("[data-testid=live-data]").isChecked(), false);
+  assert.match(await page.locator("[data-testid=data-source]").innerText(), /^Snapshot · saved /);
   const statuses = await page.locator("[data-testid=price-status]").evaluateAll((els) => els.map((e) => e.dataset.status));
   assert.ok(statuses.length >= 3);
   assert.deepEqual([...new Set(statuses)], ["snapshot"]);
@@ -143,6 +144,7 @@ test("new rounds reach the page, one HTTP request per refresh", T, async () => {
   const [roundId] = await c.priceFeed("WETH").latestRoundData();
   let weth = await shown(page, "WETH");
   assert.equal(weth.value, "3100");
+  assert.equal(await page.locator("[data-testid=data-source]").innerText(), "Live · from your endpoints");
   assert.equal(weth.round, roundId.toString());
   assert.equal(weth.status, "fresh");
   // AaveOracle's own price of the reserve, beside its source's.
@@ -411,8 +413,10 @@ test("settings through the page: a bad endpoint is named and not saved; the loca
   // Saved, but still nothing sent: live data is a separate, explicit switch.
   await page.waitForTimeout(500);
   assert.deepEqual(requests.filter((r) => !r.url.startsWith(server.url)), []);
+  assert.match(await page.locator("[data-testid=data-source]").innerText(), /^Snapshot · saved /);
   await page.locator("[data-testid=live-data]").check();
   await firstRefresh(page);
+  assert.equal(await page.locator("[data-testid=data-source]").innerText(), "Live · from your endpoints");
   const weth = await shown(page, "WETH");
   assert.equal(weth.value, "3000");
   // No heartbeat is known for a local mock unless the user gives one: never "fresh".

@@ -19,6 +19,7 @@ use leptos::task::spawn_local;
 
 use ballast_chain::pyth::{self, FeedId, PythPrice};
 
+use crate::app::LiveData;
 use crate::chain::backoff::RetryPolicy;
 use crate::chain::http::{fetch_text_retrying, sleep_ms};
 use crate::chain::registry::CHAINS;
@@ -63,9 +64,13 @@ pub fn PricesPage(snapshot: Snapshot) -> impl IntoView {
     }
     spawn_local(live_loop(alive, settings, generation, board, state, manual, in_flight));
 
+    let live_badge = use_context::<LiveData>();
     let save = move |changed: ChainSettings| {
         if let Err(why) = settings::save(&changed) {
             notice.set(Some(format!("Not saved: {why}. The change holds until you leave the page.")));
+        }
+        if let Some(LiveData(live)) = live_badge {
+            live.set(changed.live_data);
         }
         settings.set(changed);
         generation.update(|g| *g += 1);

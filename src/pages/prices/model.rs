@@ -37,7 +37,7 @@ pub fn heartbeat_for(chain_id: u64, source: Address, symbol: &str, settings: &Ch
         }
         _ => match settings.heartbeats.get(symbol) {
             Some(&secs) => Heartbeat { secs: Some(secs), source: "set in your settings".into(), verified: false },
-            None => Heartbeat { secs: None, source: "unknown: not in Ballast's table".into(), verified: false },
+            None => Heartbeat { secs: None, source: "not in Ballast's table".into(), verified: false },
         },
     }
 }

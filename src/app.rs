@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
 use crate::pages::plan::PlanPage;
+use crate::pages::prices::PricesPage;
 use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
 use crate::url_state::{push_param, read_param};
@@ -47,16 +48,24 @@ fn Nav(page: RwSignal<Page>) -> impl IntoView {
     }
 }
 
+/// Whether live data is on, for the header's data-source badge.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveData(pub RwSignal<bool>);
+
 #[component]
 pub fn App() -> impl IntoView {
     let snapshot = LocalResource::new(load_snapshot);
+    let page = RwSignal::new(Page::from_slug(read_param(VIEW_PARAM).as_deref()));
+    // Only the Prices page reads the chain, and only with live data on.
+    let live = RwSignal::new(crate::chain::settings::load().0.live_data);
+    provide_context(LiveData(live));
     let source = Signal::derive(move || match snapshot.get() {
+        _ if page.get() == Page::Prices && live.get() => DataSource::Live,
         None => DataSource::Loading,
         Some(Ok(s)) => DataSource::Snapshot { taken_at: s.taken_at.clone() },
         Some(Err(_)) => DataSource::Unavailable,
     });
     let notice = move || snapshot.get().and_then(Result::ok).map(|s| s.notice.clone());
-    let page = RwSignal::new(Page::from_slug(read_param(VIEW_PARAM).as_deref()));
 
     view! {
         <header class="app-header">
@@ -78,7 +87,8 @@ pub fn App() -> impl IntoView {
                         let shown = page.get();
                         Suspend::new(async move {
                             snapshot.await.map(|s| match shown {
-                                Page::Plan => view! { <PlanPage snapshot=s /> },
+                                Page::Plan => view! { <PlanPage snapshot=s /> }.into_any(),
+                                Page::Prices => view! { <PricesPage snapshot=s /> }.into_any(),
                             })
                         })
                     }}

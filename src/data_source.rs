@@ -10,6 +10,8 @@ pub enum DataSource {
     Snapshot { taken_at: String },
     /// The snapshot could not be read.
     Unavailable,
+    /// The Prices page with live data on: read from the chain endpoints in the settings.
+    Live,
 }
 
 impl DataSource {
@@ -19,6 +21,7 @@ impl DataSource {
             DataSource::Loading => "Loading…".to_owned(),
             DataSource::Snapshot { taken_at } => format!("Snapshot · saved {}", human_utc(taken_at)),
             DataSource::Unavailable => "No data".to_owned(),
+            DataSource::Live => "Live · from your endpoints".to_owned(),
         }
     }
 
@@ -30,6 +33,9 @@ impl DataSource {
                 "Offline demo data: prices were saved at this time and are not live. Nothing is sent over the network."
             }
             DataSource::Unavailable => "The embedded snapshot could not be read.",
+            DataSource::Live => {
+                "Live data is on: prices are read from the chain endpoints in your settings; each shows its own age and status."
+            }
         }
     }
 
@@ -38,6 +44,7 @@ impl DataSource {
             DataSource::Loading => "source source-loading",
             DataSource::Snapshot { .. } => "source source-snapshot",
             DataSource::Unavailable => "source source-unavailable",
+            DataSource::Live => "source source-live",
         }
     }
 }

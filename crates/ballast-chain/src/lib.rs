@@ -21,6 +21,7 @@ use alloy_sol_types::SolCall;
 pub mod aave_markets;
 pub mod aave_pool;
 pub mod aave_position;
+pub mod aave_prices;
 pub mod aave_reader;
 pub mod chainlink;
 pub mod decimal;

@@ -207,6 +207,45 @@ pub fn deviation(
     Ok(Deviation { percent: Decimal::new(units, DEVIATION_DECIMALS)?, warn })
 }
 
+/// What a health verdict (safe / at risk) rests on. A verdict over a price
+/// that is stale, invalid, of unknown age or missing is not given at all,
+/// as the protocols refuse such prices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerdictBasis {
+    /// Every price fresh.
+    Live,
+    /// At least one saved price (and no what-if): the snapshot's time.
+    Snapshot { taken_at: String },
+    /// At least one price the user set.
+    WhatIf,
+    /// No verdict: these assets' prices cannot be trusted.
+    NoVerdict { untrusted: Vec<String> },
+}
+
+/// The basis of a verdict over `prices` (asset, status). Untrusted prices
+/// win over everything; then what-ifs; then snapshots.
+pub fn verdict_basis<'a>(prices: impl IntoIterator<Item = (&'a str, &'a PriceStatus)>) -> VerdictBasis {
+    let mut untrusted = Vec::new();
+    let (mut what_if, mut snapshot) = (false, None);
+    for (asset, status) in prices {
+        match status {
+            PriceStatus::Fresh(_) => {}
+            PriceStatus::WhatIf => what_if = true,
+            PriceStatus::Snapshot { taken_at } => snapshot = Some(taken_at.clone()),
+            PriceStatus::Stale { .. }
+            | PriceStatus::Invalid(_)
+            | PriceStatus::HeartbeatUnknown(_)
+            | PriceStatus::AgeUnknown => untrusted.push(asset.to_owned()),
+        }
+    }
+    match (untrusted.is_empty(), what_if, snapshot) {
+        (false, _, _) => VerdictBasis::NoVerdict { untrusted },
+        (true, true, _) => VerdictBasis::WhatIf,
+        (true, false, Some(taken_at)) => VerdictBasis::Snapshot { taken_at },
+        (true, false, None) => VerdictBasis::Live,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +377,24 @@ mod tests {
         assert_eq!(rounding.percent.to_string(), "33.3333");
         assert_eq!(deviation(&d("3"), &d("5"), &d("50")).unwrap().percent.to_string(), "66.6667");
         assert_eq!(deviation(&d("2"), &d("-2"), &d("50")).unwrap().percent.to_string(), "200.0000");
+    }
+
+    #[test]
+    fn no_verdict_over_an_untrusted_price() {
+        let fresh = PriceStatus::Fresh(PriceAge { secs: 10, clock: Clock::WallClock });
+        let stale =
+            PriceStatus::Stale { age: PriceAge { secs: 4000, clock: Clock::WallClock }, stale_after_secs: 3780 };
+        let saved = PriceStatus::Snapshot { taken_at: "2026-11-20T12:00:00Z".into() };
+        assert_eq!(verdict_basis([("WETH", &fresh), ("USDC", &fresh)]), VerdictBasis::Live);
+        assert_eq!(
+            verdict_basis([("WETH", &fresh), ("USDC", &saved)]),
+            VerdictBasis::Snapshot { taken_at: "2026-11-20T12:00:00Z".into() }
+        );
+        assert_eq!(verdict_basis([("WETH", &PriceStatus::WhatIf), ("USDC", &saved)]), VerdictBasis::WhatIf);
+        assert_eq!(
+            verdict_basis([("WETH", &stale), ("wstETH", &PriceStatus::AgeUnknown), ("USDC", &PriceStatus::WhatIf)]),
+            VerdictBasis::NoVerdict { untrusted: vec!["WETH".into(), "wstETH".into()] }
+        );
     }
 
     #[test]

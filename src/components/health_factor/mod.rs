@@ -1,20 +1,47 @@
+use ballast_chain::price_status::VerdictBasis;
 use ballast_core::display::{format_fixed, HealthBand, Rounding};
 use ballast_core::Report;
 use leptos::prelude::*;
 
+use crate::data_source::human_utc;
+
 /// The health factor, large, coloured by band, rounded down so it never looks
-/// safer than it is; "∞" when there is no debt.
+/// safer than it is; "∞" when there is no debt. With a `basis`, the band says
+/// which kind of price it rests on, and no band (no verdict) is given over a
+/// price that cannot be trusted.
 #[component]
-pub fn HealthFactor(report: Report) -> impl IntoView {
+pub fn HealthFactor(report: Report, #[prop(optional)] basis: Option<VerdictBasis>) -> impl IntoView {
     let band = HealthBand::of(report.health_factor_exact.as_ref());
     let shown =
         report.health_factor_exact.as_ref().map_or_else(|| "∞".to_owned(), |hf| format_fixed(hf, 2, Rounding::Down));
     let value = report.health_factor.clone().unwrap_or_else(|| "none".to_owned());
+    let (class, label, rests_on) = match &basis {
+        Some(VerdictBasis::NoVerdict { untrusted }) => (
+            "health-factor band-none".to_owned(),
+            "No verdict".to_owned(),
+            Some(format!(
+                "The price of {} cannot be trusted (stale, invalid or of unknown age).",
+                untrusted.join(", ")
+            )),
+        ),
+        other => {
+            let rests_on = other.as_ref().map(|b| match b {
+                VerdictBasis::Live => "On live prices, all fresh.".to_owned(),
+                VerdictBasis::Snapshot { taken_at } => {
+                    format!("On saved prices, not live (saved {}).", human_utc(taken_at))
+                }
+                VerdictBasis::WhatIf => "On what-if prices you set.".to_owned(),
+                VerdictBasis::NoVerdict { .. } => String::new(),
+            });
+            (format!("health-factor {}", band.css_class()), band.label().to_owned(), rests_on)
+        }
+    };
     view! {
-        <section class=format!("health-factor {}", band.css_class()) aria-live="polite">
+        <section class=class aria-live="polite">
             <span class="health-factor-label">"Health factor"</span>
             <span class="health-factor-value" data-testid="health-factor" data-value=value>{shown}</span>
-            <span class="health-factor-band" data-testid="health-band">{band.label()}</span>
+            <span class="health-factor-band" data-testid="health-band">{label}</span>
+            {rests_on.map(|r| view! { <span class="health-factor-basis" data-testid="health-basis">{r}</span> })}
             <span class="health-factor-scale">{HealthBand::THRESHOLDS}</span>
         </section>
     }

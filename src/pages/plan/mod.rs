@@ -14,9 +14,10 @@ use ballast_core::{Report, Snapshot};
 use leptos::prelude::*;
 use num_rational::BigRational;
 
-use crate::components::{CrashHealthChart, Figure, HealthFactor, PriceHealthChart};
+use crate::components::{CrashHealthChart, Figure, HealthFactor, OracleLagView, PriceHealthChart};
 use crate::data_source::human_utc;
 use crate::url_state::{current_url, read_param, remove_param, write_param, POSITION_PARAM, SCENARIO_PARAM};
+use ballast_chain::price_status::VerdictBasis;
 use model::{
     form_action, liquidation_preview, price_for_slider, slider_percent, with_price, EditHistory, LiquidationPreview,
     PositionPlan,
@@ -436,6 +437,15 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
     let collateral = exact_usd(&report.collateral_value).map(|v| usd(&v, Rounding::Down)).unwrap_or_default();
     let debt = exact_usd(&report.debt_value).map(|v| usd(&v, Rounding::Up)).unwrap_or_default();
     let aave = report.aave_v3.map(|a| view! { <AaveAccount account=a /> });
+    let what_if = plan.with_value(|p| p.scenario.assets.iter().zip(&scenario.assets).any(|(a, b)| a.price != b.price));
+    let price_kind = if what_if { "what-if prices you set" } else { "the snapshot's saved prices" };
+    // The oldest saved price dates the snapshot the verdict rests on.
+    let oldest_saved = plan.with_value(|p| p.saved_prices.iter().map(|(_, s)| s.updated_at.clone()).min());
+    let basis = match (what_if, oldest_saved) {
+        (true, _) => VerdictBasis::WhatIf,
+        (false, Some(taken_at)) => VerdictBasis::Snapshot { taken_at },
+        (false, None) => VerdictBasis::Snapshot { taken_at: "an unknown time".to_owned() },
+    };
     let lines = report.liquidation_prices.clone();
     let line_rows = lines
         .into_iter()
@@ -500,7 +510,8 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
 
     view! {
         <div class="report">
-            <HealthFactor report=report.clone() />
+            <HealthFactor report=report.clone() basis=basis />
+            <OracleLagView scenario=scenario.clone() price_kind=price_kind />
             <div class="figures">
                 <Figure
                     label="Collateral value"

@@ -1,10 +1,9 @@
 //! The chains Ballast reads, with the public RPC endpoint each uses until the
-//! user sets another, and where Aave V3's market on it starts.
+//! user sets another, and which of ballast-chain's Aave V3 markets (generated
+//! from npm `@aave-dao/aave-address-book`) is its main one.
 
-use alloy_primitives::{address, Address};
-
-/// Where the Aave V3 market addresses below were read.
-const AAVE_ADDRESS_BOOK: &str = "npm @aave-dao/aave-address-book (AaveV3<Chain>.POOL_ADDRESSES_PROVIDER)";
+use alloy_primitives::Address;
+use ballast_chain::aave_markets::{self, AaveMarket};
 
 /// A chain Ballast knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,9 +14,21 @@ pub struct ChainInfo {
     pub default_rpc_url: &'static str,
     /// L2s behind a sequencer: Aave guards them with a PriceOracleSentinel.
     pub has_sequencer: bool,
-    /// Aave V3's PoolAddressesProvider; everything else is read from it.
-    pub aave_v3_addresses_provider: Option<Address>,
-    pub aave_addresses_source: &'static str,
+    /// The address-book key of the chain's main Aave V3 market
+    /// (`ballast_chain::aave_markets`); `None` where the user sets one.
+    pub aave_v3_market_key: Option<&'static str>,
+}
+
+impl ChainInfo {
+    /// The chain's main Aave V3 market, from the generated address-book table.
+    pub fn aave_v3_market(&self) -> Option<&'static AaveMarket> {
+        self.aave_v3_market_key.and_then(aave_markets::market)
+    }
+
+    /// Aave V3's PoolAddressesProvider on this chain; everything else is read from it.
+    pub fn aave_v3_addresses_provider(&self) -> Option<Address> {
+        self.aave_v3_market().map(|m| m.addresses().pool_addresses_provider)
+    }
 }
 
 /// anvil's and Hardhat's default chain id.
@@ -29,48 +40,42 @@ pub const CHAINS: &[ChainInfo] = &[
         name: "Ethereum",
         default_rpc_url: "https://ethereum-rpc.publicnode.com",
         has_sequencer: false,
-        aave_v3_addresses_provider: Some(address!("2f39d218133AFaB8F2B819B1066c7E434Ad94E9e")),
-        aave_addresses_source: AAVE_ADDRESS_BOOK,
+        aave_v3_market_key: Some("AaveV3Ethereum"),
     },
     ChainInfo {
         chain_id: 42_161,
         name: "Arbitrum One",
         default_rpc_url: "https://arb1.arbitrum.io/rpc",
         has_sequencer: true,
-        aave_v3_addresses_provider: Some(address!("a97684ead0e402dC232d5A977953DF7ECBaB3CDb")),
-        aave_addresses_source: AAVE_ADDRESS_BOOK,
+        aave_v3_market_key: Some("AaveV3Arbitrum"),
     },
     ChainInfo {
         chain_id: 10,
         name: "Optimism",
         default_rpc_url: "https://mainnet.optimism.io",
         has_sequencer: true,
-        aave_v3_addresses_provider: Some(address!("a97684ead0e402dC232d5A977953DF7ECBaB3CDb")),
-        aave_addresses_source: AAVE_ADDRESS_BOOK,
+        aave_v3_market_key: Some("AaveV3Optimism"),
     },
     ChainInfo {
         chain_id: 8_453,
         name: "Base",
         default_rpc_url: "https://mainnet.base.org",
         has_sequencer: true,
-        aave_v3_addresses_provider: Some(address!("e20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D")),
-        aave_addresses_source: "unverified: from memory of the Aave address book; check before relying on it",
+        aave_v3_market_key: Some("AaveV3Base"),
     },
     ChainInfo {
         chain_id: 137,
         name: "Polygon",
         default_rpc_url: "https://polygon-rpc.com",
         has_sequencer: false,
-        aave_v3_addresses_provider: Some(address!("a97684ead0e402dC232d5A977953DF7ECBaB3CDb")),
-        aave_addresses_source: AAVE_ADDRESS_BOOK,
+        aave_v3_market_key: Some("AaveV3Polygon"),
     },
     ChainInfo {
         chain_id: 43_114,
         name: "Avalanche C-Chain",
         default_rpc_url: "https://api.avax.network/ext/bc/C/rpc",
         has_sequencer: false,
-        aave_v3_addresses_provider: Some(address!("a97684ead0e402dC232d5A977953DF7ECBaB3CDb")),
-        aave_addresses_source: AAVE_ADDRESS_BOOK,
+        aave_v3_market_key: Some("AaveV3Avalanche"),
     },
     ChainInfo {
         chain_id: LOCAL_CHAIN_ID,
@@ -78,8 +83,7 @@ pub const CHAINS: &[ChainInfo] = &[
         default_rpc_url: "http://127.0.0.1:8545",
         // A local fork may be of an L2; the settings say whether it has a sentinel.
         has_sequencer: false,
-        aave_v3_addresses_provider: None,
-        aave_addresses_source: "set in the settings: a local chain has whatever was deployed on it",
+        aave_v3_market_key: None,
     },
 ];
 
@@ -104,6 +108,22 @@ mod tests {
         assert!(chain(8_453).is_some_and(|c| c.has_sequencer));
         assert!(chain(1).is_some_and(|c| !c.has_sequencer));
         assert_eq!(chain(5), None);
+    }
+
+    /// Each chain's market is in the address-book table, on that same chain.
+    #[test]
+    fn every_chain_names_an_aave_market_of_its_own_from_the_address_book() {
+        for c in CHAINS {
+            match c.aave_v3_market_key {
+                Some(key) => {
+                    let market = c.aave_v3_market().unwrap_or_else(|| panic!("{key} is not in the table"));
+                    assert_eq!(market.chain_id, c.chain_id, "{key}");
+                }
+                None => assert_eq!(c.chain_id, LOCAL_CHAIN_ID),
+            }
+        }
+        let base = chain(8_453).and_then(ChainInfo::aave_v3_addresses_provider);
+        assert_eq!(base.map(|a| a.to_checksum(None)).as_deref(), Some("0xe20fCBdBfFC4Dd138cE8b2E6FBb6CB49777ad64D"));
     }
 
     /// The L2 sequencer feeds in ballast-chain's table are for chains marked as having one.

@@ -160,7 +160,7 @@ impl ChainSettings {
         let chain = registry::chain(chain_id).ok_or(SettingError::UnknownChain(chain_id))?;
         match self.addresses_providers.get(&chain_id) {
             Some(text) => check_address(text),
-            None => chain.aave_v3_addresses_provider.ok_or(SettingError::NoMarket(chain.name)),
+            None => chain.aave_v3_addresses_provider().ok_or(SettingError::NoMarket(chain.name)),
         }
     }
 

@@ -452,7 +452,7 @@ fn ChainSettingsForm(
                                         draft.update(|d| { if v.trim().is_empty() { d.rpc_urls.remove(&id); } else { d.rpc_urls.insert(id, v.trim().to_owned()); } });
                                     }/></td>
                                 <td><input type="text" data-testid=format!("provider-{id}")
-                                    placeholder=c.aave_v3_addresses_provider.map(|a| a.to_string()).unwrap_or_else(|| "0x…".into())
+                                    placeholder=c.aave_v3_addresses_provider().map(|a| a.to_string()).unwrap_or_else(|| "0x…".into())
                                     prop:value=move || draft.with(|d| d.addresses_providers.get(&id).cloned().unwrap_or_default())
                                     on:change=move |ev| {
                                         let v = event_target_value(&ev);

@@ -3,6 +3,8 @@
 //! what-if prices that recompute everything as they move. The start of the
 //! planner.
 
+pub mod keep;
+pub mod keep_panel;
 pub mod model;
 
 use ballast_core::aave_v3::AccountData;
@@ -16,7 +18,10 @@ use num_rational::BigRational;
 
 use crate::components::{CrashHealthChart, Figure, HealthFactor, PriceHealthChart};
 use crate::data_source::human_utc;
-use crate::url_state::{current_url, read_param, remove_param, write_param, POSITION_PARAM, SCENARIO_PARAM};
+use crate::url_state::{
+    current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
+};
+use keep_panel::{KeepPanel, Opened};
 use model::{
     form_action, liquidation_preview, price_for_slider, slider_percent, with_price, EditHistory, LiquidationPreview,
     PositionPlan,
@@ -218,17 +223,39 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         snapshot.positions.iter().map(|p| (p.id().to_owned(), p.label().to_owned())).collect();
     let snapshot = StoredValue::new(snapshot);
     let selected = RwSignal::new(read_param(POSITION_PARAM));
-    // A shared scenario in the link wins until another position is picked.
-    let shared = RwSignal::new(read_param(SCENARIO_PARAM).map(|link| ballast_core::share::decode(&link)));
-    let plan = Signal::derive(move || match shared.get() {
-        Some(Ok(scenario)) => Some(PositionPlan::from_shared(scenario)),
-        _ => snapshot.with_value(|s| PositionPlan::from_snapshot(s, selected.get().as_deref())),
+    // A shared link (in the fragment; older links put it in the query) wins
+    // until another position is picked.
+    let link =
+        ballast_core::share::in_fragment(&read_fragment()).map(str::to_owned).or_else(|| read_param(SCENARIO_PARAM));
+    let (from_link, link_problem) = match link.map(|l| ballast_core::share::decode(&l)) {
+        Some(Ok(scenario)) => (Some(Opened { id: "shared", label: "Shared scenario".into(), scenario }), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    let opened = RwSignal::new(from_link);
+    let link_problem = RwSignal::new(link_problem);
+    let plan = Signal::derive(move || match opened.get() {
+        Some(o) => {
+            let source = match o.id {
+                "saved" => "saved scenario",
+                "imported" => "imported file",
+                _ => "shared link",
+            };
+            Some(PositionPlan::opened(o.scenario, o.id, &o.label, source))
+        }
+        None => snapshot.with_value(|s| PositionPlan::from_snapshot(s, selected.get().as_deref())),
     });
-    let link_error = move || match shared.get() {
-        Some(Err(e)) => Some(format!("The shared link could not be read ({e}); showing a demo position instead.")),
-        _ => None,
+    let link_error = move || {
+        link_problem.get().map(|e| format!("The shared link could not be read ({e}); showing a demo position instead."))
     };
     let current_id = move || plan.with(|p| p.as_ref().map(|p| p.id.clone()).unwrap_or_default());
+    // Opening a saved or imported scenario: the address no longer holds what is shown.
+    let open = Callback::new(move |o: Opened| {
+        remove_param(SCENARIO_PARAM);
+        write_fragment(None);
+        link_problem.set(None);
+        opened.set(Some(o));
+    });
 
     view! {
         <section class="plan">
@@ -242,7 +269,8 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                         let id = event_target_value(&ev);
                         write_param(POSITION_PARAM, &id);
                         remove_param(SCENARIO_PARAM);
-                        shared.set(None);
+                        write_fragment(None);
+                        opened.set(None);
                         selected.set(Some(id));
                     }
                 >
@@ -250,16 +278,14 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                         .into_iter()
                         .map(|(id, label)| view! { <option value=id.clone()>{label}</option> })
                         .collect_view()}
-                    <Show when=move || matches!(shared.get(), Some(Ok(_)))>
-                        <option value="shared">"Shared scenario"</option>
-                    </Show>
+                    {move || opened.get().map(|o| view! { <option value=o.id>{o.label}</option> })}
                 </select>
             </div>
             <p class="error" role="alert" data-testid="link-error" hidden=move || link_error().is_none()>
                 {link_error}
             </p>
             {move || match plan.get() {
-                Some(plan) => view! { <Planner plan /> }.into_any(),
+                Some(plan) => view! { <Planner plan open /> }.into_any(),
                 None => view! { <p class="empty">"The snapshot holds no positions."</p> }.into_any(),
             }}
         </section>
@@ -269,15 +295,16 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
 /// One position with what-if prices: the controls stay mounted while the
 /// report below them recomputes through the engine on every change.
 #[component]
-fn Planner(plan: PositionPlan) -> impl IntoView {
+fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
     let title = format!("{} · {}", plan.label, plan.protocol);
+    let label = plan.label.clone();
     let id = plan.id.clone();
     let working = RwSignal::new(plan.scenario.clone());
     let symbols = plan.priced_assets();
     let plan = StoredValue::new(plan);
     let report = Memo::new(move |_| working.with(ballast_core::evaluate));
     let changed = move || plan.with_value(|p| working.with(|w| *w != p.scenario));
-    let share_link = RwSignal::new(None::<String>);
+    let share_link = RwSignal::new(None::<Result<String, String>>);
     let history = RwSignal::new(EditHistory::default());
     let edit = Edit { working, history };
 
@@ -291,9 +318,14 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                         class="reset"
                         data-testid="share"
                         on:click=move |_| {
-                            let link = working.with_untracked(ballast_core::share::encode);
-                            write_param(SCENARIO_PARAM, &link);
-                            share_link.set(current_url());
+                            match working.with_untracked(ballast_core::share::link) {
+                                Ok(link) => {
+                                    remove_param(SCENARIO_PARAM);
+                                    write_fragment(Some(&format!("{}={link}", ballast_core::share::LINK_PARAM)));
+                                    share_link.set(current_url().map(Ok));
+                                }
+                                Err(e) => share_link.set(Some(Err(format!("This plan cannot be shared as a link: {e}")))),
+                            }
                         }
                     >
                         "Share this plan"
@@ -323,18 +355,24 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                         "Redo"
                     </button>
                 </div>
-                <Show when=move || share_link.get().is_some()>
-                    <label class="share-link">
-                        "Link to this plan (the address bar has it too): "
-                        <input readonly data-testid="share-link" prop:value=move || share_link.get().unwrap_or_default() />
-                    </label>
-                </Show>
+                {move || match share_link.get() {
+                    Some(Ok(link)) => view! {
+                        <label class="share-link">
+                            "Link to this plan (the address bar has it too; the part after # never reaches a server): "
+                            <input readonly data-testid="share-link" prop:value=link />
+                        </label>
+                    }
+                    .into_any(),
+                    Some(Err(problem)) => view! { <p class="field-error" role="alert" data-testid="share-error">{problem}</p> }.into_any(),
+                    None => ().into_any(),
+                }}
                 {symbols
                     .into_iter()
                     .map(|symbol| view! { <PriceControl plan edit symbol /> })
                     .collect_view()}
             </section>
             <ActionForm edit />
+            <KeepPanel working label open />
             {move || match report.get() {
                 Ok(report) => view! { <ReportView plan working report /> }.into_any(),
                 Err(error) => view! {

@@ -63,24 +63,18 @@ impl PositionPlan {
         })
     }
 
-    /// A scenario from a share link: its own prices are the baseline the
-    /// sliders move from, labelled as coming from the link.
-    pub fn from_shared(scenario: Scenario) -> Self {
+    /// A scenario opened from outside the snapshot (a link, a saved entry, a
+    /// file): its own prices are the baseline, labelled with `source`.
+    pub fn opened(scenario: Scenario, id: &str, label: &str, source: &str) -> Self {
         let saved_prices = scenario
             .assets
             .iter()
             .filter_map(|a| {
                 let usd = a.price.clone()?;
-                Some((a.symbol.clone(), SavedPrice { usd, updated_at: "unknown".into(), source: "shared link".into() }))
+                Some((a.symbol.clone(), SavedPrice { usd, updated_at: "unknown".into(), source: source.into() }))
             })
             .collect();
-        Self {
-            id: "shared".into(),
-            label: "Shared scenario".into(),
-            protocol: scenario.protocol,
-            scenario,
-            saved_prices,
-        }
+        Self { id: id.into(), label: label.into(), protocol: scenario.protocol, scenario, saved_prices }
     }
 
     fn saved(&self, symbol: &str) -> Option<&SavedPrice> {

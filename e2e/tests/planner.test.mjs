@@ -1,0 +1,202 @@
+// The planner's keep-and-share features in a real browser: an exported
+// scenario evaluates under `ballast eval` to exactly the figures the page
+// shows; saved scenarios survive a reload and a corrupted entry; imports
+// open what they hold or say what is wrong; undo returns the exact scenario.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { launchBrowser, newTestContext } from "../lib/browser.mjs";
+import { startStaticServer } from "../lib/static-server.mjs";
+
+const DIST = process.env.BALLAST_DIST;
+const CLI = process.env.BALLAST_CLI;
+const configured = Boolean(DIST && CLI);
+if (configured) {
+  assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
+  assert.ok(existsSync(CLI), `no ballast binary at ${CLI}`);
+}
+const skip = configured ? false : "set BALLAST_DIST and BALLAST_CLI (scripts/test does)";
+
+const snapshotScenario = (position) =>
+  execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]).toString();
+const cliEval = (scenario) => JSON.parse(execFileSync(CLI, ["eval", "-"], { input: scenario }).toString());
+
+let browser;
+before(async () => {
+  if (configured) browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openApp(server, query) {
+  const ctx = await newTestContext(browser);
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}${query}`);
+  await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+  return { ctx, page };
+}
+
+const dataValue = (page, selector) => page.locator(selector).first().getAttribute("data-value");
+const waitForHfChange = (page, old) =>
+  page.waitForFunction((o) => document.querySelector("[data-testid=health-factor]").dataset.value !== o, old);
+
+/** The page's engine figures, as the report's fields. */
+async function shownFigures(page) {
+  const lines = [];
+  for (const row of await page.locator("[data-testid=liquidation-price]").all()) {
+    lines.push({ asset: await row.getAttribute("data-asset"), price: await row.locator("[data-value]").getAttribute("data-value") });
+  }
+  return {
+    health_factor: await dataValue(page, "[data-testid=health-factor]"),
+    collateral_value: await dataValue(page, "[data-testid=collateral-value]"),
+    debt_value: await dataValue(page, "[data-testid=debt-value]"),
+    liquidatable: await dataValue(page, "[data-testid=liquidatable]"),
+    lines,
+  };
+}
+
+const reportFigures = (report) => ({
+  health_factor: report.health_factor ?? "none",
+  collateral_value: report.collateral_value,
+  debt_value: report.debt_value,
+  liquidatable: String(report.liquidatable),
+  lines: report.liquidation_prices.map((l) => ({ asset: l.asset, price: l.price })),
+});
+
+/** Clicks Export and returns the downloaded file's text. */
+async function exported(page) {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=export]")]);
+  assert.match(download.suggestedFilename(), /^ballast-[a-z0-9-]+\.json$/);
+  return readFileSync(await download.path(), "utf8");
+}
+
+async function moveWethAndBorrow(page) {
+  const before = await dataValue(page, "[data-testid=health-factor]");
+  await page.locator("[data-testid=price-control][data-asset=WETH] [data-testid=price-slider]").fill("-23");
+  await waitForHfChange(page, before);
+  const moved = await dataValue(page, "[data-testid=health-factor]");
+  await page.selectOption("[data-testid=action-kind]", "borrow");
+  await page.selectOption("[data-testid=action-asset]", "USDC");
+  await page.fill("[data-testid=action-amount]", "750.5");
+  await page.click("[data-testid=action-apply]");
+  await waitForHfChange(page, moved);
+}
+
+test("an exported plan evaluates under ballast eval to the page's figures, and undo restores the exact file", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    const original = await exported(page);
+    assert.deepEqual(JSON.parse(original), JSON.parse(snapshotScenario("aave-demo")));
+
+    await moveWethAndBorrow(page);
+    const edited = await exported(page);
+    const scenario = JSON.parse(edited);
+    assert.equal(scenario.assets.find((a) => a.symbol === "WETH").price, await dataValue(page, "[data-testid=price-control][data-asset=WETH] [data-testid=price-input]"));
+    assert.deepEqual(await shownFigures(page), reportFigures(cliEval(edited)));
+
+    await page.click("[data-testid=undo]");
+    await page.click("[data-testid=undo]");
+    await page.locator("[data-testid=undo]:disabled").waitFor();
+    assert.equal(await exported(page), original, "undo returns the exact scenario");
+    await page.click("[data-testid=redo]");
+    await page.click("[data-testid=redo]");
+    await page.locator("[data-testid=redo]:disabled").waitFor();
+    assert.equal(await exported(page), edited, "redo returns the exact edit");
+    ctx.assertNoErrors();
+    assert.deepEqual(ctx.blocked, []);
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test("saved scenarios survive a reload, and a corrupted entry is named without costing the others", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    await moveWethAndBorrow(page);
+    const figures = await shownFigures(page);
+    const file = await exported(page);
+
+    // A bad name is refused with the reason; nothing is saved.
+    await page.click("[data-testid=save]");
+    assert.equal(await page.locator("[data-testid=keep-error]").innerText(), "Give the scenario a name to save it under.");
+    assert.equal(await page.locator("[data-testid=saved-scenario]").count(), 0);
+
+    await page.fill("[data-testid=save-name]", "ETH down, more debt");
+    await page.click("[data-testid=save]");
+    await page.locator("[data-testid=saved-scenario][data-name='ETH down, more debt']").waitFor();
+
+    // Damage: one entry is not JSON, one is from a future format.
+    await page.evaluate(() => {
+      localStorage.setItem("ballast.saved-scenario.v1:broken", "{\"format\":\"ballast.saved-scenario/1\",");
+      localStorage.setItem("ballast.saved-scenario.v1:future", JSON.stringify({ format: "ballast.saved-scenario/9", name: "future" }));
+    });
+    await page.reload();
+    await page.locator("[data-testid=health-factor]").waitFor();
+    const notices = page.locator("[data-testid=saved-unreadable]");
+    await notices.first().waitFor();
+    assert.equal(await notices.count(), 2);
+    assert.match(await page.locator("[data-testid=saved-unreadable][data-name=broken]").innerText(), /could not be read: it is not valid JSON/);
+    assert.match(await page.locator("[data-testid=saved-unreadable][data-name=future]").innerText(), /ballast\.saved-scenario\/9/);
+    // The damaged entries are kept, not wiped, and the good one is listed.
+    assert.ok(await page.evaluate(() => localStorage.getItem("ballast.saved-scenario.v1:broken") !== null));
+    assert.equal(await page.locator("[data-testid=saved-scenario]").count(), 1);
+
+    await page.click("[data-testid=saved-scenario][data-name='ETH down, more debt'] [data-testid=saved-open]");
+    await page.locator("[data-testid=position][data-position=saved]").waitFor();
+    assert.deepEqual(await shownFigures(page), figures);
+    assert.equal(await exported(page), file, "the saved scenario is the exact one");
+
+    await page.click("[data-testid=saved-unreadable][data-name=broken] [data-testid=saved-delete]");
+    await page.locator("[data-testid=saved-unreadable][data-name=broken]").waitFor({ state: "detached" });
+    assert.equal(await page.locator("[data-testid=saved-scenario]").count(), 1);
+    assert.equal(await notices.count(), 1);
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test("an imported file or pasted link opens with the CLI's figures; bad input says what is wrong", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    const demo = await shownFigures(page);
+    const scenario = JSON.parse(snapshotScenario("aave-demo"));
+    scenario.assets.find((a) => a.symbol === "WETH").price = "1777.12345678";
+    const text = JSON.stringify(scenario);
+
+    await page.locator("details.import summary").click();
+    await page.fill("[data-testid=import-text]", text.replace("1777.12345678", "-5"));
+    await page.click("[data-testid=import]");
+    await page.locator("[data-testid=import-error]:not(:empty)").waitFor();
+    assert.match(await page.locator("[data-testid=import-error]").innerText(), /^The scenario file is not valid: assets\[\d+\]\.price: /);
+    assert.deepEqual(await shownFigures(page), demo, "a refused import changes nothing");
+
+    await page.locator("[data-testid=import-file]").setInputFiles({ name: "plan.json", mimeType: "application/json", buffer: Buffer.from(text) });
+    await page.locator("[data-testid=position][data-position=imported]").waitFor();
+    assert.deepEqual(await shownFigures(page), reportFigures(cliEval(text)));
+
+    // A share link pasted in: the same scenario.
+    await page.click("[data-testid=share]");
+    const link = await page.locator("[data-testid=share-link]").inputValue();
+    const { ctx: other, page: fresh } = await openApp(server, "?position=aave-demo");
+    await fresh.locator("details.import summary").click();
+    await fresh.fill("[data-testid=import-text]", link);
+    await fresh.click("[data-testid=import]");
+    await fresh.locator("[data-testid=position][data-position=imported]").waitFor();
+    assert.deepEqual(await shownFigures(fresh), reportFigures(cliEval(text)));
+    other.assertNoErrors();
+    await other.close();
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
+use crate::pages::glossary::GlossaryPage;
 use crate::pages::plan::PlanPage;
 use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
@@ -78,7 +79,8 @@ pub fn App() -> impl IntoView {
                         let shown = page.get();
                         Suspend::new(async move {
                             snapshot.await.map(|s| match shown {
-                                Page::Plan => view! { <PlanPage snapshot=s /> },
+                                Page::Plan => view! { <PlanPage snapshot=s /> }.into_any(),
+                                Page::Glossary => view! { <GlossaryPage /> }.into_any(),
                             })
                         })
                     }}

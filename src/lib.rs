@@ -5,6 +5,7 @@
 pub mod app;
 pub mod components;
 pub mod data_source;
+pub mod glossary;
 pub mod pages;
 pub mod snapshot_source;
 pub mod url_state;

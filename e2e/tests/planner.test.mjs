@@ -200,3 +200,52 @@ test("an imported file or pasted link opens with the CLI's figures; bad input sa
     await server.close();
   }
 });
+
+test("every term on the Plan page carries the Glossary page's definition, on hover and on keyboard focus", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const ctx = await newTestContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}?view=glossary`);
+    await page.locator("[data-testid=glossary]").waitFor({ timeout: 30_000 });
+    const glossary = Object.fromEntries(
+      await page.locator(".glossary-entry").evaluateAll((entries) =>
+        entries.map((e) => [e.dataset.term, e.querySelector("[data-testid=glossary-definition]").textContent]),
+      ),
+    );
+    for (const id of ["collateral-ratio", "ltv", "liquidation-threshold", "liquidation-bonus", "health-factor", "close-factor", "e-mode", "isolation-mode", "recovery-mode", "oracle-heartbeat", "deviation-threshold"]) {
+      assert.ok(glossary[id]?.length > 40, `the glossary defines ${id}`);
+    }
+
+    const termsOnPage = () =>
+      page.locator("[data-term]").evaluateAll((labels) =>
+        labels.map((l) => ({ id: l.dataset.term, tip: document.getElementById(l.getAttribute("aria-describedby"))?.textContent })),
+      );
+    await page.click("[data-testid=nav-plan]");
+    await page.locator("[data-testid=position]").waitFor();
+    const terms = await termsOnPage();
+    // WETH low enough (−95 %) that the liquidation preview shows.
+    await page.locator("[data-testid=price-control][data-asset=WETH] [data-testid=price-slider]").fill("-95");
+    await page.locator("[data-testid=liquidation-preview]").waitFor();
+    terms.push(...(await termsOnPage()));
+    const used = new Set(terms.map((t) => t.id));
+    for (const id of ["health-factor", "ltv", "liquidation-threshold", "close-factor", "liquidation-bonus", "e-mode", "liquidation-price", "max-borrow"]) {
+      assert.ok(used.has(id), `the Plan page marks ${id}`);
+    }
+    for (const { id, tip } of terms) assert.equal(tip, glossary[id], `${id}: the on-screen definition is the glossary's`);
+
+    // Hidden until hovered or focused; keyboard focus alone shows it.
+    const label = page.locator("[data-term=close-factor]").first();
+    const tip = page.locator(`#${await label.getAttribute("aria-describedby")}`);
+    assert.equal(await tip.isVisible(), false);
+    await label.focus();
+    assert.equal(await tip.isVisible(), true);
+    await label.blur();
+    await page.locator("[data-term=ltv]").first().hover();
+    assert.equal(await page.locator(`#${await page.locator("[data-term=ltv]").first().getAttribute("aria-describedby")}`).isVisible(), true);
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

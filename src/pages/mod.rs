@@ -2,6 +2,7 @@
 //! never the path (see `url_state`), so deep links work from any sub-path of a
 //! static host.
 
+pub mod glossary;
 pub mod plan;
 
 /// The query parameter naming the page shown.
@@ -12,16 +13,19 @@ pub const VIEW_PARAM: &str = "view";
 pub enum Page {
     /// What-ifs on one position (the default).
     Plan,
+    /// Every term the app uses, defined.
+    Glossary,
 }
 
 impl Page {
     /// Every page, in the order the navigation lists them.
-    pub const ALL: &'static [Page] = &[Page::Plan];
+    pub const ALL: &'static [Page] = &[Page::Plan, Page::Glossary];
 
     /// The value of `?view=` for this page.
     pub fn slug(self) -> &'static str {
         match self {
             Page::Plan => "plan",
+            Page::Glossary => "glossary",
         }
     }
 
@@ -29,6 +33,7 @@ impl Page {
     pub fn title(self) -> &'static str {
         match self {
             Page::Plan => "Plan",
+            Page::Glossary => "Glossary",
         }
     }
 

@@ -2,6 +2,8 @@ use ballast_core::display::{format_fixed, HealthBand, Rounding};
 use ballast_core::Report;
 use leptos::prelude::*;
 
+use crate::components::Term;
+
 /// The health factor, large, coloured by band, rounded down so it never looks
 /// safer than it is; "∞" when there is no debt.
 #[component]
@@ -12,7 +14,7 @@ pub fn HealthFactor(report: Report) -> impl IntoView {
     let value = report.health_factor.clone().unwrap_or_else(|| "none".to_owned());
     view! {
         <section class=format!("health-factor {}", band.css_class()) aria-live="polite">
-            <span class="health-factor-label">"Health factor"</span>
+            <span class="health-factor-label"><Term id="health-factor">"Health factor"</Term></span>
             <span class="health-factor-value" data-testid="health-factor" data-value=value>{shown}</span>
             <span class="health-factor-band" data-testid="health-band">{band.label()}</span>
             <span class="health-factor-scale">{HealthBand::THRESHOLDS}</span>

@@ -16,7 +16,7 @@ use ballast_core::{Report, Snapshot};
 use leptos::prelude::*;
 use num_rational::BigRational;
 
-use crate::components::{CrashHealthChart, Figure, HealthFactor, PriceHealthChart};
+use crate::components::{CrashHealthChart, Figure, HealthFactor, PriceHealthChart, Term};
 use crate::data_source::human_utc;
 use crate::url_state::{
     current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
@@ -29,7 +29,7 @@ use model::{
 
 /// The scenario being edited and its undo history, changed only together.
 #[derive(Clone, Copy)]
-struct Edit {
+pub struct Edit {
     working: RwSignal<Scenario>,
     history: RwSignal<EditHistory>,
 }
@@ -162,9 +162,10 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
     view! {
         <Show when=is_aave>
             <div class="action-row settings">
+                <Term id="e-mode">"E-mode"</Term>
                 <label>
-                    "E-mode "
                     <select
+                        aria-label="E-mode category"
                         data-testid="emode-select"
                         prop:value=current
                         on:change=move |ev| {
@@ -183,7 +184,7 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                         }}
                     </select>
                 </label>
-                <span class="muted">"As collateral:"</span>
+                <span class="muted"><Term id="collateral">"As collateral:"</Term></span>
                 {move || {
                     collateral()
                         .into_iter()
@@ -545,6 +546,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     shown=collateral
                     value=report.collateral_value.clone()
                     test_id="collateral-value"
+                    term="collateral-value"
                     hint="Collateral that counts toward the health factor, at the prices shown (rounded down)."
                 />
                 <Figure
@@ -552,6 +554,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     shown=debt
                     value=report.debt_value.clone()
                     test_id="debt-value"
+                    term="debt-value"
                     hint="Everything owed, at the prices shown (rounded up)."
                 />
                 <Figure
@@ -559,6 +562,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     shown=if report.liquidatable { "Yes" } else { "No" }
                     value=report.liquidatable.to_string()
                     test_id="liquidatable"
+                    term="liquidatable"
                 />
             </div>
             {aave}
@@ -566,16 +570,16 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
             <table class="assets">
                 <thead>
                     <tr>
-                        <th>"Asset"</th><th>"Collateral"</th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
+                        <th>"Asset"</th><th><Term id="collateral">"Collateral"</Term></th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
                         <Show when=move || has_max_borrow>
-                            <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands.">"Max borrow"</th>
+                            <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands."><Term id="max-borrow">"Max borrow"</Term></th>
                         </Show>
                     </tr>
                 </thead>
                 <tbody>{asset_rows}</tbody>
             </table>
             <LiquidationPreviewView preview=liquidation_preview(&scenario) />
-            <h3>"Liquidation prices"</h3>
+            <h3><Term id="liquidation-price">"Liquidation prices"</Term></h3>
             <p class="muted">"Each asset's price at which the health factor reaches 1, all other prices held; shown rounded toward today's price."</p>
             <Show when=move || has_lines fallback=|| view! { <p class="muted">"No single price move can liquidate this position."</p> }>
                 <table class="lines">
@@ -606,6 +610,7 @@ fn AaveAccount(account: AccountData) -> impl IntoView {
                 shown=percent(account.ltv)
                 value=account.ltv.to_string()
                 test_id="aave-ltv"
+                term="ltv"
                 hint="The Pool's weighted average loan-to-value, floored to basis points."
             />
             <Figure
@@ -613,6 +618,7 @@ fn AaveAccount(account: AccountData) -> impl IntoView {
                 shown=percent(account.current_liquidation_threshold)
                 value=account.current_liquidation_threshold.to_string()
                 test_id="aave-threshold"
+                term="liquidation-threshold"
                 hint="The Pool's weighted average liquidation threshold, floored to basis points."
             />
             <Figure
@@ -620,6 +626,7 @@ fn AaveAccount(account: AccountData) -> impl IntoView {
                 shown=usd(&AccountData::base_to_usd(account.available_borrows_base), Rounding::Down)
                 value=account.available_borrows_base.to_string()
                 test_id="aave-available-borrows"
+                term="available-to-borrow"
                 hint="getUserAccountData's availableBorrowsBase, in USD."
             />
         </div>
@@ -645,12 +652,13 @@ fn LiquidationPreviewView(preview: Option<LiquidationPreview>) -> impl IntoView 
         .map_or_else(|| "∞ (no debt left)".to_owned(), |hf| format_fixed(&hf, 2, Rounding::Down));
     view! {
         <section class="liquidation-preview" data-testid="liquidation-preview">
-            <h3>"Liquidation preview"</h3>
+            <h3><Term id="liquidation-preview">"Liquidation preview"</Term></h3>
             <p>
-                {format!(
-                    "A liquidator may repay up to {} % of the {} debt and seize {} with a {} % bonus.",
-                    p.close_factor_percent, p.debt_asset, p.collateral_asset, p.bonus_percent
-                )}
+                {format!("A liquidator may repay up to {} % of the {} debt (the ", p.close_factor_percent, p.debt_asset)}
+                <Term id="close-factor">"close factor"</Term>
+                {format!(") and seize {} with a {} % ", p.collateral_asset, p.bonus_percent)}
+                <Term id="liquidation-bonus">"liquidation bonus"</Term>
+                "."
             </p>
             <div class="figures">
                 <Figure

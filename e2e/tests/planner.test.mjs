@@ -249,3 +249,55 @@ test("every term on the Plan page carries the Glossary page's definition, on hov
     await server.close();
   }
 });
+
+test("governance what-ifs go through the engine: the figures are ballast apply's, refusals change nothing, every figure has its data-value", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    const hf = () => dataValue(page, "[data-testid=health-factor]");
+    const before = await hf();
+    const govern = async (kind, asset, value) => {
+      await page.selectOption("[data-testid=governance-kind]", kind);
+      if (asset) await page.selectOption("[data-testid=governance-asset]", asset);
+      if (value !== undefined) await page.fill("[data-testid=governance-value]", value);
+      await page.click("[data-testid=governance-apply]");
+    };
+
+    // WETH's threshold 83 % → 80.5 % (its LTV): the exported file says so, and evaluates to the page's figures.
+    await govern("threshold", "WETH", "80.5");
+    await waitForHfChange(page, before);
+    const file = await exported(page);
+    assert.equal(JSON.parse(file).assets.find((a) => a.symbol === "WETH").liquidation_threshold_bps, 8050);
+    assert.deepEqual(await shownFigures(page), reportFigures(cliEval(file)));
+    const lowered = await hf();
+    assert.ok(Number(lowered) < Number(before), `${lowered} < ${before}`);
+
+    // Below the LTV: the engine's reason, nothing changed.
+    await govern("threshold", "WETH", "80");
+    await page.locator("[data-testid=governance-error]:not(:empty)").waitFor();
+    assert.match(await page.locator("[data-testid=governance-error]").innerText(), /between WETH's LTV 8050 and 10000/);
+    await govern("threshold", "WETH", "80.555");
+    await page.locator("[data-testid=governance-error]", { hasText: "more than 2 decimals" }).waitFor();
+    assert.equal(await hf(), lowered);
+
+    // A frozen reserve refuses a borrow with the Pool's reason.
+    await govern("freeze", "USDC");
+    await page.locator("[data-testid=governance-error]:empty").waitFor({ state: "attached" });
+    await page.selectOption("[data-testid=action-kind]", "borrow");
+    await page.selectOption("[data-testid=action-asset]", "USDC");
+    await page.fill("[data-testid=action-amount]", "1");
+    await page.click("[data-testid=action-apply]");
+    await page.locator("[data-testid=action-error]:not(:empty)").waitFor();
+    assert.match(await page.locator("[data-testid=action-error]").innerText(), /RESERVE_FROZEN \(28\)/);
+
+    // Every figure on the page carries its full-precision value.
+    const missing = await page.locator("[data-testid=position]").evaluate((root) =>
+      [...root.querySelectorAll("td.num, .figure-value, .health-factor-value")].filter((e) => !e.hasAttribute("data-value")).map((e) => e.outerHTML),
+    );
+    assert.deepEqual(missing, []);
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

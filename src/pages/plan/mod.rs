@@ -3,12 +3,15 @@
 //! what-if prices that recompute everything as they move. The start of the
 //! planner.
 
+pub mod governance;
 pub mod keep;
 pub mod keep_panel;
 pub mod model;
 
 use ballast_core::aave_v3::AccountData;
-use ballast_core::display::{format_fixed, format_liquidation_price, format_percent_toward_zero, Rounding};
+use ballast_core::display::{
+    format_fixed, format_liquidation_price, format_percent_toward_zero, group_exact, Rounding,
+};
 use ballast_core::exact::PlainDecimal;
 use ballast_core::liquidation::Direction;
 use ballast_core::scenario::Scenario;
@@ -373,6 +376,7 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
                     .collect_view()}
             </section>
             <ActionForm edit />
+            <governance::GovernanceForm edit />
             <KeepPanel working label open />
             {move || match report.get() {
                 Ok(report) => view! { <ReportView plan working report /> }.into_any(),
@@ -437,7 +441,7 @@ fn PriceControl(plan: StoredValue<PositionPlan>, edit: Edit, symbol: String) -> 
                     }
                 }
             />
-            <span class="price-move">{move || format!("{:+} %", percent.get())}</span>
+            <span class="price-move" data-value=move || percent.get().to_string()>{move || format!("{:+} %", percent.get())}</span>
             <input
                 type="text"
                 inputmode="decimal"
@@ -480,11 +484,10 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
         .into_iter()
         .map(|line| {
             let current = scenario.asset(&line.asset).and_then(|(_, a)| a.price.as_ref()).map(|p| p.to_rational());
-            let distance = current
-                .as_ref()
-                .and_then(|c| line.distance_from(c))
-                .map(|d| format_percent_toward_zero(&d, 1))
-                .unwrap_or_else(|| "—".to_owned());
+            let exact_distance = current.as_ref().and_then(|c| line.distance_from(c));
+            let distance_value = exact_distance.as_ref().map(ballast_core::exact::format_exact).unwrap_or_default();
+            let distance =
+                exact_distance.as_ref().map(|d| format_percent_toward_zero(d, 1)).unwrap_or_else(|| "—".to_owned());
             let direction = match line.direction {
                 Direction::Below => "falls below",
                 Direction::Above => "rises above",
@@ -494,7 +497,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     <td>{line.asset.clone()}</td>
                     <td>{direction}</td>
                     <td class="num" data-value=line.price.clone()>{format!("${}", format_liquidation_price(&line, 4))}</td>
-                    <td class="num">{distance}</td>
+                    <td class="num" data-testid="liquidation-distance" data-value=distance_value>{distance}</td>
                 </tr>
             }
         })
@@ -504,14 +507,16 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
     let asset_rows = rows
         .into_iter()
         .map(|a| {
+            let price_value = a.price.clone().unwrap_or_else(|| "par".to_owned());
             let (price, age) = match (&a.price, &a.saved) {
-                (Some(p), Some(saved)) if a.what_if => {
-                    (format!("${p}"), format!("what-if · saved {} at ${}", human_utc(&saved.updated_at), saved.usd))
-                }
+                (Some(p), Some(saved)) if a.what_if => (
+                    format!("${}", group_exact(p.as_str())),
+                    format!("what-if · saved {} at ${}", human_utc(&saved.updated_at), group_exact(saved.usd.as_str())),
+                ),
                 (Some(p), Some(saved)) => {
-                    (format!("${p}"), format!("{} · {}", human_utc(&saved.updated_at), saved.source))
+                    (format!("${}", group_exact(p.as_str())), format!("{} · {}", human_utc(&saved.updated_at), saved.source))
                 }
-                (Some(p), None) => (format!("${p}"), "no saved price".to_owned()),
+                (Some(p), None) => (format!("${}", group_exact(p.as_str())), "no saved price".to_owned()),
                 (None, _) => ("par".to_owned(), "debt valued at par".to_owned()),
             };
             // Shown rounded down to 4 decimals; data-value keeps the exact amount.
@@ -523,9 +528,9 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
             view! {
                 <tr data-asset=a.symbol.clone() class:what-if=a.what_if>
                     <td>{a.symbol.clone()}</td>
-                    <td class="num">{a.collateral.clone().unwrap_or_default()}</td>
-                    <td class="num">{a.debt.clone().unwrap_or_default()}</td>
-                    <td class="num">{price}</td>
+                    <td class="num" data-testid="asset-collateral" data-value=a.collateral.clone().unwrap_or_default()>{a.collateral.as_deref().map(group_exact).unwrap_or_default()}</td>
+                    <td class="num" data-testid="asset-debt" data-value=a.debt.clone().unwrap_or_default()>{a.debt.as_deref().map(group_exact).unwrap_or_default()}</td>
+                    <td class="num" data-testid="asset-price" data-value=price_value>{price}</td>
                     <td class="muted">{age}</td>
                     <Show when=move || has_max_borrow>
                         <td class="num" data-testid="max-borrow" data-value=a.max_borrow.clone().unwrap_or_default()>

@@ -320,3 +320,76 @@ mod history_tests {
         assert!(form_action("borrow", "USDC", " 12.5 ").is_ok());
     }
 }
+
+/// A percentage typed by a user ("82.5") in basis points, or why it is not one.
+pub fn percent_to_bps(text: &str) -> Result<u32, String> {
+    let text = text.trim().trim_end_matches('%').trim_end();
+    let value = PlainDecimal::parse(text).map_err(|e| format!("the percentage {e}"))?;
+    let bps = value
+        .to_scaled_integer(2)
+        .ok_or_else(|| format!("{text} % has more than 2 decimals; Aave sets these in basis points (0.01 %)"))?;
+    u32::try_from(bps).ok().filter(|b| *b <= 10_000).ok_or_else(|| format!("{text} % is more than 100 %"))
+}
+
+/// The governance change a form describes, or why it cannot be one.
+pub fn governance_action(
+    kind: &str,
+    asset: &str,
+    value: &str,
+) -> Result<ballast_core::aave_v3::actions::Action, String> {
+    use ballast_core::aave_v3::actions::Action;
+    let asset = asset.to_owned();
+    Ok(match kind {
+        "ltv" => Action::SetLtv { asset, ltv_bps: percent_to_bps(value)? },
+        "threshold" => Action::SetLiquidationThreshold { asset, liquidation_threshold_bps: percent_to_bps(value)? },
+        "freeze" => Action::Freeze { asset },
+        "remove-emode" => {
+            let id = value.trim().parse::<u32>().map_err(|_| format!("{value:?} is not an e-mode category number"))?;
+            if id == 0 {
+                return Err("category 0 is no e-mode; name a category from 1 to 255".into());
+            }
+            Action::RemoveEmodeCategory { id }
+        }
+        other => return Err(format!("unknown governance change {other:?}")),
+    })
+}
+
+#[cfg(test)]
+mod governance_tests {
+    use super::tests::spec_at;
+    use super::*;
+    use ballast_core::aave_v3::actions::Action;
+
+    #[test]
+    fn percentages_become_basis_points_or_say_why_not() {
+        assert_eq!(percent_to_bps("82.5"), Ok(8250));
+        assert_eq!(percent_to_bps(" 75 % "), Ok(7500));
+        assert_eq!(percent_to_bps("100"), Ok(10_000));
+        assert_eq!(percent_to_bps("0.01"), Ok(1));
+        assert_eq!(
+            percent_to_bps("82.555").unwrap_err(),
+            "82.555 % has more than 2 decimals; Aave sets these in basis points (0.01 %)"
+        );
+        assert_eq!(percent_to_bps("100.01").unwrap_err(), "100.01 % is more than 100 %");
+        assert!(percent_to_bps("-5").unwrap_err().starts_with("the percentage "));
+    }
+
+    #[test]
+    fn a_lower_threshold_goes_through_the_engine_and_moves_the_health_factor() {
+        let s = spec_at("2000");
+        let action = governance_action("threshold", "WETH", "81").unwrap();
+        assert_eq!(action, Action::SetLiquidationThreshold { asset: "WETH".into(), liquidation_threshold_bps: 8100 });
+        let next = ballast_core::apply_actions(&s, &[action]).unwrap();
+        // 10 WETH × 2000 × 81 % / (5000 USDC × 1.0001) = 3.239676…, down from 3.29967…
+        let hf = ballast_core::evaluate(&next).unwrap().health_factor.unwrap();
+        assert!(hf.starts_with("3.239676"), "{hf}");
+        // Under the LTV (80 %) the engine refuses, naming the bound.
+        let refused = ballast_core::apply_actions(&s, &[governance_action("threshold", "WETH", "79").unwrap()]);
+        assert!(refused.unwrap_err().to_string().contains("between WETH's LTV 8000 and 10000"));
+        assert_eq!(
+            governance_action("remove-emode", "WETH", "0").unwrap_err(),
+            "category 0 is no e-mode; name a category from 1 to 255"
+        );
+        assert_eq!(governance_action("freeze", "USDC", "").unwrap(), Action::Freeze { asset: "USDC".into() });
+    }
+}

@@ -47,7 +47,7 @@ const waitForHfChange = (page, old) =>
 async function shownFigures(page) {
   const lines = [];
   for (const row of await page.locator("[data-testid=liquidation-price]").all()) {
-    lines.push({ asset: await row.getAttribute("data-asset"), price: await row.locator("[data-value]").getAttribute("data-value") });
+    lines.push({ asset: await row.getAttribute("data-asset"), price: await row.locator("[data-value]").first().getAttribute("data-value") });
   }
   return {
     health_factor: await dataValue(page, "[data-testid=health-factor]"),

@@ -6,6 +6,7 @@
 pub mod governance;
 pub mod keep;
 pub mod keep_panel;
+pub mod looping;
 pub mod model;
 
 use ballast_core::aave_v3::AccountData;
@@ -377,6 +378,7 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
             </section>
             <ActionForm edit />
             <governance::GovernanceForm edit />
+            <looping::LoopPlanner working />
             <KeepPanel working label open />
             {move || match report.get() {
                 Ok(report) => view! { <ReportView plan working report /> }.into_any(),

@@ -393,3 +393,142 @@ mod governance_tests {
         assert_eq!(governance_action("freeze", "USDC", "").unwrap(), Action::Freeze { asset: "USDC".into() });
     }
 }
+
+/// One row of a loop or unwind table, in tokens and exact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopRow {
+    /// Borrowed (loop) or withdrawn (unwind).
+    pub taken: String,
+    /// Supplied (loop) or repaid (unwind).
+    pub given: String,
+    /// The health factor after the round, exact.
+    pub health_factor: String,
+}
+
+/// The engine's loop plan laid out for the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopView {
+    pub steps: Vec<LoopRow>,
+    pub unwind: Vec<LoopRow>,
+    /// Collateral value over equity after looping, exact.
+    pub leverage: String,
+    /// The collateral price move (a fraction) that liquidates, before and
+    /// after looping; `None` when no fall liquidates.
+    pub unlooped_move: Option<BigRational>,
+    pub looped_move: Option<BigRational>,
+}
+
+/// Plans a loop of `collateral` bought with borrowed `debt` at the oracle
+/// price ratio less `slippage_percent`, up to `target_leverage`, never
+/// leaving the health factor under `min_health_factor` (borrows keep
+/// [`MAX_BORROW_MARGIN_BPS`] under the Pool's limit).
+pub fn loop_view(
+    working: &Scenario,
+    collateral: &str,
+    debt: &str,
+    target_leverage: &str,
+    slippage_percent: &str,
+    min_health_factor: &str,
+) -> Result<LoopView, String> {
+    use ballast_core::aave_v3::looping::{
+        health_factor_wad, oracle_swap_rate, plan_loop, wad_text, LoopParams, LoopTarget,
+    };
+    use ballast_core::exact::format_exact;
+    if working.protocol != Protocol::AAVE_V3 {
+        return Err("looping is planned on Aave V3.0 positions".into());
+    }
+    if collateral == debt {
+        return Err("the collateral and the debt asset must differ".into());
+    }
+    let position = Position::from_scenario(working).map_err(|e| e.to_string())?;
+    let target = PlainDecimal::parse(target_leverage.trim()).map_err(|e| format!("the target leverage {e}"))?;
+    if target.to_rational() <= BigRational::from_integer(1.into()) {
+        return Err("the target leverage must be more than 1 (collateral over equity)".into());
+    }
+    let slippage_bps = percent_to_bps(slippage_percent).map_err(|e| format!("slippage: {e}"))?;
+    let floor = PlainDecimal::parse(min_health_factor.trim()).map_err(|e| format!("the health factor floor {e}"))?;
+    if floor.to_rational() < BigRational::from_integer(1.into()) {
+        return Err("the health factor floor must be at least 1".into());
+    }
+    let min_health_factor = health_factor_wad(&floor).ok_or("the health factor floor has more than 18 decimals")?;
+    let swap_rate = oracle_swap_rate(&position, debt, collateral).ok_or("both assets need a price")?;
+    let params = LoopParams {
+        collateral_asset: collateral.into(),
+        debt_asset: debt.into(),
+        swap_rate,
+        slippage_bps,
+        target: LoopTarget::Leverage(target.to_rational()),
+        borrow_margin_bps: MAX_BORROW_MARGIN_BPS,
+        min_health_factor,
+    };
+    let plan = plan_loop(&position, &params).map_err(|e| e.to_string())?;
+    let (c, d) =
+        (position.reserve(collateral).ok_or("unknown collateral")?, position.reserve(debt).ok_or("unknown debt")?);
+    Ok(LoopView {
+        steps: plan
+            .steps
+            .iter()
+            .map(|s| LoopRow {
+                taken: d.tokens_text(s.borrowed),
+                given: c.tokens_text(s.supplied),
+                health_factor: wad_text(s.health_factor),
+            })
+            .collect(),
+        unwind: plan
+            .unwind
+            .iter()
+            .map(|s| LoopRow {
+                taken: c.tokens_text(s.withdrawn),
+                given: d.tokens_text(s.repaid),
+                health_factor: wad_text(s.health_factor),
+            })
+            .collect(),
+        leverage: format_exact(&plan.leverage),
+        unlooped_move: plan.unlooped_liquidation.map(|l| l.move_fraction),
+        looped_move: plan.looped_liquidation.map(|l| l.move_fraction),
+    })
+}
+
+#[cfg(test)]
+mod loop_tests {
+    use super::tests::spec_at;
+    use super::*;
+
+    #[test]
+    fn a_loop_to_3x_is_laid_out_with_its_unwind_and_brings_liquidation_closer() {
+        let view = loop_view(&spec_at("2000"), "WETH", "USDC", "3", "0.3", "1.1").unwrap();
+        assert!(!view.steps.is_empty() && !view.unwind.is_empty());
+        let leverage = PlainDecimal::parse(&view.leverage).unwrap().to_rational();
+        let (low, high) = (BigRational::new(2997.into(), 1000.into()), BigRational::new(3003.into(), 1000.into()));
+        assert!(low < leverage && leverage < high, "{}", view.leverage);
+        // Before: WETH may fall 69.69… % (5000.5 / 16500 − 1); after, much less.
+        let one = BigRational::from_integer(1.into());
+        assert_eq!(view.unlooped_move, Some(BigRational::new(50_005.into(), 165_000.into()) - &one));
+        let looped = view.looped_move.unwrap();
+        assert!(looped > BigRational::new((-3).into(), 10.into()), "{looped}");
+        for row in view.steps.iter().chain(&view.unwind) {
+            assert!(
+                PlainDecimal::parse(&row.health_factor).unwrap().to_rational()
+                    >= BigRational::new(11.into(), 10.into())
+            );
+        }
+    }
+
+    #[test]
+    fn loop_inputs_are_checked_with_clear_messages() {
+        let s = spec_at("2000");
+        assert_eq!(
+            loop_view(&s, "WETH", "WETH", "3", "0", "1.1").unwrap_err(),
+            "the collateral and the debt asset must differ"
+        );
+        assert_eq!(
+            loop_view(&s, "WETH", "USDC", "1", "0", "1.1").unwrap_err(),
+            "the target leverage must be more than 1 (collateral over equity)"
+        );
+        assert_eq!(
+            loop_view(&s, "WETH", "USDC", "3", "0", "0.9").unwrap_err(),
+            "the health factor floor must be at least 1"
+        );
+        assert!(loop_view(&s, "WETH", "USDC", "3", "101", "1.1").unwrap_err().starts_with("slippage: "));
+    }
+}

@@ -335,3 +335,27 @@ test("the loop planner lays out the engine's loop and unwind, and looping brings
     await server.close();
   }
 });
+
+test("the Plan page fits 360 and 390 px wide and 1280 px, in light and dark themes", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    for (const colorScheme of ["dark", "light"]) {
+      for (const width of [360, 390, 1280]) {
+        const ctx = await newTestContext(browser, { contextOptions: { viewport: { width, height: 900 }, colorScheme } });
+        const page = await ctx.newPage();
+        await page.goto(`${server.url}?position=aave-demo`);
+        await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+        await page.locator("[data-testid=loop-plan]").click();
+        await page.locator("[data-testid=loop-result], [data-testid=loop-error]").first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.equal(overflow, 0, `${colorScheme} at ${width} px: the page is ${overflow} px wider than the screen`);
+        const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+        assert.equal(background, colorScheme === "light" ? "rgb(246, 248, 250)" : "rgb(11, 22, 32)", `${colorScheme} theme`);
+        ctx.assertNoErrors();
+        await ctx.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});

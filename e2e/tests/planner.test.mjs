@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
@@ -354,6 +355,39 @@ test("the Plan page fits 360 and 390 px wide and 1280 px, in light and dark them
         ctx.assertNoErrors();
         await ctx.close();
       }
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+/** axe-core's serious and critical violations on the page, as readable lines. */
+async function seriousViolations(page) {
+  // Evaluated over the DevTools protocol, so the page's CSP does not apply to the checker.
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8"));
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+test("axe-core finds no serious or critical accessibility problem on the Plan and Glossary pages", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    for (const colorScheme of ["dark", "light"]) {
+      const ctx = await newTestContext(browser, { contextOptions: { colorScheme } });
+      const page = await ctx.newPage();
+      await page.goto(`${server.url}?position=aave-demo`);
+      await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+      await page.locator("[data-testid=price-control][data-asset=WETH] [data-testid=price-slider]").fill("-95");
+      await page.locator("[data-testid=liquidation-preview]").waitFor();
+      await page.locator("details.import summary").click();
+      assert.deepEqual(await seriousViolations(page), [], `Plan page, ${colorScheme}`);
+      await page.click("[data-testid=nav-glossary]");
+      await page.locator("[data-testid=glossary]").waitFor();
+      assert.deepEqual(await seriousViolations(page), [], `Glossary page, ${colorScheme}`);
+      ctx.assertNoErrors();
+      await ctx.close();
     }
   } finally {
     await server.close();

@@ -251,7 +251,7 @@ test("every term on the Plan page carries the Glossary page's definition, on hov
   }
 });
 
-test("governance what-ifs go through the engine: the figures are ballast apply's, refusals change nothing, every figure has its data-value", { skip }, async () => {
+test("governance what-ifs go through the engine: the exported file evaluates to the page's figures, refusals change nothing, every figure has its data-value", { skip }, async () => {
   const server = await startStaticServer(DIST);
   try {
     const { ctx, page } = await openApp(server, "?position=aave-demo");

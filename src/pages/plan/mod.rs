@@ -3,6 +3,7 @@
 //! what-if prices that recompute everything as they move. The start of the
 //! planner.
 
+pub mod assets;
 pub mod governance;
 pub mod keep;
 pub mod keep_panel;
@@ -244,6 +245,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
             let source = match o.id {
                 "saved" => "saved scenario",
                 "imported" => "imported file",
+                "blank" => "typed in",
                 _ => "shared link",
             };
             Some(PositionPlan::opened(o.scenario, o.id, &o.label, source))
@@ -272,6 +274,10 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                     prop:value=current_id
                     on:change=move |ev| {
                         let id = event_target_value(&ev);
+                        if id == "blank" {
+                            open.run(Opened { id: "blank", label: "Blank Aave V3 scenario".into(), scenario: model::blank_scenario() });
+                            return;
+                        }
                         write_param(POSITION_PARAM, &id);
                         remove_param(SCENARIO_PARAM);
                         write_fragment(None);
@@ -283,7 +289,8 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                         .into_iter()
                         .map(|(id, label)| view! { <option value=id.clone()>{label}</option> })
                         .collect_view()}
-                    {move || opened.get().map(|o| view! { <option value=o.id>{o.label}</option> })}
+                    {move || opened.get().filter(|o| o.id != "blank").map(|o| view! { <option value=o.id>{o.label}</option> })}
+                    <option value="blank">"Blank Aave V3 scenario"</option>
                 </select>
             </div>
             <p class="error" role="alert" data-testid="link-error" hidden=move || link_error().is_none()>
@@ -377,6 +384,7 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
                     .collect_view()}
             </section>
             <ActionForm edit />
+            <assets::AssetEditor edit />
             <governance::GovernanceForm edit />
             <looping::LoopPlanner working />
             <KeepPanel working label open />

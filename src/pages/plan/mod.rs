@@ -388,14 +388,18 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
             <governance::GovernanceForm edit />
             <looping::LoopPlanner working />
             <KeepPanel working label open />
-            {move || match report.get() {
-                Ok(report) => view! { <ReportView plan working report /> }.into_any(),
-                Err(error) => view! {
-                    <p class="error" role="alert" data-testid="engine-error">
-                        {format!("The engine refused this position: {error}")}
-                    </p>
+            // Also on edits that leave the report as it was (an asset listed, not held): the table shows it.
+            {move || {
+                working.track();
+                match report.get() {
+                    Ok(report) => view! { <ReportView plan working report /> }.into_any(),
+                    Err(error) => view! {
+                        <p class="error" role="alert" data-testid="engine-error">
+                            {format!("The engine refused this position: {error}")}
+                        </p>
+                    }
+                    .into_any(),
                 }
-                .into_any(),
             }}
             // Mounted with the report; ECharts itself arrives after first paint.
             <div class="charts">

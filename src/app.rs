@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
+use crate::pages::glossary::GlossaryPage;
 use crate::pages::plan::PlanPage;
 use crate::pages::prices::PricesPage;
 use crate::pages::{Page, VIEW_PARAM};
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                             snapshot.await.map(|s| match shown {
                                 Page::Plan => view! { <PlanPage snapshot=s /> }.into_any(),
                                 Page::Prices => view! { <PricesPage snapshot=s /> }.into_any(),
+                                Page::Glossary => view! { <GlossaryPage /> }.into_any(),
                             })
                         })
                     }}

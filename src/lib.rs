@@ -6,6 +6,7 @@ pub mod app;
 pub mod chain;
 pub mod components;
 pub mod data_source;
+pub mod glossary;
 pub mod pages;
 pub mod snapshot_source;
 pub mod url_state;

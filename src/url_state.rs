@@ -61,3 +61,27 @@ fn change_params(change: impl FnOnce(&UrlSearchParams), new_entry: bool) {
         };
     }
 }
+
+/// The URL's fragment without its `#` (empty when there is none). Share links
+/// travel here: a fragment never reaches the host serving the app.
+pub fn read_fragment() -> String {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    hash.strip_prefix('#').unwrap_or(&hash).to_owned()
+}
+
+/// Replaces the fragment (`None` removes it) without reloading or adding a
+/// history entry, keeping the path and query.
+pub fn write_fragment(fragment: Option<&str>) {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    let url = match fragment {
+        Some(f) => format!("{path}{search}#{f}"),
+        None => format!("{path}{search}"),
+    };
+    if let Ok(history) = window.history() {
+        // Failing to update the address bar loses nothing on screen.
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}

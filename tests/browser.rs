@@ -55,3 +55,61 @@ fn a_liquidatable_position_is_labelled_so() {
     assert_eq!(text_of(&host, "health-factor").0, "0.98");
     assert_eq!(text_of(&host, "health-band").0, "Liquidatable");
 }
+
+#[wasm_bindgen_test]
+fn a_term_is_described_by_its_glossary_definition_and_reachable_by_keyboard() {
+    use ballast_web::components::Term;
+    let host = mount_fresh(|| {
+        view! {
+            <Term id="close-factor">"close factor"</Term>
+            <Term id="not-in-the-glossary">"mystery"</Term>
+        }
+    });
+    let label = host.query_selector("[data-term='close-factor']").unwrap().unwrap();
+    assert_eq!(
+        label.get_attribute("tabindex").as_deref(),
+        Some("0"),
+        "focusable, so keyboard users get the definition"
+    );
+    let tip_id = label.get_attribute("aria-describedby").unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let tip = document.get_element_by_id(&tip_id).unwrap();
+    assert_eq!(tip.get_attribute("role").as_deref(), Some("tooltip"));
+    assert_eq!(tip.text_content().unwrap(), ballast_web::glossary::entry("close-factor").unwrap().definition);
+    let unknown = host.query_selector("[data-term='not-in-the-glossary']").unwrap().unwrap();
+    assert_eq!(unknown.get_attribute("aria-describedby"), None);
+    assert_eq!(host.inner_html().matches("role=\"tooltip\"").count(), 1);
+}
+
+#[wasm_bindgen_test]
+fn the_keep_panel_lists_saved_scenarios_and_names_a_corrupt_one_without_losing_the_others() {
+    use ballast_core::Scenario;
+    use ballast_web::pages::plan::keep::{encode_entry, key_for, SavedScenario};
+    use ballast_web::pages::plan::keep_panel::{KeepPanel, Opened};
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    let scenario = Scenario::parse(SPEC_EXAMPLE).unwrap();
+    let saved =
+        SavedScenario { name: "spec".into(), saved_at: "2026-11-26T04:00:00Z".into(), scenario: scenario.clone() };
+    storage.set_item(&key_for("spec"), &encode_entry(&saved)).unwrap();
+    storage.set_item(&key_for("torn"), "{\"format\":").unwrap();
+    storage.set_item("unrelated", "kept").unwrap();
+
+    let opened = RwSignal::new(None::<Opened>);
+    let host = mount_fresh(move || {
+        let working = RwSignal::new(scenario);
+        view! { <KeepPanel working label="Spec".to_owned() open=Callback::new(move |o| opened.set(Some(o))) /> }
+    });
+    assert_eq!(host.inner_html().matches("data-testid=\"saved-scenario\"").count(), 1);
+    assert!(host.query_selector("[data-testid=saved-scenario][data-name=spec]").unwrap().is_some());
+    let torn = host.query_selector("[data-testid=saved-unreadable]").unwrap().unwrap();
+    assert_eq!(torn.get_attribute("data-name").as_deref(), Some("torn"));
+    assert!(torn.text_content().unwrap().contains("could not be read: it is not valid JSON"));
+    assert_eq!(storage.get_item(&key_for("torn")).unwrap().as_deref(), Some("{\"format\":"), "left as it was");
+
+    host.query_selector("[data-testid=saved-open]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    let o = opened.get_untracked().expect("opened");
+    assert_eq!((o.id, o.label.as_str()), ("saved", "Saved: spec"));
+    assert_eq!(o.scenario, saved.scenario);
+    storage.clear().unwrap();
+}

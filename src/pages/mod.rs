@@ -2,6 +2,7 @@
 //! never the path (see `url_state`), so deep links work from any sub-path of a
 //! static host.
 
+pub mod glossary;
 pub mod plan;
 pub mod prices;
 
@@ -15,17 +16,20 @@ pub enum Page {
     Plan,
     /// Every oracle price of the market, with its source, age and status.
     Prices,
+    /// Every term the app uses, defined.
+    Glossary,
 }
 
 impl Page {
     /// Every page, in the order the navigation lists them.
-    pub const ALL: &'static [Page] = &[Page::Plan, Page::Prices];
+    pub const ALL: &'static [Page] = &[Page::Plan, Page::Prices, Page::Glossary];
 
     /// The value of `?view=` for this page.
     pub fn slug(self) -> &'static str {
         match self {
             Page::Plan => "plan",
             Page::Prices => "prices",
+            Page::Glossary => "glossary",
         }
     }
 
@@ -34,6 +38,7 @@ impl Page {
         match self {
             Page::Plan => "Plan",
             Page::Prices => "Prices",
+            Page::Glossary => "Glossary",
         }
     }
 

@@ -47,6 +47,24 @@ pub fn format_fixed(value: &BigRational, decimals: u32, rounding: Rounding) -> S
     }
 }
 
+/// An exact decimal (a token amount, an oracle price) with its whole part
+/// grouped in thousands and nothing rounded; other text is returned as is.
+///
+/// ```
+/// assert_eq!(ballast_core::display::group_exact("1234567.891011"), "1,234,567.891011");
+/// assert_eq!(ballast_core::display::group_exact("0.5"), "0.5");
+/// ```
+pub fn group_exact(decimal: &str) -> String {
+    let (int_part, frac_part) = decimal.split_once('.').map_or((decimal, None), |(i, f)| (i, Some(f)));
+    if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit()) {
+        return decimal.to_owned();
+    }
+    match frac_part {
+        Some(f) => format!("{}.{f}", group_thousands(int_part)),
+        None => group_thousands(int_part),
+    }
+}
+
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -170,5 +188,15 @@ mod tests {
         assert_eq!(HealthBand::of(Some(&rat(11, 10))), HealthBand::Caution);
         assert_eq!(HealthBand::of(Some(&rat(3, 2))), HealthBand::Healthy);
         assert_eq!(HealthBand::of(None), HealthBand::NoDebt);
+    }
+
+    #[test]
+    fn exact_decimals_are_grouped_without_rounding() {
+        assert_eq!(group_exact("123"), "123");
+        assert_eq!(group_exact("1234"), "1,234");
+        assert_eq!(group_exact("123456.000000000000000001"), "123,456.000000000000000001");
+        assert_eq!(group_exact("1000000"), "1,000,000");
+        assert_eq!(group_exact("par"), "par");
+        assert_eq!(group_exact("-1234"), "-1234", "not a plain decimal: left alone");
     }
 }

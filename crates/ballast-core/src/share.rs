@@ -1,7 +1,8 @@
-//! Share links: a scenario carried in a URL's query string, so a plan can be
-//! bookmarked or sent without any server. `1.` + base64url (no padding) of the
-//! scenario's compact JSON; decoding is strict and bounded, and what it yields
-//! is validated like any scenario file.
+//! Share links: a scenario carried in a URL's fragment (`#scenario=1.…`), so
+//! a plan can be bookmarked or sent without any server (a fragment never
+//! reaches the host). `1.` + base64url (no padding) of the scenario's compact
+//! JSON; decoding is strict and bounded, and what it yields is validated like
+//! any scenario file.
 
 use crate::scenario::{Scenario, ScenarioError, MAX_INPUT_BYTES};
 
@@ -9,7 +10,14 @@ use crate::scenario::{Scenario, ScenarioError, MAX_INPUT_BYTES};
 const PREFIX: &str = "1.";
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// The text to put in a link for `scenario`.
+/// The longest link body (after `1.`) made or opened: chat apps and mail
+/// clients cut longer addresses. A 64-asset Aave scenario fits.
+pub const MAX_LINK_CHARS: usize = 32 * 1024;
+
+/// The name of the fragment (and, in older links, query) parameter.
+pub const LINK_PARAM: &str = "scenario";
+
+/// The text to put in a link for `scenario`, however long.
 ///
 /// ```
 /// let s = ballast_core::Scenario::parse(r#"{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[]}"#).unwrap();
@@ -18,6 +26,26 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// ```
 pub fn encode(scenario: &Scenario) -> String {
     format!("{PREFIX}{}", base64url_encode(scenario.to_json().as_bytes()))
+}
+
+/// The text to put in a link for `scenario`, or why it cannot travel in one.
+pub fn link(scenario: &Scenario) -> Result<String, ScenarioError> {
+    let text = encode(scenario);
+    let body = text.len() - PREFIX.len();
+    if body > MAX_LINK_CHARS {
+        return Err(ScenarioError::new(
+            "link",
+            format!("would be {body} characters; links hold at most {MAX_LINK_CHARS}: export the scenario as a file instead"),
+        ));
+    }
+    Ok(text)
+}
+
+/// The share link in a URL fragment (`#scenario=1.…`, with or without the
+/// `#`, other `&`-separated parameters allowed), if there is one.
+pub fn in_fragment(fragment: &str) -> Option<&str> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    fragment.split('&').find_map(|part| part.strip_prefix(LINK_PARAM)?.strip_prefix('='))
 }
 
 /// RFC 4648 §5 base64url, without padding.
@@ -55,8 +83,8 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, &'static str> {
 pub fn decode(link: &str) -> Result<Scenario, ScenarioError> {
     let bad = |problem: &str| ScenarioError::new("link", problem);
     let body = link.strip_prefix(PREFIX).ok_or_else(|| bad("is not a Ballast share link (version 1)"))?;
-    if body.len() > MAX_INPUT_BYTES.div_ceil(3) * 4 {
-        return Err(bad("is longer than any scenario Ballast accepts"));
+    if body.len() > MAX_LINK_CHARS.min(MAX_INPUT_BYTES.div_ceil(3) * 4) {
+        return Err(bad(&format!("is {} characters; share links hold at most {MAX_LINK_CHARS}", body.len())));
     }
     let bytes = base64url_decode(body).map_err(bad)?;
     let json = String::from_utf8(bytes).map_err(|_| bad("does not hold text"))?;
@@ -104,5 +132,43 @@ mod tests {
         assert_eq!(decode("1.abcde").unwrap_err().to_string(), "link: is cut short");
         let link = encode(&Scenario::parse(SPEC).unwrap());
         assert!(decode(&link[..link.len() - 8]).is_err());
+        let long = format!("1.{}", "A".repeat(MAX_LINK_CHARS + 4));
+        assert_eq!(decode(&long).unwrap_err().to_string(), "link: is 32772 characters; share links hold at most 32768");
+    }
+
+    /// The spec example with `n` assets, each with its e-mode category and
+    /// every optional field a snapshot scenario carries.
+    fn scenario_with_assets(n: usize) -> Scenario {
+        let assets: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"symbol":"TOKEN{i}","decimals":18,"price":"1234.56789012","ltv_bps":8000,"liquidation_threshold_bps":8250,"liquidation_bonus_bps":10500,"emode_category":1,"stable":false}}"#
+                )
+            })
+            .collect();
+        let holdings: Vec<String> =
+            (0..n).map(|i| format!(r#"{{"asset":"TOKEN{i}","amount":"123456.123456789012345678"}}"#)).collect();
+        Scenario::parse(&format!(
+            r#"{{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[{}],"collateral":[{}],"debt":[]}}"#,
+            assets.join(","),
+            holdings.join(",")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_largest_scenario_fits_a_link_and_links_are_bounded() {
+        let s = scenario_with_assets(crate::scenario::MAX_ASSETS);
+        let link = link(&s).unwrap();
+        assert!(link.len() < MAX_LINK_CHARS, "{}", link.len());
+        assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn the_fragment_holds_the_link_among_other_parameters() {
+        assert_eq!(in_fragment("#scenario=1.abc"), Some("1.abc"));
+        assert_eq!(in_fragment("x=1&scenario=1.abc&y"), Some("1.abc"));
+        assert_eq!(in_fragment("#scenarios=1.abc"), None);
+        assert_eq!(in_fragment(""), None);
     }
 }

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::components::Term;
+
 /// A labelled figure. The text shown is rounded for people; `value` keeps the
 /// engine's full-precision figure in `data-value`, which the tests compare.
 #[component]
@@ -17,7 +19,14 @@ pub fn Figure(
     /// An explanation shown on hover.
     #[prop(optional)]
     hint: &'static str,
+    /// The glossary entry the label names, defined on hover and focus.
+    #[prop(optional)]
+    term: Option<&'static str>,
 ) -> impl IntoView {
+    let label = match term {
+        Some(id) => view! { <Term id>{label}</Term> }.into_any(),
+        None => label.into_any(),
+    };
     view! {
         <div class="figure" title=hint>
             <span class="figure-label">{label}</span>

@@ -3,6 +3,7 @@ use ballast_core::display::{format_fixed, HealthBand, Rounding};
 use ballast_core::Report;
 use leptos::prelude::*;
 
+use crate::components::Term;
 use crate::data_source::human_utc;
 
 /// The health factor, large, coloured by band, rounded down so it never looks
@@ -38,7 +39,7 @@ pub fn HealthFactor(report: Report, #[prop(optional)] basis: Option<VerdictBasis
     };
     view! {
         <section class=class aria-live="polite">
-            <span class="health-factor-label">"Health factor"</span>
+            <span class="health-factor-label"><Term id="health-factor">"Health factor"</Term></span>
             <span class="health-factor-value" data-testid="health-factor" data-value=value>{shown}</span>
             <span class="health-factor-band" data-testid="health-band">{label}</span>
             {rests_on.map(|r| view! { <span class="health-factor-basis" data-testid="health-basis">{r}</span> })}

@@ -3,10 +3,17 @@
 //! what-if prices that recompute everything as they move. The start of the
 //! planner.
 
+pub mod assets;
+pub mod governance;
+pub mod keep;
+pub mod keep_panel;
+pub mod looping;
 pub mod model;
 
 use ballast_core::aave_v3::AccountData;
-use ballast_core::display::{format_fixed, format_liquidation_price, format_percent_toward_zero, Rounding};
+use ballast_core::display::{
+    format_fixed, format_liquidation_price, format_percent_toward_zero, group_exact, Rounding,
+};
 use ballast_core::exact::PlainDecimal;
 use ballast_core::liquidation::Direction;
 use ballast_core::scenario::Scenario;
@@ -14,10 +21,13 @@ use ballast_core::{Report, Snapshot};
 use leptos::prelude::*;
 use num_rational::BigRational;
 
-use crate::components::{CrashHealthChart, Figure, HealthFactor, OracleLagView, PriceHealthChart};
+use crate::components::{CrashHealthChart, Figure, HealthFactor, OracleLagView, PriceHealthChart, Term};
 use crate::data_source::human_utc;
-use crate::url_state::{current_url, read_param, remove_param, write_param, POSITION_PARAM, SCENARIO_PARAM};
+use crate::url_state::{
+    current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
+};
 use ballast_chain::price_status::VerdictBasis;
+use keep_panel::{KeepPanel, Opened};
 use model::{
     form_action, liquidation_preview, price_for_slider, slider_percent, with_price, EditHistory, LiquidationPreview,
     PositionPlan,
@@ -25,7 +35,7 @@ use model::{
 
 /// The scenario being edited and its undo history, changed only together.
 #[derive(Clone, Copy)]
-struct Edit {
+pub struct Edit {
     working: RwSignal<Scenario>,
     history: RwSignal<EditHistory>,
 }
@@ -158,9 +168,10 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
     view! {
         <Show when=is_aave>
             <div class="action-row settings">
+                <Term id="e-mode">"E-mode"</Term>
                 <label>
-                    "E-mode "
                     <select
+                        aria-label="E-mode category"
                         data-testid="emode-select"
                         prop:value=current
                         on:change=move |ev| {
@@ -179,7 +190,7 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                         }}
                     </select>
                 </label>
-                <span class="muted">"As collateral:"</span>
+                <span class="muted"><Term id="collateral">"As collateral:"</Term></span>
                 {move || {
                     collateral()
                         .into_iter()
@@ -219,17 +230,40 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         snapshot.positions.iter().map(|p| (p.id().to_owned(), p.label().to_owned())).collect();
     let snapshot = StoredValue::new(snapshot);
     let selected = RwSignal::new(read_param(POSITION_PARAM));
-    // A shared scenario in the link wins until another position is picked.
-    let shared = RwSignal::new(read_param(SCENARIO_PARAM).map(|link| ballast_core::share::decode(&link)));
-    let plan = Signal::derive(move || match shared.get() {
-        Some(Ok(scenario)) => Some(PositionPlan::from_shared(scenario)),
-        _ => snapshot.with_value(|s| PositionPlan::from_snapshot(s, selected.get().as_deref())),
+    // A shared link (in the fragment; older links put it in the query) wins
+    // until another position is picked.
+    let link =
+        ballast_core::share::in_fragment(&read_fragment()).map(str::to_owned).or_else(|| read_param(SCENARIO_PARAM));
+    let (from_link, link_problem) = match link.map(|l| ballast_core::share::decode(&l)) {
+        Some(Ok(scenario)) => (Some(Opened { id: "shared", label: "Shared scenario".into(), scenario }), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    let opened = RwSignal::new(from_link);
+    let link_problem = RwSignal::new(link_problem);
+    let plan = Signal::derive(move || match opened.get() {
+        Some(o) => {
+            let source = match o.id {
+                "saved" => "saved scenario",
+                "imported" => "imported file",
+                "blank" => "typed in",
+                _ => "shared link",
+            };
+            Some(PositionPlan::opened(o.scenario, o.id, &o.label, source))
+        }
+        None => snapshot.with_value(|s| PositionPlan::from_snapshot(s, selected.get().as_deref())),
     });
-    let link_error = move || match shared.get() {
-        Some(Err(e)) => Some(format!("The shared link could not be read ({e}); showing a demo position instead.")),
-        _ => None,
+    let link_error = move || {
+        link_problem.get().map(|e| format!("The shared link could not be read ({e}); showing a demo position instead."))
     };
     let current_id = move || plan.with(|p| p.as_ref().map(|p| p.id.clone()).unwrap_or_default());
+    // Opening a saved or imported scenario: the address no longer holds what is shown.
+    let open = Callback::new(move |o: Opened| {
+        remove_param(SCENARIO_PARAM);
+        write_fragment(None);
+        link_problem.set(None);
+        opened.set(Some(o));
+    });
 
     view! {
         <section class="plan">
@@ -241,9 +275,14 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                     prop:value=current_id
                     on:change=move |ev| {
                         let id = event_target_value(&ev);
+                        if id == "blank" {
+                            open.run(Opened { id: "blank", label: "Blank Aave V3 scenario".into(), scenario: model::blank_scenario() });
+                            return;
+                        }
                         write_param(POSITION_PARAM, &id);
                         remove_param(SCENARIO_PARAM);
-                        shared.set(None);
+                        write_fragment(None);
+                        opened.set(None);
                         selected.set(Some(id));
                     }
                 >
@@ -251,16 +290,15 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                         .into_iter()
                         .map(|(id, label)| view! { <option value=id.clone()>{label}</option> })
                         .collect_view()}
-                    <Show when=move || matches!(shared.get(), Some(Ok(_)))>
-                        <option value="shared">"Shared scenario"</option>
-                    </Show>
+                    {move || opened.get().filter(|o| o.id != "blank").map(|o| view! { <option value=o.id>{o.label}</option> })}
+                    <option value="blank">"Blank Aave V3 scenario"</option>
                 </select>
             </div>
             <p class="error" role="alert" data-testid="link-error" hidden=move || link_error().is_none()>
                 {link_error}
             </p>
             {move || match plan.get() {
-                Some(plan) => view! { <Planner plan /> }.into_any(),
+                Some(plan) => view! { <Planner plan open /> }.into_any(),
                 None => view! { <p class="empty">"The snapshot holds no positions."</p> }.into_any(),
             }}
         </section>
@@ -270,15 +308,16 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
 /// One position with what-if prices: the controls stay mounted while the
 /// report below them recomputes through the engine on every change.
 #[component]
-fn Planner(plan: PositionPlan) -> impl IntoView {
+fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
     let title = format!("{} · {}", plan.label, plan.protocol);
+    let label = plan.label.clone();
     let id = plan.id.clone();
     let working = RwSignal::new(plan.scenario.clone());
     let symbols = plan.priced_assets();
     let plan = StoredValue::new(plan);
     let report = Memo::new(move |_| working.with(ballast_core::evaluate));
     let changed = move || plan.with_value(|p| working.with(|w| *w != p.scenario));
-    let share_link = RwSignal::new(None::<String>);
+    let share_link = RwSignal::new(None::<Result<String, String>>);
     let history = RwSignal::new(EditHistory::default());
     let edit = Edit { working, history };
 
@@ -292,9 +331,14 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                         class="reset"
                         data-testid="share"
                         on:click=move |_| {
-                            let link = working.with_untracked(ballast_core::share::encode);
-                            write_param(SCENARIO_PARAM, &link);
-                            share_link.set(current_url());
+                            match working.with_untracked(ballast_core::share::link) {
+                                Ok(link) => {
+                                    remove_param(SCENARIO_PARAM);
+                                    write_fragment(Some(&format!("{}={link}", ballast_core::share::LINK_PARAM)));
+                                    share_link.set(current_url().map(Ok));
+                                }
+                                Err(e) => share_link.set(Some(Err(format!("This plan cannot be shared as a link: {e}")))),
+                            }
                         }
                     >
                         "Share this plan"
@@ -324,26 +368,39 @@ fn Planner(plan: PositionPlan) -> impl IntoView {
                         "Redo"
                     </button>
                 </div>
-                <Show when=move || share_link.get().is_some()>
-                    <label class="share-link">
-                        "Link to this plan (the address bar has it too): "
-                        <input readonly data-testid="share-link" prop:value=move || share_link.get().unwrap_or_default() />
-                    </label>
-                </Show>
+                {move || match share_link.get() {
+                    Some(Ok(link)) => view! {
+                        <label class="share-link">
+                            "Link to this plan (the address bar has it too; the part after # never reaches a server): "
+                            <input readonly data-testid="share-link" prop:value=link />
+                        </label>
+                    }
+                    .into_any(),
+                    Some(Err(problem)) => view! { <p class="field-error" role="alert" data-testid="share-error">{problem}</p> }.into_any(),
+                    None => ().into_any(),
+                }}
                 {symbols
                     .into_iter()
                     .map(|symbol| view! { <PriceControl plan edit symbol /> })
                     .collect_view()}
             </section>
             <ActionForm edit />
-            {move || match report.get() {
-                Ok(report) => view! { <ReportView plan working report /> }.into_any(),
-                Err(error) => view! {
-                    <p class="error" role="alert" data-testid="engine-error">
-                        {format!("The engine refused this position: {error}")}
-                    </p>
+            <assets::AssetEditor edit />
+            <governance::GovernanceForm edit />
+            <looping::LoopPlanner working />
+            <KeepPanel working label open />
+            // Also on edits that leave the report as it was (an asset listed, not held): the table shows it.
+            {move || {
+                working.track();
+                match report.get() {
+                    Ok(report) => view! { <ReportView plan working report /> }.into_any(),
+                    Err(error) => view! {
+                        <p class="error" role="alert" data-testid="engine-error">
+                            {format!("The engine refused this position: {error}")}
+                        </p>
+                    }
+                    .into_any(),
                 }
-                .into_any(),
             }}
             // Mounted with the report; ECharts itself arrives after first paint.
             <div class="charts">
@@ -399,7 +456,7 @@ fn PriceControl(plan: StoredValue<PositionPlan>, edit: Edit, symbol: String) -> 
                     }
                 }
             />
-            <span class="price-move">{move || format!("{:+} %", percent.get())}</span>
+            <span class="price-move" data-value=move || percent.get().to_string()>{move || format!("{:+} %", percent.get())}</span>
             <input
                 type="text"
                 inputmode="decimal"
@@ -451,11 +508,10 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
         .into_iter()
         .map(|line| {
             let current = scenario.asset(&line.asset).and_then(|(_, a)| a.price.as_ref()).map(|p| p.to_rational());
-            let distance = current
-                .as_ref()
-                .and_then(|c| line.distance_from(c))
-                .map(|d| format_percent_toward_zero(&d, 1))
-                .unwrap_or_else(|| "—".to_owned());
+            let exact_distance = current.as_ref().and_then(|c| line.distance_from(c));
+            let distance_value = exact_distance.as_ref().map(ballast_core::exact::format_exact).unwrap_or_default();
+            let distance =
+                exact_distance.as_ref().map(|d| format_percent_toward_zero(d, 1)).unwrap_or_else(|| "—".to_owned());
             let direction = match line.direction {
                 Direction::Below => "falls below",
                 Direction::Above => "rises above",
@@ -465,7 +521,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     <td>{line.asset.clone()}</td>
                     <td>{direction}</td>
                     <td class="num" data-value=line.price.clone()>{format!("${}", format_liquidation_price(&line, 4))}</td>
-                    <td class="num">{distance}</td>
+                    <td class="num" data-testid="liquidation-distance" data-value=distance_value>{distance}</td>
                 </tr>
             }
         })
@@ -475,14 +531,16 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
     let asset_rows = rows
         .into_iter()
         .map(|a| {
+            let price_value = a.price.clone().unwrap_or_else(|| "par".to_owned());
             let (price, age) = match (&a.price, &a.saved) {
-                (Some(p), Some(saved)) if a.what_if => {
-                    (format!("${p}"), format!("what-if · saved {} at ${}", human_utc(&saved.updated_at), saved.usd))
-                }
+                (Some(p), Some(saved)) if a.what_if => (
+                    format!("${}", group_exact(p.as_str())),
+                    format!("what-if · saved {} at ${}", human_utc(&saved.updated_at), group_exact(saved.usd.as_str())),
+                ),
                 (Some(p), Some(saved)) => {
-                    (format!("${p}"), format!("{} · {}", human_utc(&saved.updated_at), saved.source))
+                    (format!("${}", group_exact(p.as_str())), format!("{} · {}", human_utc(&saved.updated_at), saved.source))
                 }
-                (Some(p), None) => (format!("${p}"), "no saved price".to_owned()),
+                (Some(p), None) => (format!("${}", group_exact(p.as_str())), "no saved price".to_owned()),
                 (None, _) => ("par".to_owned(), "debt valued at par".to_owned()),
             };
             // Shown rounded down to 4 decimals; data-value keeps the exact amount.
@@ -494,9 +552,9 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
             view! {
                 <tr data-asset=a.symbol.clone() class:what-if=a.what_if>
                     <td>{a.symbol.clone()}</td>
-                    <td class="num">{a.collateral.clone().unwrap_or_default()}</td>
-                    <td class="num">{a.debt.clone().unwrap_or_default()}</td>
-                    <td class="num">{price}</td>
+                    <td class="num" data-testid="asset-collateral" data-value=a.collateral.clone().unwrap_or_default()>{a.collateral.as_deref().map(group_exact).unwrap_or_default()}</td>
+                    <td class="num" data-testid="asset-debt" data-value=a.debt.clone().unwrap_or_default()>{a.debt.as_deref().map(group_exact).unwrap_or_default()}</td>
+                    <td class="num" data-testid="asset-price" data-value=price_value>{price}</td>
                     <td class="muted">{age}</td>
                     <Show when=move || has_max_borrow>
                         <td class="num" data-testid="max-borrow" data-value=a.max_borrow.clone().unwrap_or_default()>
@@ -518,6 +576,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     shown=collateral
                     value=report.collateral_value.clone()
                     test_id="collateral-value"
+                    term="collateral-value"
                     hint="Collateral that counts toward the health factor, at the prices shown (rounded down)."
                 />
                 <Figure
@@ -525,6 +584,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     shown=debt
                     value=report.debt_value.clone()
                     test_id="debt-value"
+                    term="debt-value"
                     hint="Everything owed, at the prices shown (rounded up)."
                 />
                 <Figure
@@ -532,6 +592,7 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
                     shown=if report.liquidatable { "Yes" } else { "No" }
                     value=report.liquidatable.to_string()
                     test_id="liquidatable"
+                    term="liquidatable"
                 />
             </div>
             {aave}
@@ -539,16 +600,16 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
             <table class="assets">
                 <thead>
                     <tr>
-                        <th>"Asset"</th><th>"Collateral"</th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
+                        <th>"Asset"</th><th><Term id="collateral">"Collateral"</Term></th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
                         <Show when=move || has_max_borrow>
-                            <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands.">"Max borrow"</th>
+                            <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands."><Term id="max-borrow">"Max borrow"</Term></th>
                         </Show>
                     </tr>
                 </thead>
                 <tbody>{asset_rows}</tbody>
             </table>
             <LiquidationPreviewView preview=liquidation_preview(&scenario) />
-            <h3>"Liquidation prices"</h3>
+            <h3><Term id="liquidation-price">"Liquidation prices"</Term></h3>
             <p class="muted">"Each asset's price at which the health factor reaches 1, all other prices held; shown rounded toward today's price."</p>
             <Show when=move || has_lines fallback=|| view! { <p class="muted">"No single price move can liquidate this position."</p> }>
                 <table class="lines">
@@ -579,6 +640,7 @@ fn AaveAccount(account: AccountData) -> impl IntoView {
                 shown=percent(account.ltv)
                 value=account.ltv.to_string()
                 test_id="aave-ltv"
+                term="ltv"
                 hint="The Pool's weighted average loan-to-value, floored to basis points."
             />
             <Figure
@@ -586,6 +648,7 @@ fn AaveAccount(account: AccountData) -> impl IntoView {
                 shown=percent(account.current_liquidation_threshold)
                 value=account.current_liquidation_threshold.to_string()
                 test_id="aave-threshold"
+                term="liquidation-threshold"
                 hint="The Pool's weighted average liquidation threshold, floored to basis points."
             />
             <Figure
@@ -593,6 +656,7 @@ fn AaveAccount(account: AccountData) -> impl IntoView {
                 shown=usd(&AccountData::base_to_usd(account.available_borrows_base), Rounding::Down)
                 value=account.available_borrows_base.to_string()
                 test_id="aave-available-borrows"
+                term="available-to-borrow"
                 hint="getUserAccountData's availableBorrowsBase, in USD."
             />
         </div>
@@ -618,12 +682,13 @@ fn LiquidationPreviewView(preview: Option<LiquidationPreview>) -> impl IntoView 
         .map_or_else(|| "∞ (no debt left)".to_owned(), |hf| format_fixed(&hf, 2, Rounding::Down));
     view! {
         <section class="liquidation-preview" data-testid="liquidation-preview">
-            <h3>"Liquidation preview"</h3>
+            <h3><Term id="liquidation-preview">"Liquidation preview"</Term></h3>
             <p>
-                {format!(
-                    "A liquidator may repay up to {} % of the {} debt and seize {} with a {} % bonus.",
-                    p.close_factor_percent, p.debt_asset, p.collateral_asset, p.bonus_percent
-                )}
+                {format!("A liquidator may repay up to {} % of the {} debt (the ", p.close_factor_percent, p.debt_asset)}
+                <Term id="close-factor">"close factor"</Term>
+                {format!(") and seize {} with a {} % ", p.collateral_asset, p.bonus_percent)}
+                <Term id="liquidation-bonus">"liquidation bonus"</Term>
+                "."
             </p>
             <div class="figures">
                 <Figure

@@ -63,24 +63,18 @@ impl PositionPlan {
         })
     }
 
-    /// A scenario from a share link: its own prices are the baseline the
-    /// sliders move from, labelled as coming from the link.
-    pub fn from_shared(scenario: Scenario) -> Self {
+    /// A scenario opened from outside the snapshot (a link, a saved entry, a
+    /// file): its own prices are the baseline, labelled with `source`.
+    pub fn opened(scenario: Scenario, id: &str, label: &str, source: &str) -> Self {
         let saved_prices = scenario
             .assets
             .iter()
             .filter_map(|a| {
                 let usd = a.price.clone()?;
-                Some((a.symbol.clone(), SavedPrice { usd, updated_at: "unknown".into(), source: "shared link".into() }))
+                Some((a.symbol.clone(), SavedPrice { usd, updated_at: "unknown".into(), source: source.into() }))
             })
             .collect();
-        Self {
-            id: "shared".into(),
-            label: "Shared scenario".into(),
-            protocol: scenario.protocol,
-            scenario,
-            saved_prices,
-        }
+        Self { id: id.into(), label: label.into(), protocol: scenario.protocol, scenario, saved_prices }
     }
 
     fn saved(&self, symbol: &str) -> Option<&SavedPrice> {
@@ -324,5 +318,336 @@ mod history_tests {
         assert!(form_action("repay", "USDC", "max").is_ok());
         assert_eq!(form_action("borrow", "USDC", "max").unwrap_err(), "the amount \"max\" is not a plain decimal (digits with an optional single point, e.g. \"2000.5\"; no signs, exponents or spaces)");
         assert!(form_action("borrow", "USDC", " 12.5 ").is_ok());
+    }
+}
+
+/// A percentage typed by a user ("82.5") in basis points, or why it is not one.
+pub fn percent_to_bps(text: &str) -> Result<u32, String> {
+    let text = text.trim().trim_end_matches('%').trim_end();
+    let value = PlainDecimal::parse(text).map_err(|e| format!("the percentage {e}"))?;
+    let bps = value
+        .to_scaled_integer(2)
+        .ok_or_else(|| format!("{text} % has more than 2 decimals; Aave sets these in basis points (0.01 %)"))?;
+    u32::try_from(bps).ok().filter(|b| *b <= 10_000).ok_or_else(|| format!("{text} % is more than 100 %"))
+}
+
+/// The governance change a form describes, or why it cannot be one.
+pub fn governance_action(
+    kind: &str,
+    asset: &str,
+    value: &str,
+) -> Result<ballast_core::aave_v3::actions::Action, String> {
+    use ballast_core::aave_v3::actions::Action;
+    let asset = asset.to_owned();
+    Ok(match kind {
+        "ltv" => Action::SetLtv { asset, ltv_bps: percent_to_bps(value)? },
+        "threshold" => Action::SetLiquidationThreshold { asset, liquidation_threshold_bps: percent_to_bps(value)? },
+        "freeze" => Action::Freeze { asset },
+        "remove-emode" => {
+            let id = value.trim().parse::<u32>().map_err(|_| format!("{value:?} is not an e-mode category number"))?;
+            if id == 0 {
+                return Err("category 0 is no e-mode; name a category from 1 to 255".into());
+            }
+            Action::RemoveEmodeCategory { id }
+        }
+        other => return Err(format!("unknown governance change {other:?}")),
+    })
+}
+
+#[cfg(test)]
+mod governance_tests {
+    use super::tests::spec_at;
+    use super::*;
+    use ballast_core::aave_v3::actions::Action;
+
+    #[test]
+    fn percentages_become_basis_points_or_say_why_not() {
+        assert_eq!(percent_to_bps("82.5"), Ok(8250));
+        assert_eq!(percent_to_bps(" 75 % "), Ok(7500));
+        assert_eq!(percent_to_bps("100"), Ok(10_000));
+        assert_eq!(percent_to_bps("0.01"), Ok(1));
+        assert_eq!(
+            percent_to_bps("82.555").unwrap_err(),
+            "82.555 % has more than 2 decimals; Aave sets these in basis points (0.01 %)"
+        );
+        assert_eq!(percent_to_bps("100.01").unwrap_err(), "100.01 % is more than 100 %");
+        assert!(percent_to_bps("-5").unwrap_err().starts_with("the percentage "));
+    }
+
+    #[test]
+    fn a_lower_threshold_goes_through_the_engine_and_moves_the_health_factor() {
+        let s = spec_at("2000");
+        let action = governance_action("threshold", "WETH", "81").unwrap();
+        assert_eq!(action, Action::SetLiquidationThreshold { asset: "WETH".into(), liquidation_threshold_bps: 8100 });
+        let next = ballast_core::apply_actions(&s, &[action]).unwrap();
+        // 10 WETH × 2000 × 81 % / (5000 USDC × 1.0001) = 3.239676…, down from 3.29967…
+        let hf = ballast_core::evaluate(&next).unwrap().health_factor.unwrap();
+        assert!(hf.starts_with("3.239676"), "{hf}");
+        // Under the LTV (80 %) the engine refuses, naming the bound.
+        let refused = ballast_core::apply_actions(&s, &[governance_action("threshold", "WETH", "79").unwrap()]);
+        assert!(refused.unwrap_err().to_string().contains("between WETH's LTV 8000 and 10000"));
+        assert_eq!(
+            governance_action("remove-emode", "WETH", "0").unwrap_err(),
+            "category 0 is no e-mode; name a category from 1 to 255"
+        );
+        assert_eq!(governance_action("freeze", "USDC", "").unwrap(), Action::Freeze { asset: "USDC".into() });
+    }
+}
+
+/// One row of a loop or unwind table, in tokens and exact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopRow {
+    /// Borrowed (loop) or withdrawn (unwind).
+    pub taken: String,
+    /// Supplied (loop) or repaid (unwind).
+    pub given: String,
+    /// The health factor after the round, exact.
+    pub health_factor: String,
+}
+
+/// The engine's loop plan laid out for the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopView {
+    pub steps: Vec<LoopRow>,
+    pub unwind: Vec<LoopRow>,
+    /// Collateral value over equity after looping, exact.
+    pub leverage: String,
+    /// The collateral price move (a fraction) that liquidates, before and
+    /// after looping; `None` when no fall liquidates.
+    pub unlooped_move: Option<BigRational>,
+    pub looped_move: Option<BigRational>,
+}
+
+/// Plans a loop of `collateral` bought with borrowed `debt` at the oracle
+/// price ratio less `slippage_percent`, up to `target_leverage`, never
+/// leaving the health factor under `min_health_factor` (borrows keep
+/// [`MAX_BORROW_MARGIN_BPS`] under the Pool's limit).
+pub fn loop_view(
+    working: &Scenario,
+    collateral: &str,
+    debt: &str,
+    target_leverage: &str,
+    slippage_percent: &str,
+    min_health_factor: &str,
+) -> Result<LoopView, String> {
+    use ballast_core::aave_v3::looping::{
+        health_factor_wad, oracle_swap_rate, plan_loop, wad_text, LoopParams, LoopTarget,
+    };
+    use ballast_core::exact::format_exact;
+    if working.protocol != Protocol::AAVE_V3 {
+        return Err("looping is planned on Aave V3.0 positions".into());
+    }
+    if collateral == debt {
+        return Err("the collateral and the debt asset must differ".into());
+    }
+    let position = Position::from_scenario(working).map_err(|e| e.to_string())?;
+    let target = PlainDecimal::parse(target_leverage.trim()).map_err(|e| format!("the target leverage {e}"))?;
+    if target.to_rational() <= BigRational::from_integer(1.into()) {
+        return Err("the target leverage must be more than 1 (collateral over equity)".into());
+    }
+    let slippage_bps = percent_to_bps(slippage_percent).map_err(|e| format!("slippage: {e}"))?;
+    let floor = PlainDecimal::parse(min_health_factor.trim()).map_err(|e| format!("the health factor floor {e}"))?;
+    if floor.to_rational() < BigRational::from_integer(1.into()) {
+        return Err("the health factor floor must be at least 1".into());
+    }
+    let min_health_factor = health_factor_wad(&floor).ok_or("the health factor floor has more than 18 decimals")?;
+    let swap_rate = oracle_swap_rate(&position, debt, collateral).ok_or("both assets need a price")?;
+    let params = LoopParams {
+        collateral_asset: collateral.into(),
+        debt_asset: debt.into(),
+        swap_rate,
+        slippage_bps,
+        target: LoopTarget::Leverage(target.to_rational()),
+        borrow_margin_bps: MAX_BORROW_MARGIN_BPS,
+        min_health_factor,
+    };
+    let plan = plan_loop(&position, &params).map_err(|e| e.to_string())?;
+    let (c, d) =
+        (position.reserve(collateral).ok_or("unknown collateral")?, position.reserve(debt).ok_or("unknown debt")?);
+    Ok(LoopView {
+        steps: plan
+            .steps
+            .iter()
+            .map(|s| LoopRow {
+                taken: d.tokens_text(s.borrowed),
+                given: c.tokens_text(s.supplied),
+                health_factor: wad_text(s.health_factor),
+            })
+            .collect(),
+        unwind: plan
+            .unwind
+            .iter()
+            .map(|s| LoopRow {
+                taken: c.tokens_text(s.withdrawn),
+                given: d.tokens_text(s.repaid),
+                health_factor: wad_text(s.health_factor),
+            })
+            .collect(),
+        leverage: format_exact(&plan.leverage),
+        unlooped_move: plan.unlooped_liquidation.map(|l| l.move_fraction),
+        looped_move: plan.looped_liquidation.map(|l| l.move_fraction),
+    })
+}
+
+#[cfg(test)]
+mod loop_tests {
+    use super::tests::spec_at;
+    use super::*;
+
+    #[test]
+    fn a_loop_to_3x_is_laid_out_with_its_unwind_and_brings_liquidation_closer() {
+        let view = loop_view(&spec_at("2000"), "WETH", "USDC", "3", "0.3", "1.1").unwrap();
+        assert!(!view.steps.is_empty() && !view.unwind.is_empty());
+        let leverage = PlainDecimal::parse(&view.leverage).unwrap().to_rational();
+        let (low, high) = (BigRational::new(2997.into(), 1000.into()), BigRational::new(3003.into(), 1000.into()));
+        assert!(low < leverage && leverage < high, "{}", view.leverage);
+        // Before: WETH may fall 69.69… % (5000.5 / 16500 − 1); after, much less.
+        let one = BigRational::from_integer(1.into());
+        assert_eq!(view.unlooped_move, Some(BigRational::new(50_005.into(), 165_000.into()) - &one));
+        let looped = view.looped_move.unwrap();
+        assert!(looped > BigRational::new((-3).into(), 10.into()), "{looped}");
+        for row in view.steps.iter().chain(&view.unwind) {
+            assert!(
+                PlainDecimal::parse(&row.health_factor).unwrap().to_rational()
+                    >= BigRational::new(11.into(), 10.into())
+            );
+        }
+    }
+
+    #[test]
+    fn loop_inputs_are_checked_with_clear_messages() {
+        let s = spec_at("2000");
+        assert_eq!(
+            loop_view(&s, "WETH", "WETH", "3", "0", "1.1").unwrap_err(),
+            "the collateral and the debt asset must differ"
+        );
+        assert_eq!(
+            loop_view(&s, "WETH", "USDC", "1", "0", "1.1").unwrap_err(),
+            "the target leverage must be more than 1 (collateral over equity)"
+        );
+        assert_eq!(
+            loop_view(&s, "WETH", "USDC", "3", "0", "0.9").unwrap_err(),
+            "the health factor floor must be at least 1"
+        );
+        assert!(loop_view(&s, "WETH", "USDC", "3", "101", "1.1").unwrap_err().starts_with("slippage: "));
+    }
+}
+
+/// An empty Aave V3.0 position to build from scratch.
+pub fn blank_scenario() -> Scenario {
+    Scenario::parse(r#"{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[],"collateral":[],"debt":[]}"#)
+        .unwrap_or_else(|e| unreachable!("the blank scenario is valid: {e}"))
+}
+
+/// The fields of the "add an asset" form (aave-v3), as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewAsset {
+    pub symbol: String,
+    pub decimals: String,
+    pub price: String,
+    pub ltv_percent: String,
+    pub threshold_percent: String,
+    pub bonus_percent: String,
+}
+
+/// `working` with `asset` listed (not yet held), validated by the engine's
+/// own scenario checks; the message names the field at fault.
+pub fn add_asset(working: &Scenario, asset: &NewAsset) -> Result<Scenario, String> {
+    if !matches!(working.protocol, Protocol::Aave(_)) {
+        return Err(format!("{} positions have exactly one collateral and one debt asset", working.protocol));
+    }
+    let symbol = asset.symbol.trim();
+    if symbol.is_empty() {
+        return Err("give the asset a symbol".into());
+    }
+    if working.asset(symbol).is_some() {
+        return Err(format!("{symbol} is listed already"));
+    }
+    let decimals: u32 = asset
+        .decimals
+        .trim()
+        .parse()
+        .map_err(|_| format!("decimals {:?} is not a whole number", asset.decimals.trim()))?;
+    let price = PlainDecimal::parse(asset.price.trim()).map_err(|e| format!("the price {e}"))?;
+    let ltv = percent_to_bps(&asset.ltv_percent).map_err(|e| format!("LTV: {e}"))?;
+    let threshold = percent_to_bps(&asset.threshold_percent).map_err(|e| format!("liquidation threshold: {e}"))?;
+    // The bonus is typed as the liquidator's premium (5 %); Aave stores 100 % + it.
+    let bonus = percent_to_bps(&asset.bonus_percent).map_err(|e| format!("liquidation bonus: {e}"))?;
+    let mut tree = serde_json::to_value(working).map_err(|e| e.to_string())?;
+    let entry = serde_json::json!({
+        "symbol": symbol, "decimals": decimals, "price": price.as_str(),
+        "ltv_bps": ltv, "liquidation_threshold_bps": threshold, "liquidation_bonus_bps": 10_000 + bonus,
+    });
+    tree.get_mut("assets").and_then(|a| a.as_array_mut()).ok_or("the scenario has no asset list")?.push(entry);
+    Scenario::parse(&tree.to_string()).map_err(|e| e.to_string())
+}
+
+/// `working` without `symbol`: not listed, not held.
+pub fn remove_asset(working: &Scenario, symbol: &str) -> Result<Scenario, String> {
+    let mut next = working.clone();
+    next.assets.retain(|a| a.symbol != symbol);
+    if next.assets.len() == working.assets.len() {
+        return Err(format!("{symbol} is not listed"));
+    }
+    next.collateral.retain(|h| h.asset != symbol);
+    next.debt.retain(|h| h.asset != symbol);
+    next.validate().map_err(|e| e.to_string())?;
+    Ok(next)
+}
+
+#[cfg(test)]
+mod asset_tests {
+    use super::*;
+
+    fn weth() -> NewAsset {
+        NewAsset {
+            symbol: "WETH".into(),
+            decimals: "18".into(),
+            price: "2000".into(),
+            ltv_percent: "80".into(),
+            threshold_percent: "82.5".into(),
+            bonus_percent: "5".into(),
+        }
+    }
+
+    #[test]
+    fn a_blank_scenario_takes_assets_and_then_actions_to_the_spec_example() {
+        use ballast_core::aave_v3::actions::Action;
+        let s = add_asset(&blank_scenario(), &weth()).unwrap();
+        let usdc = NewAsset {
+            symbol: "USDC".into(),
+            decimals: "6".into(),
+            price: "1.0001".into(),
+            ltv_percent: "77".into(),
+            threshold_percent: "80".into(),
+            bonus_percent: "4.5".into(),
+        };
+        let s = add_asset(&s, &usdc).unwrap();
+        let s = ballast_core::apply_actions(
+            &s,
+            &[
+                Action::Supply { asset: "WETH".into(), amount: PlainDecimal::parse("10").unwrap() },
+                Action::Borrow { asset: "USDC".into(), amount: PlainDecimal::parse("5000").unwrap() },
+            ],
+        )
+        .unwrap();
+        // The spec example's figures, built by hand.
+        assert_eq!(ballast_core::evaluate(&s).unwrap().health_factor.as_deref(), Some("3.29967003299670033"));
+        let s = remove_asset(&s, "USDC").unwrap();
+        assert_eq!(ballast_core::evaluate(&s).unwrap().health_factor, None);
+        assert_eq!(remove_asset(&s, "USDC").unwrap_err(), "USDC is not listed");
+    }
+
+    #[test]
+    fn a_new_asset_is_checked_field_by_field() {
+        let s = add_asset(&blank_scenario(), &weth()).unwrap();
+        assert_eq!(add_asset(&s, &weth()).unwrap_err(), "WETH is listed already");
+        let bad = NewAsset { symbol: "X".into(), threshold_percent: "79".into(), ..weth() };
+        let problem = add_asset(&s, &bad).unwrap_err();
+        assert!(problem.starts_with("assets[1]."), "{problem}");
+        let bad = NewAsset { symbol: "X".into(), decimals: "eighteen".into(), ..weth() };
+        assert_eq!(add_asset(&s, &bad).unwrap_err(), "decimals \"eighteen\" is not a whole number");
+        let bad = NewAsset { symbol: " ".into(), ..weth() };
+        assert_eq!(add_asset(&s, &bad).unwrap_err(), "give the asset a symbol");
     }
 }

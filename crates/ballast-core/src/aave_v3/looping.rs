@@ -257,3 +257,46 @@ fn swap_needed(p: &Position, from: &str, to: &str, owed: U256, rate: &BigRationa
     let raw = (tokens * BigRational::from_integer(u256_to_big(f.unit).into())).ceil().to_integer();
     U256::try_from_le_slice(&raw.to_biguint()?.to_bytes_le())
 }
+
+/// Units of `to` one unit of `from` buys at the oracle prices the Pool uses
+/// (e-mode category prices included): the swap rate of a loop with no
+/// market spread. `None` for an unknown asset or a zero price.
+pub fn oracle_swap_rate(p: &Position, from: &str, to: &str) -> Option<BigRational> {
+    let price = |asset: &str| p.reserve(asset).map(|r| base_to_rational(r.effective_price_base(p.emode.as_ref())));
+    let (from_price, to_price) = (price(from)?, price(to)?);
+    (!to_price.is_zero()).then(|| from_price / to_price)
+}
+
+/// A health factor typed as a decimal ("1.1") as the Pool's wad; `None`
+/// past 18 decimals (a wad cannot hold it).
+pub fn health_factor_wad(hf: &PlainDecimal) -> Option<U256> {
+    U256::try_from_le_slice(&hf.to_scaled_integer(18)?.to_bytes_le())
+}
+
+/// A wad (a health factor) as an exact decimal.
+pub fn wad_text(v: U256) -> String {
+    crate::exact::format_exact(&BigRational::new(u256_to_big(v).into(), crate::exact::pow10(18).into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_factors_convert_to_wads_and_back_exactly() {
+        let hf = PlainDecimal::parse("1.05").unwrap();
+        assert_eq!(health_factor_wad(&hf), Some(U256::from(1_050_000_000_000_000_000u64)));
+        assert_eq!(wad_text(U256::from(1_050_000_000_000_000_001u64)), "1.050000000000000001");
+        assert_eq!(health_factor_wad(&PlainDecimal::parse("1.0000000000000000001").unwrap()), None);
+    }
+
+    #[test]
+    fn the_oracle_swap_rate_is_the_price_ratio() {
+        let json = include_str!("../../../ballast-cli/tests/fixtures/spec-aave-v3.json");
+        let p = Position::from_scenario(&crate::Scenario::parse(json).unwrap()).unwrap();
+        // 1 USDC at 1.0001 buys 1.0001 / 2000 WETH.
+        assert_eq!(oracle_swap_rate(&p, "USDC", "WETH"), Some(BigRational::new(10_001.into(), 20_000_000.into())));
+        assert_eq!(oracle_swap_rate(&p, "WETH", "USDC"), Some(BigRational::new(20_000_000.into(), 10_001.into())));
+        assert_eq!(oracle_swap_rate(&p, "DAI", "WETH"), None);
+    }
+}

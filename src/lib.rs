@@ -6,6 +6,7 @@ pub mod app;
 pub mod components;
 pub mod data_source;
 pub mod pages;
+pub mod risk_worker;
 pub mod snapshot_source;
 pub mod url_state;
 

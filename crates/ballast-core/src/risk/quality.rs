@@ -84,7 +84,8 @@ impl Scale {
         let g = |v: f64| if self.logarithmic { ln(v) } else { v };
         let t = (g(x) - g(self.worst)) / (g(self.best) - g(self.worst));
         // A log input of 0 gives ±∞, which clamps to the right end.
-        100.0 * t.clamp(0.0, 1.0)
+        // + 0.0 turns the −0 of a worst-value input into 0.
+        100.0 * t.clamp(0.0, 1.0) + 0.0
     }
 
     /// The formula in words, for the UI.

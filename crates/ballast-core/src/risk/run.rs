@@ -230,6 +230,44 @@ impl AssetInputs {
 }
 
 impl MarketInputs {
+    /// The inputs for the assets whose price moves in `scenario`'s
+    /// position, in the order listed here, with their correlations: a run
+    /// draws shocks for every market asset, so leaving the others out saves
+    /// time. (The draws then differ from a run over the whole market, so
+    /// the simulated figures differ within their sampling error.)
+    pub fn for_position(&self, scenario: &Scenario) -> Result<Self, RiskError> {
+        let position = RiskPosition::from_scenario(scenario)?;
+        let keep: Vec<usize> = (0..self.assets.len())
+            .filter(|&i| position.assets.iter().any(|a| a.price_moves && a.asset == self.assets[i].symbol))
+            .collect();
+        let row = |i: usize| {
+            self.correlation.get(i).ok_or_else(|| {
+                RiskError::new(
+                    "market.correlation",
+                    format!("has {} rows for {} assets", self.correlation.len(), self.assets.len()),
+                )
+            })
+        };
+        let correlation = keep
+            .iter()
+            .map(|&i| {
+                let r = row(i)?;
+                keep.iter()
+                    .map(|&j| {
+                        r.get(j)
+                            .copied()
+                            .ok_or_else(|| RiskError::new(format!("market.correlation[{i}]"), "is too short"))
+                    })
+                    .collect()
+            })
+            .collect::<Result<Vec<Vec<f64>>, RiskError>>()?;
+        Ok(Self {
+            assets: keep.iter().map(|&i| self.assets[i].clone()).collect(),
+            correlation,
+            source: self.source.clone(),
+        })
+    }
+
     /// The simulation's market: the correlation repaired to positive
     /// semi-definite when needed (and whether it was).
     pub fn model(&self, tails: Tails) -> Result<(MarketModel, bool), RiskError> {
@@ -444,6 +482,9 @@ mod tests {
         let scored: Vec<&str> = whole.quality.iter().map(|q| q.asset.as_str()).collect();
         assert_eq!(scored, ["WETH", "wstETH", "WBTC"]);
         assert!(whole.quality.iter().all(|q| q.components.len() == 6));
+        // wstETH's 24 h heartbeat is the scale's worst: 0, not −0.
+        let heartbeat = &whole.quality[1].components[2];
+        assert_eq!((heartbeat.key.as_str(), heartbeat.score.to_string()), ("oracle_heartbeat", "0".to_owned()));
     }
 
     #[test]
@@ -457,6 +498,10 @@ mod tests {
         assert!(json.contains("\"starting_health_factor\":null"), "{json}");
         let back: RiskReport = serde_json::from_str(&json).unwrap();
         assert_eq!(back, report);
+        // Every f64 comes back bit for bit (serde_json's float_roundtrip), debt or not.
+        let with_debt = run(request("aave-demo", 200, 3)).unwrap();
+        let back: RiskReport = serde_json::from_str(&serde_json::to_string(&with_debt).unwrap()).unwrap();
+        assert_eq!(back, with_debt);
         assert_eq!(report.simulation.liquidation_probability.value, 0.0);
     }
 
@@ -494,6 +539,27 @@ mod tests {
         let report = run(r).unwrap();
         assert!(report.correlation_repaired);
         assert!(report.correlation[wbtc][link] > -0.9);
+    }
+
+    #[test]
+    fn inputs_for_a_position_keep_its_moving_assets_and_change_no_figure() {
+        let full = request("aave-demo", 500, 10);
+        let mut narrow = full.clone();
+        narrow.market = full.market.for_position(&full.scenario).unwrap();
+        let symbols: Vec<&str> = narrow.market.assets.iter().map(|a| a.symbol.as_str()).collect();
+        assert_eq!(symbols, ["WETH", "wstETH", "WBTC", "USDC", "DAI"]);
+        assert_eq!(narrow.market.correlation[0], [1.0, 0.95, 0.75, 0.0, 0.0]);
+        // The draws differ from the whole market's (each day draws one normal per asset), so
+        // the simulated figures are the narrowed market's own: reproducible, and the
+        // figures that do not simulate are the same.
+        let (a, b) = (run(full).unwrap(), run(narrow.clone()).unwrap());
+        assert_eq!(run(narrow).unwrap(), b);
+        assert_eq!(a.liquidity, b.liquidity);
+        assert_eq!(a.quality, b.quality);
+        // Maker's DAI is held at par: only ETH moves.
+        let maker = request("maker-demo", 10, 1);
+        let m = maker.market.for_position(&maker.scenario).unwrap();
+        assert_eq!((m.assets.len(), m.assets[0].symbol.as_str(), m.correlation.clone()), (1, "ETH", vec![vec![1.0]]));
     }
 
     #[test]

@@ -127,7 +127,10 @@ fn run(args: &[String]) -> Result<String, String> {
             let id = id.ok_or_else(|| format!("risk-demo needs --position ID\n{USAGE}"))?;
             let snapshot = Snapshot::parse(&read_input(path)?).map_err(|e| e.to_string())?;
             let scenario = snapshot.scenario(&id).map_err(|e| e.to_string())?;
-            let market = risk::run::demo_market(&snapshot).map_err(|e| e.to_string())?.inputs;
+            // The Risk page's request: the demo inputs of the assets this position moves with.
+            let market = risk::run::demo_market(&snapshot)
+                .and_then(|demo| demo.inputs.for_position(&scenario))
+                .map_err(|e| e.to_string())?;
             serde_json::to_string(&RiskRequest { scenario, market, options }).map_err(|e| e.to_string())
         }
         "-h" | "--help" | "help" => Ok(USAGE.to_owned()),

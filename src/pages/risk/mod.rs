@@ -69,6 +69,8 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
     let problems = RwSignal::new(Vec::<String>::new());
     let request_json = RwSignal::new(None::<String>);
     let worker = StoredValue::new_local(None::<RiskWorker>);
+    // Which run the page is waiting for; a cancelled run's late messages are ignored.
+    let run_id = RwSignal::new(0u32);
 
     let start = move |_| {
         let Ok(subject) = subject.get_untracked() else { return };
@@ -78,32 +80,47 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
             Err(p) => return problems.set(p),
         };
         problems.set(Vec::new());
-        let json = match serde_json::to_string(&request) {
-            Ok(json) => json,
-            Err(e) => return state.set(RunState::Failed(e.to_string())),
-        };
-        request_json.set(Some(json.clone()));
         worker.set_value(None);
+        let run = run_id.get_untracked() + 1;
+        run_id.set(run);
         state.set(RunState::Running { done: 0, total: request.options.paths });
-        let on_message = move |m: WorkerMessage| {
-            let finished = !matches!(m, WorkerMessage::Progress(_) | WorkerMessage::Ready);
-            match m {
-                WorkerMessage::Ready => {}
-                WorkerMessage::Progress(p) => state.set(RunState::Running { done: p.done, total: p.total }),
-                WorkerMessage::Done { report, elapsed_ms } => state.set(RunState::Done { report, elapsed_ms }),
-                WorkerMessage::Failed { message } => state.set(RunState::Failed(message)),
-            }
-            if finished {
-                // Not from inside the worker's own handler: let it return first.
-                set_timeout(move || worker.set_value(None), Duration::ZERO);
-            }
-        };
-        match RiskWorker::start(json, on_message) {
-            Ok(w) => worker.set_value(Some(w)),
-            Err(e) => state.set(RunState::Failed(e)),
-        }
+        // The worker starts in a task of its own, so the click's task stays short.
+        set_timeout(
+            move || {
+                if run_id.get_untracked() != run {
+                    return; // cancelled or restarted meanwhile
+                }
+                let json = match serde_json::to_string(&request) {
+                    Ok(json) => json,
+                    Err(e) => return state.set(RunState::Failed(e.to_string())),
+                };
+                request_json.set(Some(json.clone()));
+                let on_message = move |m: WorkerMessage| {
+                    if run_id.get_untracked() != run {
+                        return;
+                    }
+                    let finished = !matches!(m, WorkerMessage::Progress(_) | WorkerMessage::Ready);
+                    match m {
+                        WorkerMessage::Ready => {}
+                        WorkerMessage::Progress(p) => state.set(RunState::Running { done: p.done, total: p.total }),
+                        WorkerMessage::Done { report, elapsed_ms } => state.set(RunState::Done { report, elapsed_ms }),
+                        WorkerMessage::Failed { message } => state.set(RunState::Failed(message)),
+                    }
+                    if finished {
+                        // Not from inside the worker's own handler: let it return first.
+                        set_timeout(move || worker.set_value(None), Duration::ZERO);
+                    }
+                };
+                match RiskWorker::start(json, on_message) {
+                    Ok(w) => worker.set_value(Some(w)),
+                    Err(e) => state.set(RunState::Failed(e)),
+                }
+            },
+            Duration::ZERO,
+        );
     };
     let cancel = move |_| {
+        run_id.update(|r| *r += 1);
         worker.set_value(None);
         state.set(RunState::Cancelled);
     };
@@ -125,6 +142,7 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
                     data-testid="risk-position"
                     prop:value=move || position.get()
                     on:change=move |ev| {
+                        run_id.update(|r| *r += 1);
                         worker.set_value(None);
                         state.set(RunState::Idle);
                         position.set(event_target_value(&ev));

@@ -122,11 +122,16 @@ test("a run shows progress, cancels, re-runs, and shows the engine's figures", {
     // The run: from the click to the worker's report arriving (the status turning to "Done").
     const doneAt = statusTimes.find(([, text]) => text.startsWith("Done"))?.[0];
     assert.ok(doneAt, JSON.stringify(statusTimes));
-    const during = longTasks.filter((t) => t.start + t.duration > started && t.start < doneAt);
-    const after = longTasks.filter((t) => t.start >= doneAt);
+    // A status change is observed at the end of the task that made it, so the task holding
+    // `doneAt` is the one that received the report and drew its headline: it comes after the
+    // simulation and is printed apart. Every task before it ran while the worker simulated.
+    const during = longTasks.filter((t) => t.start + t.duration > started && t.start + t.duration <= doneAt);
+    const handling = longTasks.filter((t) => t.start <= doneAt && t.start + t.duration > doneAt);
+    const after = longTasks.filter((t) => t.start > doneAt);
     console.log(
-      `# started ${started.toFixed(0)}, status ${JSON.stringify(statusTimes.map(([t, s]) => [Math.round(t), s.slice(0, 14)]))}; run ${(doneAt - started).toFixed(0)} ms from click to report, ${statusTimes.length - 1} progress updates; ` +
-        `main-thread tasks over 50 ms during it: ${JSON.stringify(during)}; drawing the results after: ${JSON.stringify(after)}`,
+      `# run ${(doneAt - started).toFixed(0)} ms from click to report, ${statusTimes.length - 1} progress updates; ` +
+        `main-thread tasks over 50 ms during it: ${JSON.stringify(during)}; receiving the report: ${JSON.stringify(handling)}; ` +
+        `drawing the results after: ${JSON.stringify(after)}`,
     );
     assert.deepEqual(during, [], "no main-thread task over 50 ms while the simulation runs");
     assert.match(await page.locator("[data-testid=risk-status]").textContent(), /^Done: 20000 paths × 7 days in \d+ ms/);

@@ -70,6 +70,41 @@ async function setField(page, testId, value) {
   await field.fill(String(value));
 }
 
+/**
+ * Starts a run and waits for its results, returning the main-thread tasks over 50 ms seen
+ * from the click until the report arrived (printing those and the later ones).
+ */
+async function measureRun(page) {
+  // When the worker's report lands: the status turns to "Done".
+  await page.evaluate(() => {
+    const status = document.querySelector("[data-testid=risk-status]");
+    window.__statusTimes = [];
+    window.__statusObserver?.disconnect();
+    window.__statusObserver = new MutationObserver(() => window.__statusTimes.push([performance.now(), status.textContent]));
+    window.__statusObserver.observe(status, { childList: true, characterData: true, subtree: true });
+  });
+  const started = await page.evaluate(() => performance.now());
+  await page.locator("[data-testid=risk-start]").click();
+  // This run's "Done", not an earlier run's: the times were reset before the click.
+  await page.waitForFunction(() => window.__statusTimes.some(([, text]) => text.startsWith("Done")), null, { timeout: 60_000 });
+  await page.locator("[data-testid=risk-results]").waitFor({ timeout: 60_000 });
+  const { longTasks, statusTimes } = await page.evaluate(() => ({ longTasks: window.__longTasks, statusTimes: window.__statusTimes }));
+  const doneAt = statusTimes.find(([, text]) => text.startsWith("Done"))?.[0];
+  assert.ok(doneAt, JSON.stringify(statusTimes));
+  // A status change is observed at the end of the task that made it, so the task holding
+  // `doneAt` is the one that received the report and drew its headline: it comes after the
+  // simulation and is printed apart. Every task before it ran while the worker simulated.
+  const during = longTasks.filter((t) => t.start + t.duration > started && t.start + t.duration <= doneAt);
+  const handling = longTasks.filter((t) => t.start <= doneAt && t.start + t.duration > doneAt);
+  const after = longTasks.filter((t) => t.start > doneAt);
+  console.log(
+    `# run ${(doneAt - started).toFixed(0)} ms from click to report, ${statusTimes.length - 1} status updates; ` +
+      `main-thread tasks over 50 ms during it: ${JSON.stringify(during)}; receiving the report: ${JSON.stringify(handling)}; ` +
+      `drawing the results after: ${JSON.stringify(after)}`,
+  );
+  return during;
+}
+
 test("a run shows progress, cancels, re-runs, and shows the engine's figures", { skip }, async () => {
   const server = await startStaticServer(DIST);
   try {
@@ -107,32 +142,10 @@ test("a run shows progress, cancels, re-runs, and shows the engine's figures", {
     await page.locator("[data-testid=risk-horizon]").selectOption("7");
     await setField(page, "risk-paths", options.paths);
     await setField(page, "risk-seed", options.seed);
-    // When the worker's last message lands: the status turns to "Done".
-    await page.evaluate(() => {
-      const status = document.querySelector("[data-testid=risk-status]");
-      window.__statusTimes = [];
-      new MutationObserver(() => window.__statusTimes.push([performance.now(), status.textContent])).observe(status, {
-        childList: true, characterData: true, subtree: true,
-      });
-    });
-    const started = await page.evaluate(() => performance.now());
-    await page.locator("[data-testid=risk-start]").click();
-    await page.locator("[data-testid=risk-results]").waitFor({ timeout: 60_000 });
-    const { longTasks, statusTimes } = await page.evaluate(() => ({ longTasks: window.__longTasks, statusTimes: window.__statusTimes }));
-    // The run: from the click to the worker's report arriving (the status turning to "Done").
-    const doneAt = statusTimes.find(([, text]) => text.startsWith("Done"))?.[0];
-    assert.ok(doneAt, JSON.stringify(statusTimes));
-    // A status change is observed at the end of the task that made it, so the task holding
-    // `doneAt` is the one that received the report and drew its headline: it comes after the
-    // simulation and is printed apart. Every task before it ran while the worker simulated.
-    const during = longTasks.filter((t) => t.start + t.duration > started && t.start + t.duration <= doneAt);
-    const handling = longTasks.filter((t) => t.start <= doneAt && t.start + t.duration > doneAt);
-    const after = longTasks.filter((t) => t.start > doneAt);
-    console.log(
-      `# run ${(doneAt - started).toFixed(0)} ms from click to report, ${statusTimes.length - 1} progress updates; ` +
-        `main-thread tasks over 50 ms during it: ${JSON.stringify(during)}; receiving the report: ${JSON.stringify(handling)}; ` +
-        `drawing the results after: ${JSON.stringify(after)}`,
-    );
+    // Long tasks are wall-clock: on a machine shared by several builds the scheduler can stretch
+    // a short task past 50 ms. One run with such a task is measured again; two in a row fail.
+    let during = await measureRun(page);
+    if (during.length) during = await measureRun(page);
     assert.deepEqual(during, [], "no main-thread task over 50 ms while the simulation runs");
     assert.match(await page.locator("[data-testid=risk-status]").textContent(), /^Done: 20000 paths × 7 days in \d+ ms/);
 
@@ -208,6 +221,23 @@ test("bad inputs are named and nothing runs; a typed correlation is repaired and
     await page.locator("[data-testid=risk-start]").click();
     await page.locator("[data-testid=risk-results]").waitFor({ timeout: 60_000 });
     await page.locator("[data-testid=risk-correlation-repaired]").waitFor();
+
+    // A thin market: $1,000 moves WETH 2 %, so selling what a liquidation seizes moves it past the
+    // liquidator's 5 % bonus, and the position is flagged; its liquidity-adjusted HF falls.
+    await page.getByLabel("USD of sales that move the price of WETH 2 %").fill("1,000");
+    await page.locator("[data-testid=risk-start]").click();
+    await page.locator("[data-testid=risk-status]").filter({ hasText: /^Done/ }).waitFor({ timeout: 60_000 });
+    await page.locator("[data-testid=risk-liquidity-flag][data-flagged=true]").waitFor();
+    const hf = Number(await page.locator("[data-testid=risk-start-hf]").getAttribute("data-value"));
+    const adjusted = Number(await page.locator("[data-testid=risk-adjusted-hf]").getAttribute("data-value"));
+    assert.ok(adjusted < hf, `${adjusted} vs ${hf}`);
+    // All the collateral sold along linear books: A(1 − A/2D), D = 2 % depth / 0.02.
+    const sold = (usd, twoPercentDepth) => usd * (1 - usd / (2 * (twoPercentDepth / 0.02)));
+    const expected = sold(6.5 * 3000, 1_000) + sold(2 * 3650, 8e6) + sold(0.2 * 90_000, 15e6);
+    const value = Number(await page.locator("[data-testid=risk-adjusted-collateral]").getAttribute("data-value"));
+    assert.ok(Math.abs(value - expected) < 1e-6, `${value} vs ${expected}`);
+    const request = JSON.parse(await page.locator("[data-testid=risk-request]").textContent());
+    assert.deepEqual(request.market.assets[0].depth, { kind: "linear", depth: 50_000 });
     ctx.assertNoErrors();
     await ctx.close();
   } finally {

@@ -250,6 +250,25 @@ fn Inputs(market: MarketInputs, demo: StoredValue<DemoMarket>, form: RwSignal<Op
                         " %"
                     </td>
                     <td class="num">{format!("{} %", trim_number(a.volatility * 100.0))}</td>
+                    <td class="num">
+                        "$"
+                        <input
+                            type="text"
+                            inputmode="decimal"
+                            class="num-input depth-input"
+                            aria-label=format!("USD of sales that move the price of {symbol} 2 %")
+                            data-testid="risk-depth"
+                            prop:value=move || form.with(|f| f.as_ref().and_then(|f| f.two_percent_depth.get(i).cloned()))
+                            on:input=move |ev| {
+                                let text = event_target_value(&ev);
+                                form.update(|f| {
+                                    if let Some(v) = f.as_mut().and_then(|f| f.two_percent_depth.get_mut(i)) {
+                                        *v = text;
+                                    }
+                                });
+                            }
+                        />
+                    </td>
                     <td class="num">{estimate.as_ref().map(|e| format!("{:.1} %", e.simple * 100.0))}</td>
                     <td class="num">{estimate.as_ref().map(|e| format!("{:.1} %", e.ewma * 100.0))}</td>
                     <td class="muted">{basis}</td>
@@ -308,6 +327,7 @@ fn Inputs(market: MarketInputs, demo: StoredValue<DemoMarket>, form: RwSignal<Op
                         <th scope="col">"Asset"</th>
                         <th scope="col">"Volatility used"</th>
                         <th scope="col">"Default"</th>
+                        <th scope="col" title="USD of sales that move the price 2 % (example figures; empty for unknown)">"2 % depth"</th>
                         <th scope="col">"Simple (synthetic)"</th>
                         <th scope="col">"EWMA λ 0.94 (synthetic)"</th>
                         <th scope="col">"Basis of the default"</th>
@@ -501,7 +521,7 @@ fn Liquidity(liquidity: ballast_core::risk::liquidity::LiquidityReport) -> impl 
         {(!liquidity.depth_unknown.is_empty()).then(|| view! {
             <p class="notice">{format!("No market depth for {}: taken at the oracle price.", liquidity.depth_unknown.join(", "))}</p>
         })}
-        <p class="muted">"Depths are the demo's example figures (USD that moves the price 2 %), sold along a linear book; see docs/risk.md."</p>
+        <p class="muted">"Depths (USD that moves the price 2 %, editable with the inputs) start at the demo's example figures; a sale walks a linear book, see docs/risk.md."</p>
     }
 }
 

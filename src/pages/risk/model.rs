@@ -2,6 +2,7 @@
 //! the engine's [`RiskRequest`] or a list of what is wrong, and the few ways
 //! the page rounds the engine's figures for people.
 
+use ballast_core::risk::liquidity::MarketDepth;
 use ballast_core::risk::market::Tails;
 use ballast_core::risk::monte_carlo::{MAX_HORIZON_DAYS, MAX_PATHS};
 use ballast_core::risk::run::{MarketInputs, RiskRequest, RunOptions};
@@ -30,6 +31,9 @@ pub struct RiskForm {
     pub volatility_percent: Vec<String>,
     /// The correlation matrix as typed, rows in the inputs' order.
     pub correlation: Vec<Vec<String>>,
+    /// Per market asset: the USD of sales that move its price 2 % (its
+    /// market depth for the liquidity figures); empty for unknown.
+    pub two_percent_depth: Vec<String>,
 }
 
 impl RiskForm {
@@ -44,6 +48,11 @@ impl RiskForm {
             degrees_of_freedom: DEFAULT_DEGREES_OF_FREEDOM.to_owned(),
             volatility_percent: market.assets.iter().map(|a| trim_number(a.volatility * 100.0)).collect(),
             correlation: market.correlation.iter().map(|row| row.iter().map(|v| trim_number(*v)).collect()).collect(),
+            two_percent_depth: market
+                .assets
+                .iter()
+                .map(|a| a.depth.map(|d| format!("{:.0}", d.two_percent_depth(1.0))).unwrap_or_default())
+                .collect(),
         }
     }
 
@@ -88,6 +97,21 @@ impl RiskForm {
                 Ok(p) if p.is_finite() && (0.0..=1000.0).contains(&p) => asset.volatility = p / 100.0,
                 _ => problems.push(format!(
                     "Volatility of {}: {:?} is not a percentage from 0 to 1000",
+                    asset.symbol,
+                    text.trim()
+                )),
+            }
+        }
+        for (asset, text) in market.assets.iter_mut().zip(&self.two_percent_depth) {
+            let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '$')).collect();
+            if cleaned.is_empty() {
+                asset.depth = None;
+                continue;
+            }
+            match cleaned.parse::<f64>() {
+                Ok(usd) if usd.is_finite() && usd > 0.0 => asset.depth = Some(MarketDepth::from_two_percent_depth(usd)),
+                _ => problems.push(format!(
+                    "2 % depth of {}: {:?} is not a positive amount of USD (or empty for unknown)",
                     asset.symbol,
                     text.trim()
                 )),
@@ -198,6 +222,7 @@ mod tests {
         let form = RiskForm::new(&market);
         assert_eq!(form.volatility_percent, ["70", "70", "55", "2", "2"]);
         assert_eq!(form.correlation[0], ["1", "0.95", "0.75", "0", "0"]);
+        assert_eq!(form.two_percent_depth[0], "40000000");
         let request = form.request(&scenario, &market).unwrap();
         assert_eq!(request.options, RunOptions { horizon_days: 30, paths: 10_000, seed: 1, tails: Tails::Normal });
         assert_eq!(request.market, market);
@@ -215,7 +240,11 @@ mod tests {
         form.seed = "42".into();
         form.fat_tails = true;
         form.degrees_of_freedom = "3.5".into();
+        form.two_percent_depth[1] = "$250,000".into();
+        form.two_percent_depth[2] = "".into();
         let r = form.request(&scenario, &market).unwrap();
+        assert_eq!(r.market.assets[1].depth, Some(MarketDepth::Linear { depth: 12_500_000.0 }));
+        assert_eq!(r.market.assets[2].depth, None);
         assert_eq!(r.market.assets[0].volatility, 0.9);
         assert_eq!((r.market.correlation[0][2], r.market.correlation[2][0]), (0.5, 0.5));
         assert_eq!(
@@ -239,8 +268,10 @@ mod tests {
         form.set_correlation(0, 1, "1.5".into());
         form.fat_tails = true;
         form.degrees_of_freedom = "2".into();
+        form.two_percent_depth[0] = "-3".into();
         let problems = form.request(&scenario, &market).unwrap_err();
-        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert_eq!(problems.len(), 6, "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("2 % depth of WETH: \"-3\"")));
         assert!(problems[0].starts_with("Paths: \"0\""), "{problems:?}");
         assert!(problems.iter().any(|p| p.starts_with("Volatility of wstETH")));
         assert!(problems.iter().any(|p| p.starts_with("Correlation of WETH and wstETH: \"1.5\"")));

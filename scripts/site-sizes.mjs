@@ -10,7 +10,9 @@ const totals = {};
 for (const name of readdirSync(dir)) {
   const path = join(dir, name);
   // Loaded after first paint, so reported apart from the critical path.
-  const kind = name.startsWith("echarts") ? "lazy js" : kinds[extname(name)];
+  // The risk worker (its wasm and glue) loads only when a risk run starts.
+  const lazy = name.startsWith("echarts") || name.startsWith("ballast-risk-worker");
+  const kind = lazy ? `lazy ${kinds[extname(name)]}` : kinds[extname(name)];
   if (!kind || !statSync(path).isFile()) continue;
   const bytes = readFileSync(path);
   const t = (totals[kind] ??= { raw: 0, gzip: 0, brotli: 0 });
@@ -20,7 +22,7 @@ for (const name of readdirSync(dir)) {
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 console.log("site size       raw       gzip      brotli");
-for (const kind of ["wasm", "js", "css", "lazy js"]) {
+for (const kind of ["wasm", "js", "css", "lazy wasm", "lazy js"]) {
   const t = totals[kind] ?? { raw: 0, gzip: 0, brotli: 0 };
   console.log(`  ${kind.padEnd(8)}${kb(t.raw)}${kb(t.gzip)}${kb(t.brotli)}`);
 }

@@ -8,6 +8,7 @@ use crate::data_source::DataSource;
 use crate::pages::glossary::GlossaryPage;
 use crate::pages::plan::PlanPage;
 use crate::pages::prices::PricesPage;
+use crate::pages::risk::RiskPage;
 use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
 use crate::url_state::{push_param, read_param};
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                                 Page::Plan => view! { <PlanPage snapshot=s /> }.into_any(),
                                 Page::Prices => view! { <PricesPage snapshot=s /> }.into_any(),
                                 Page::Glossary => view! { <GlossaryPage /> }.into_any(),
+                                Page::Risk => view! { <RiskPage snapshot=s /> }.into_any(),
                             })
                         })
                     }}

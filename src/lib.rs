@@ -8,6 +8,7 @@ pub mod components;
 pub mod data_source;
 pub mod glossary;
 pub mod pages;
+pub mod risk_worker;
 pub mod snapshot_source;
 pub mod url_state;
 

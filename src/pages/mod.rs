@@ -5,6 +5,7 @@
 pub mod glossary;
 pub mod plan;
 pub mod prices;
+pub mod risk;
 
 /// The query parameter naming the page shown.
 pub const VIEW_PARAM: &str = "view";
@@ -18,11 +19,13 @@ pub enum Page {
     Prices,
     /// Every term the app uses, defined.
     Glossary,
+    /// Probability of liquidation, VaR, liquidity and collateral quality.
+    Risk,
 }
 
 impl Page {
     /// Every page, in the order the navigation lists them.
-    pub const ALL: &'static [Page] = &[Page::Plan, Page::Prices, Page::Glossary];
+    pub const ALL: &'static [Page] = &[Page::Plan, Page::Risk, Page::Prices, Page::Glossary];
 
     /// The value of `?view=` for this page.
     pub fn slug(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Page {
             Page::Plan => "plan",
             Page::Prices => "prices",
             Page::Glossary => "glossary",
+            Page::Risk => "risk",
         }
     }
 
@@ -39,6 +43,7 @@ impl Page {
             Page::Plan => "Plan",
             Page::Prices => "Prices",
             Page::Glossary => "Glossary",
+            Page::Risk => "Risk",
         }
     }
 

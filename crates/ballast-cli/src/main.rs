@@ -4,6 +4,9 @@
 //! ballast eval FILE|- [--pretty]              value a scenario, print its report
 //! ballast apply FILE ACTIONS                  apply what-if actions, print the scenario after
 //! ballast snapshot FILE --position ID         print a snapshot's demo position as a scenario
+//! ballast risk FILE|-                          run a risk request (scenario, market, options), print its report
+//! ballast risk-demo FILE --position ID [--horizon DAYS] [--paths N] [--seed S]
+//!                                              print the Risk page's request for a demo position
 //! ```
 //! Bad input prints one line on stderr naming the field and the problem, and
 //! exits 2.
@@ -12,6 +15,8 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use ballast_core::aave_v3::actions::Action;
+use ballast_core::risk::run::{RiskRequest, RunOptions};
+use ballast_core::risk::{self, Tails};
 use ballast_core::scenario::strip_serde_position;
 use ballast_core::scenario::MAX_INPUT_BYTES;
 use ballast_core::{apply_actions, evaluate_json, Scenario, Snapshot};
@@ -25,7 +30,7 @@ fn path_suffix(path: &str) -> &str {
     }
 }
 
-const USAGE: &str = "usage: ballast eval FILE|- [--pretty]\n       ballast apply FILE ACTIONS\n       ballast snapshot FILE --position ID";
+const USAGE: &str = "usage: ballast eval FILE|- [--pretty]\n       ballast apply FILE ACTIONS\n       ballast snapshot FILE --position ID\n       ballast risk FILE|-\n       ballast risk-demo FILE --position ID [--horizon DAYS] [--paths N] [--seed S]";
 
 /// Exit code for input the engine refuses, and for a wrong command line.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -86,6 +91,47 @@ fn run(args: &[String]) -> Result<String, String> {
             let snapshot = Snapshot::parse(&read_input(path)?).map_err(|e| e.to_string())?;
             let scenario = snapshot.scenario(id).map_err(|e| e.to_string())?;
             Ok(scenario.to_json())
+        }
+        "risk" => {
+            let [path] = rest else {
+                return Err(format!("risk takes one FILE (or - for stdin)\n{USAGE}"));
+            };
+            let text = read_input(path)?;
+            let mut deserializer = serde_json::Deserializer::from_str(&text);
+            let request: RiskRequest = serde_path_to_error::deserialize(&mut deserializer)
+                .map_err(|e| format!("{}: {}", path_suffix(&e.path().to_string()), e.inner()))?;
+            let report = risk::run::run(request).map_err(|e| e.to_string())?;
+            serde_json::to_string(&report).map_err(|e| e.to_string())
+        }
+        "risk-demo" => {
+            let [path, rest @ ..] = rest else {
+                return Err(format!("risk-demo takes FILE --position ID\n{USAGE}"));
+            };
+            let (mut id, mut options) =
+                (None, RunOptions { horizon_days: 30, paths: 10_000, seed: 1, tails: Tails::Normal });
+            let mut flags = rest.iter();
+            while let Some(flag) = flags.next() {
+                let value = flags.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+                let number =
+                    |what: &str| value.parse::<u64>().map_err(|_| format!("{what} {value:?} is not a whole number"));
+                match flag.as_str() {
+                    "--position" => id = Some(value.clone()),
+                    "--horizon" => {
+                        options.horizon_days = u32::try_from(number("--horizon")?).map_err(|e| e.to_string())?
+                    }
+                    "--paths" => options.paths = u32::try_from(number("--paths")?).map_err(|e| e.to_string())?,
+                    "--seed" => options.seed = number("--seed")?,
+                    other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+                }
+            }
+            let id = id.ok_or_else(|| format!("risk-demo needs --position ID\n{USAGE}"))?;
+            let snapshot = Snapshot::parse(&read_input(path)?).map_err(|e| e.to_string())?;
+            let scenario = snapshot.scenario(&id).map_err(|e| e.to_string())?;
+            // The Risk page's request: the demo inputs of the assets this position moves with.
+            let market = risk::run::demo_market(&snapshot)
+                .and_then(|demo| demo.inputs.for_position(&scenario))
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string(&RiskRequest { scenario, market, options }).map_err(|e| e.to_string())
         }
         "-h" | "--help" | "help" => Ok(USAGE.to_owned()),
         other => Err(format!("unknown command {other:?}\n{USAGE}")),

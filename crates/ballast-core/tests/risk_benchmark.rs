@@ -63,3 +63,42 @@ fn monte_carlo_benchmark() {
         );
     }
 }
+
+/// The request the Risk page sends for the Aave demo position (five assets
+/// whose prices move: WETH, wstETH, WBTC, USDC, DAI), whole: simulation and
+/// every summary, as the worker runs it. `scripts/bench-risk` times the same
+/// request in the browser's worker.
+#[test]
+#[ignore = "a benchmark: run it with --profile bench -- --ignored --nocapture"]
+fn demo_request_benchmark() {
+    use ballast_core::risk::run::{demo_market, run, RiskRequest, RunOptions};
+    use ballast_core::Snapshot;
+
+    let snapshot = Snapshot::parse(include_str!("../../../public/snapshot.json")).unwrap();
+    let scenario = snapshot.scenario("aave-demo").unwrap();
+    let market = demo_market(&snapshot).unwrap().inputs.for_position(&scenario).unwrap();
+    let request = RiskRequest {
+        scenario,
+        market,
+        options: RunOptions { horizon_days: 30, paths: 10_000, seed: 1, tails: Tails::Normal },
+    };
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..7 {
+        let started = Instant::now();
+        last = Some(run(request.clone()).unwrap());
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let report = last.unwrap();
+    println!(
+        "native, the Risk page's aave-demo request ({} assets, 10 000 paths × 30 days, all summaries): \
+         median {:.1} ms (min {:.1}, max {:.1}); P(liquidation) {:.4} ± {:.4}",
+        request.market.assets.len(),
+        times[times.len() / 2] * 1e3,
+        times[0] * 1e3,
+        times[times.len() - 1] * 1e3,
+        report.simulation.liquidation_probability.value,
+        report.simulation.liquidation_probability.std_error,
+    );
+}

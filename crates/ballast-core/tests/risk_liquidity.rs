@@ -133,3 +133,14 @@ fn a_liquity_trove_is_judged_by_the_collateral_over_its_debt() {
     assert!(close(seized.impact_limit, 0.1, 1e-12));
     assert!(close(seized.sale.price_impact, 0.0033, 1e-12) && !report.flagged);
 }
+
+#[test]
+fn two_percent_depth_of_each_model() {
+    assert_eq!(MarketDepth::from_two_percent_depth(5e6).two_percent_depth(10.0), 5e6);
+    // 1000 tokens at $3000: x(1/√0.98 − 1) = 10.1525 tokens, $30 457.63, moves the pool 2 % (no fee).
+    let pool = MarketDepth::ConstantProduct { base_reserve: 1000.0, quote_reserve: 3e6, fee: 0.0 };
+    let usd = pool.two_percent_depth(3000.0);
+    assert!(close(usd, 30_457.63, 0.01), "{usd}");
+    let sale = pool.sell(usd / 3000.0, 3000.0).unwrap();
+    assert!(close(sale.price_impact, 0.02, 1e-12), "{}", sale.price_impact);
+}

@@ -8,7 +8,9 @@
 
 pub mod crash_health_chart;
 pub mod health_chart;
+pub mod lazy_chart;
 pub mod price_health_chart;
+pub mod risk_charts;
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -20,7 +22,9 @@ use wasm_bindgen_futures::JsFuture;
 
 pub use crash_health_chart::CrashHealthChart;
 pub use health_chart::{HealthChart, HealthPlot};
+pub use lazy_chart::LazyChart;
 pub use price_health_chart::PriceHealthChart;
+pub use risk_charts::{HorizonChart, MinHealthHistogram};
 
 /// Relative, so a copy of the site served under any sub-path loads its own.
 const ECHARTS_URL: &str = "echarts.min.js";

@@ -14,13 +14,13 @@
 //!   average price P·(1 − A/(2D)). "±2 % depth" d gives D = d / 0.02. Past
 //!   A = D the book is empty: the sale fetches D/2 in all.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::exposure::{RiskExposure, RiskPosition, Seizure};
 use super::{finite, RiskError};
 
 /// How deep one asset's market is.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MarketDepth {
     ConstantProduct {
@@ -38,7 +38,7 @@ pub enum MarketDepth {
 }
 
 /// One sale of an asset.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sale {
     /// Tokens sold.
     pub amount: f64,
@@ -59,6 +59,17 @@ impl MarketDepth {
     /// The linear model from the USD that moves the price 2 %.
     pub fn from_two_percent_depth(usd: f64) -> Self {
         Self::Linear { depth: usd / 0.02 }
+    }
+
+    /// The USD of sales at oracle price `price` that move the price 2 %
+    /// (the quality index's liquidity input). Linear: 2 % of D. Constant
+    /// product, fee aside: the price falls to 0.98 when x grows to x/√0.98,
+    /// so Δ = x(1/√0.98 − 1) tokens.
+    pub fn two_percent_depth(&self, price: f64) -> f64 {
+        match *self {
+            Self::Linear { depth } => depth * 0.02,
+            Self::ConstantProduct { base_reserve, .. } => base_reserve * (1.0 / 0.98f64.sqrt() - 1.0) * price,
+        }
     }
 
     /// Checks the parameters: positive reserves and depth, a fee in [0, 1).
@@ -140,7 +151,7 @@ impl MarketDepth {
 }
 
 /// Selling one asset's seized collateral in a liquidation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeizedSale {
     pub asset: String,
     /// The oracle price at the liquidation point.
@@ -153,15 +164,17 @@ pub struct SeizedSale {
 }
 
 /// How the position's collateral fares when it must be sold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiquidityReport {
     /// Collateral at oracle prices today, USD.
     pub collateral_value: f64,
     /// What selling all of each collateral asset into its market would fetch
     /// today (an asset without a depth is taken at its price).
     pub liquidity_adjusted_collateral_value: f64,
+    #[serde(deserialize_with = "super::infinity_from_null")]
     pub health_factor: f64,
     /// The health ratio with each asset's collateral valued at those proceeds.
+    #[serde(deserialize_with = "super::infinity_from_null")]
     pub liquidity_adjusted_health_factor: f64,
     /// The common factor on the collateral assets' prices at which the
     /// position is liquidated (0.9 = a 10 % fall), 1 when it already is;

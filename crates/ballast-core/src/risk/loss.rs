@@ -11,7 +11,7 @@
 //! the mean of the worst n·(1 − α) losses, the boundary loss weighted by
 //! the fractional part (Acerbi and Tasche, 2002), so ES ≥ VaR always.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::monte_carlo::Simulation;
 use super::stats::{quantile_of_sorted, snap_to_integer, Estimate};
@@ -21,7 +21,7 @@ use super::RiskError;
 pub const CONFIDENCE_LEVELS: [f64; 2] = [0.95, 0.99];
 
 /// Loss figures at one confidence level, USD (a positive number is a loss).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TailRisk {
     pub confidence: f64,
     pub value_at_risk: f64,
@@ -29,7 +29,7 @@ pub struct TailRisk {
 }
 
 /// What the UI shows of the loss distribution.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LossSummary {
     pub starting_net_value: f64,
     /// Mean terminal net value.

@@ -1,7 +1,7 @@
 //! How prices move in the simulation: each asset's volatility and drift,
 //! the correlation of their shocks, and the shape of the shocks' tails.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::correlation::{CholeskyFactor, CorrelationMatrix};
 use super::{finite, RiskError};
@@ -10,7 +10,7 @@ use crate::scenario::Scenario;
 
 /// One asset's price dynamics: geometric Brownian motion,
 /// dS/S = μ dt + σ dW, so the log price drifts by μ − σ²/2 a year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssetDynamics {
     pub symbol: String,
     /// σ, annualised (0.65 = 65 %); 0 holds the price.
@@ -21,7 +21,7 @@ pub struct AssetDynamics {
 }
 
 /// The distribution of the daily shocks.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Tails {
     /// Normal shocks: lognormal prices.

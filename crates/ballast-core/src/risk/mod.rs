@@ -27,6 +27,8 @@
 //! - [`liquidity`]: what seized collateral fetches when sold.
 //! - [`quality`]: a 0–100 collateral quality index.
 //! - [`stats`]: estimates with standard errors, quantiles, histograms.
+//! - [`history`]: price histories (the demo's are synthetic) and what they estimate.
+//! - [`run`]: one run from JSON inputs to every figure the Risk page shows.
 //!
 //! See `docs/risk.md` for the models and their conventions.
 
@@ -34,6 +36,7 @@ pub mod barrier;
 pub mod correlation;
 pub mod elementary;
 pub mod exposure;
+pub mod history;
 pub mod linalg;
 pub mod liquidity;
 pub mod loss;
@@ -42,6 +45,7 @@ pub mod monte_carlo;
 pub mod normal;
 pub mod quality;
 pub mod rng;
+pub mod run;
 pub mod stats;
 pub mod volatility;
 
@@ -82,4 +86,12 @@ pub(crate) fn finite(value: f64, input: impl FnOnce() -> String) -> Result<f64, 
     } else {
         Err(RiskError::new(input(), format!("is {value}; a finite number is needed")))
     }
+}
+
+/// Reads a number the engine wrote as `null` because it was infinite (a
+/// health factor without debt, an open-ended bin): serde_json writes every
+/// non-finite f64 as `null`, and the only infinity these fields hold is +∞.
+pub(crate) fn infinity_from_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    use serde::Deserialize;
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::INFINITY))
 }

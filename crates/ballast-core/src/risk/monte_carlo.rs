@@ -22,7 +22,7 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::correlation::CholeskyFactor;
 use super::elementary::exp;
@@ -43,7 +43,7 @@ pub const HEALTH_FACTOR_EDGES: [f64; 12] = [0.0, 0.5, 0.8, 0.9, 0.95, 1.0, 1.05,
 pub const SUMMARY_PROBABILITIES: [f64; 9] = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
 
 /// How much to simulate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimulationSettings {
     pub horizon_days: u32,
     pub paths: u32,
@@ -74,17 +74,18 @@ pub struct Simulation {
 }
 
 /// The minimum health factor's distribution over paths.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Distribution {
     pub histogram: Histogram,
     pub quantiles: Vec<QuantilePoint>,
 }
 
 /// What the UI shows of a simulation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimulationSummary {
     pub settings: SimulationSettings,
     /// `null` in JSON without debt (+∞).
+    #[serde(deserialize_with = "super::infinity_from_null")]
     pub starting_health_factor: f64,
     pub liquidation_probability: Estimate,
     pub min_health_factor: Distribution,

@@ -20,7 +20,7 @@
 //! debt; the oracle (20 in all) decides whether the protocol sees the price
 //! at all; concentration is the risk that one holder's sale is the market.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::elementary::ln;
 use super::RiskError;
@@ -38,7 +38,7 @@ pub enum Input {
 }
 
 /// What is known about one collateral asset; `None` scores 0.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct CollateralInputs {
     /// Annualised volatility, a fraction.
     pub volatility: Option<f64>,
@@ -84,7 +84,8 @@ impl Scale {
         let g = |v: f64| if self.logarithmic { ln(v) } else { v };
         let t = (g(x) - g(self.worst)) / (g(self.best) - g(self.worst));
         // A log input of 0 gives ±∞, which clamps to the right end.
-        100.0 * t.clamp(0.0, 1.0)
+        // + 0.0 turns the −0 of a worst-value input into 0.
+        100.0 * t.clamp(0.0, 1.0) + 0.0
     }
 
     /// The formula in words, for the UI.
@@ -167,10 +168,10 @@ pub const DEFAULT_MODEL: [Component; 6] = [
 ];
 
 /// One component's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComponentScore {
-    pub key: &'static str,
-    pub group: &'static str,
+    pub key: String,
+    pub group: String,
     pub weight: f64,
     /// The input, `None` when unknown (scored 0).
     pub input: Option<f64>,
@@ -181,7 +182,7 @@ pub struct ComponentScore {
 }
 
 /// An asset's index with its components.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QualityIndex {
     pub asset: String,
     /// 0–100, the weighted mean of the component scores.
@@ -208,8 +209,8 @@ pub fn quality_index(asset: &str, inputs: &CollateralInputs, model: &[Component]
         }
         let score = input.map_or(0.0, |x| c.scale.score(x));
         components.push(ComponentScore {
-            key: c.key,
-            group: c.group,
+            key: c.key.to_owned(),
+            group: c.group.to_owned(),
             weight: c.weight,
             input,
             score,

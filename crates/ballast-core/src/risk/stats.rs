@@ -1,13 +1,13 @@
 //! Summaries of simulated samples: estimates with their standard errors,
 //! empirical quantiles and histograms.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::RiskError;
 
 /// A Monte Carlo estimate and its standard error (one standard deviation of
 /// the estimator; ±2 of them is roughly a 95 % interval).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     pub value: f64,
     pub std_error: f64,
@@ -58,18 +58,20 @@ pub(crate) fn snap_to_integer(x: f64) -> f64 {
 }
 
 /// One quantile of a distribution.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct QuantilePoint {
     pub probability: f64,
     /// `null` in JSON when infinite (a health factor without debt).
+    #[serde(deserialize_with = "super::infinity_from_null")]
     pub value: f64,
 }
 
 /// One histogram bin, `from ≤ x < to` (the last bin also takes `x = to`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Bin {
     pub from: f64,
     /// `null` in JSON when the bin is open-ended (+∞).
+    #[serde(deserialize_with = "super::infinity_from_null")]
     pub to: f64,
     pub count: u32,
     /// count / all samples, those outside the edges included.
@@ -77,7 +79,7 @@ pub struct Bin {
 }
 
 /// Counts of samples between consecutive edges, and outside them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
     pub bins: Vec<Bin>,
     pub below: u32,

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
 use crate::pages::plan::PlanPage;
+use crate::pages::prices::PricesPage;
 use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
 use crate::url_state::{push_param, read_param};
@@ -78,7 +79,8 @@ pub fn App() -> impl IntoView {
                         let shown = page.get();
                         Suspend::new(async move {
                             snapshot.await.map(|s| match shown {
-                                Page::Plan => view! { <PlanPage snapshot=s /> },
+                                Page::Plan => view! { <PlanPage snapshot=s /> }.into_any(),
+                                Page::Prices => view! { <PricesPage snapshot=s /> }.into_any(),
                             })
                         })
                     }}

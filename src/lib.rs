@@ -3,6 +3,7 @@
 //! nothing of their own.
 
 pub mod app;
+pub mod chain;
 pub mod components;
 pub mod data_source;
 pub mod pages;

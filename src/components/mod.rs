@@ -5,8 +5,10 @@ pub mod charts;
 pub mod data_source_badge;
 pub mod figure;
 pub mod health_factor;
+pub mod oracle_lag;
 
 pub use charts::{CrashHealthChart, PriceHealthChart};
 pub use data_source_badge::DataSourceBadge;
 pub use figure::Figure;
 pub use health_factor::HealthFactor;
+pub use oracle_lag::OracleLagView;

@@ -3,6 +3,7 @@
 //! static host.
 
 pub mod plan;
+pub mod prices;
 
 /// The query parameter naming the page shown.
 pub const VIEW_PARAM: &str = "view";
@@ -12,16 +13,19 @@ pub const VIEW_PARAM: &str = "view";
 pub enum Page {
     /// What-ifs on one position (the default).
     Plan,
+    /// Every oracle price of the market, with its source, age and status.
+    Prices,
 }
 
 impl Page {
     /// Every page, in the order the navigation lists them.
-    pub const ALL: &'static [Page] = &[Page::Plan];
+    pub const ALL: &'static [Page] = &[Page::Plan, Page::Prices];
 
     /// The value of `?view=` for this page.
     pub fn slug(self) -> &'static str {
         match self {
             Page::Plan => "plan",
+            Page::Prices => "prices",
         }
     }
 
@@ -29,6 +33,7 @@ impl Page {
     pub fn title(self) -> &'static str {
         match self {
             Page::Plan => "Plan",
+            Page::Prices => "Prices",
         }
     }
 

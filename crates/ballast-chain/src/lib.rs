@@ -12,6 +12,7 @@ use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
 
 pub mod aave_pool;
+pub mod aave_prices;
 pub mod aave_reader;
 pub mod chainlink;
 pub mod decimal;

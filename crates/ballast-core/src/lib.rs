@@ -21,6 +21,7 @@ pub mod exact;
 pub mod liquidation;
 pub mod liquity_v1;
 pub mod maker;
+pub mod oracle_lag;
 pub mod report;
 pub mod risk;
 pub mod scenario;

@@ -14,9 +14,16 @@
 //! layout is a submodule decoding into the layout-free types here
 //! ([`MarketReserves`], [`UserReserves`]), which [`scenario_from_chain`] reads.
 //! Implemented: [`periphery_v3_0_1`] (`@aave/periphery-v3@3.0.1`, deployed with
-//! V3.0.x Pools and by the e2e harness). Live markets on 3.1+ serve
-//! aave-v3-origin's provider, whose structs differ and do not decode here.
+//! V3.0.x Pools and by the e2e harness) and [`periphery_origin`] (aave-v3-origin's
+//! providers of 3.2, 3.3 and 3.4 on, which live markets serve: no stable debt,
+//! virtual balances and deficits, e-mode categories with member bitmaps read
+//! by `getEModes`). [`PeripheryLayout::for_pool_revision`] picks the layout
+//! from `POOL_REVISION()`, which also picks the engine's rules; a 3.1 provider
+//! is refused with a message saying so, and data in another layout than the
+//! one expected is refused by its struct size, never misread.
 
+mod abi_words;
+pub mod periphery_origin;
 pub mod periphery_v3_0_1;
 
 use std::collections::HashSet;
@@ -32,6 +39,7 @@ use serde_json::{json, Map, Value};
 
 pub use crate::aave_pool::{decode_user_account_data, get_user_account_data_calldata};
 use crate::{calldata, decode_return, ReturnError};
+pub use periphery_origin::OriginLayout;
 
 sol! {
     /// The Pool's reads beyond `getUserAccountData`, as in `@aave/core-v3` 1.19.3 (v3.0.2).
@@ -47,6 +55,8 @@ sol! {
         function getUserEMode(address user) external view returns (uint256);
         function getEModeCategoryData(uint8 id) external view returns (EModeCategory memory);
         function POOL_REVISION() external view returns (uint256);
+        /// Reserves ever listed, dropped ones included (their ids are not reused).
+        function getReservesCount() external view returns (uint256);
     }
 }
 
@@ -60,6 +70,18 @@ const RAY_DECIMALS: u32 = 27;
 pub struct MarketReserves {
     pub reserves: Vec<Reserve>,
     pub base_currency: BaseCurrency,
+    /// `Pool.getReservesCount()`, dropped reserves included: e-mode bitmaps
+    /// index reserves by id, which is the position in `reserves` only when
+    /// this equals their number. Set it with [`MarketReserves::with_reserves_count`].
+    pub reserves_count: Option<u64>,
+}
+
+impl MarketReserves {
+    /// The market with the Pool's `getReservesCount()` read beside it.
+    pub fn with_reserves_count(mut self, count: u64) -> Self {
+        self.reserves_count = Some(count);
+        self
+    }
 }
 
 /// The market's reference currency.
@@ -118,11 +140,20 @@ pub struct Reserve {
     /// Whole tokens; 0 is no cap.
     pub borrow_cap: U256,
     pub supply_cap: U256,
-    /// The reserve's e-mode category (`id` 0: none).
+    /// The reserve's e-mode category (`id` 0: none). Layouts from 3.2 on have
+    /// none per reserve: their categories list members in bitmaps.
     pub emode: EModeCategory,
+    /// 3.1 and later: the underlying the Pool accounts for (virtual
+    /// accounting), which tokens sent to the aToken without supplying do not
+    /// change. What borrowers can take and what utilisation is computed on.
+    pub virtual_underlying_balance: Option<U256>,
+    /// 3.3 and later: debt written off in liquidations that left no
+    /// collateral, still owed to suppliers until the Umbrella covers it.
+    pub deficit: Option<U256>,
 }
 
-/// An e-mode category as the Pool stores it (v3.0: one price source, no bitmaps).
+/// An e-mode category as the Pool stores it: v3.0 with one price source and
+/// members marked per reserve, 3.2 on with member bitmaps and no price source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EModeCategory {
     pub id: u8,
@@ -132,6 +163,16 @@ pub struct EModeCategory {
     /// The oracle asset whose price every member takes; zero: their own prices.
     pub price_source: Address,
     pub label: String,
+    /// 3.2 and later.
+    pub bitmaps: Option<EModeBitmaps>,
+}
+
+/// Which reserves a 3.2+ category counts as collateral and lets be borrowed:
+/// bit `i` is the reserve with id `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EModeBitmaps {
+    pub collateral: u128,
+    pub borrowable: u128,
 }
 
 /// The user's side, as `getUserReservesData` reports it.
@@ -180,6 +221,7 @@ pub fn decode_emode_category_data(id: u8, data: &[u8]) -> Result<EModeCategory, 
         liquidation_bonus: c.liquidationBonus,
         price_source: c.priceSource,
         label: c.label,
+        bitmaps: None,
     })
 }
 
@@ -191,6 +233,68 @@ pub fn pool_revision_calldata() -> Bytes {
 /// Decodes `POOL_REVISION()`'s return data.
 pub fn decode_pool_revision(data: &[u8]) -> Result<U256, ReturnError> {
     decode_return::<IPoolReads::POOL_REVISIONCall>(data)
+}
+
+/// Calldata for `Pool.getReservesCount()` (3.1 and later; needed with e-mode bitmaps).
+pub fn get_reserves_count_calldata() -> Bytes {
+    calldata(&IPoolReads::getReservesCountCall {})
+}
+
+/// Decodes `getReservesCount()`'s return data.
+pub fn decode_reserves_count(data: &[u8]) -> Result<u64, ReaderError> {
+    let count = decode_return::<IPoolReads::getReservesCountCall>(data)?;
+    u64::try_from(count).map_err(|_| ReaderError::ReservesCount(count))
+}
+
+/// Which `UiPoolDataProviderV3` return layout a Pool revision comes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeripheryLayout {
+    /// `@aave/periphery-v3@3.0.1`, next to V3.0.x Pools: [`periphery_v3_0_1`].
+    V3_0_1,
+    /// aave-v3-origin's, next to 3.2, 3.3, and 3.4 and later Pools: [`periphery_origin`].
+    Origin(OriginLayout),
+}
+
+impl PeripheryLayout {
+    /// The layout to decode for a Pool's `POOL_REVISION()` (see
+    /// [`AaveRevision::from_pool_revision`] for the numbers): 1–3 are V3.0.x,
+    /// 6 is 3.2, 7 is 3.3, 8 and 9 are 3.4 and 3.5. 3.1 (4, and 5, a 3.2
+    /// development number) serves a layout not decoded here, and anything
+    /// else is not a revision Ballast knows.
+    pub fn for_pool_revision(pool_revision: U256) -> Result<Self, ReaderError> {
+        match u32::try_from(pool_revision) {
+            Ok(1..=3) => Ok(PeripheryLayout::V3_0_1),
+            Ok(6) => Ok(PeripheryLayout::Origin(OriginLayout::V3_2)),
+            Ok(7) => Ok(PeripheryLayout::Origin(OriginLayout::V3_3)),
+            Ok(8 | 9) => Ok(PeripheryLayout::Origin(OriginLayout::V3_4)),
+            Ok(4 | 5) => Err(ReaderError::UnsupportedLayout(pool_revision)),
+            _ => Err(ReaderError::UnknownRevision(pool_revision)),
+        }
+    }
+
+    /// Decodes `getReservesData` in this layout.
+    pub fn decode_reserves_data(self, data: &[u8]) -> Result<MarketReserves, ReturnError> {
+        match self {
+            PeripheryLayout::V3_0_1 => periphery_v3_0_1::decode_reserves_data(data),
+            PeripheryLayout::Origin(layout) => periphery_origin::decode_reserves_data_in(layout, data),
+        }
+    }
+
+    /// Decodes `getUserReservesData` in this layout.
+    pub fn decode_user_reserves_data(self, data: &[u8]) -> Result<UserReserves, ReturnError> {
+        match self {
+            PeripheryLayout::V3_0_1 => periphery_v3_0_1::decode_user_reserves_data(data),
+            PeripheryLayout::Origin(_) => periphery_origin::decode_user_reserves_data(data),
+        }
+    }
+
+    /// How the e-mode categories are read: V3.0.x one `Pool.getEModeCategoryData(id)`
+    /// per category a reserve names; origin layouts all at once with
+    /// `getEModes(provider)` to the data provider ([`periphery_origin::decode_emodes`]),
+    /// and the Pool's `getReservesCount()` beside it ([`MarketReserves::with_reserves_count`]).
+    pub fn emodes_from_provider(self) -> bool {
+        matches!(self, PeripheryLayout::Origin(_))
+    }
 }
 
 /// Why chain data does not make a scenario.
@@ -205,6 +309,20 @@ pub enum ReaderError {
     BaseCurrency { unit: U256, price_in_usd: I256 },
     #[error("Pool revision {0} is not one Ballast models")]
     UnknownRevision(U256),
+    #[error(
+        "Pool revision {0} (Aave 3.1) comes with a data-provider layout Ballast does not decode \
+         (it reads V3.0.x and 3.2 or later)"
+    )]
+    UnsupportedLayout(U256),
+    #[error("getReservesCount returned {0}, not a count")]
+    ReservesCount(U256),
+    #[error(
+        "the Pool counts {count} reserves but lists {listed}: a dropped reserve leaves a gap in the ids, \
+         so e-mode bitmaps cannot be matched to reserves"
+    )]
+    ReserveIdGap { count: u64, listed: usize },
+    #[error("e-mode category {0} has bitmaps but the Pool's getReservesCount was not read")]
+    MissingReservesCount(u8),
     #[error("getUserEMode returned {0}, not a category id (0-255)")]
     UserEMode(U256),
     #[error("the user has a balance in {0}, which is not among the market's reserves")]
@@ -243,10 +361,15 @@ pub enum ReaderError {
 /// - Reserves the user does not hold are listed too (what-if actions need
 ///   them), except inactive or zero-priced ones, and up to the scenario's
 ///   asset limit, held reserves first.
-/// - `total_supplied` is the reserve's available liquidity plus its debt and
-///   unbacked aTokens, which is what the aTokens and the treasury's accrual
-///   are claims on (rounding aside); `liquidation_protocol_fee_bps` is not in
-///   this layout and is left out.
+/// - `total_supplied` is what the aTokens and the treasury's accrual are
+///   claims on (rounding aside): from 3.1 the Pool's virtual balance plus debt,
+///   deficit and unbacked aTokens; in V3.0.x layouts the aToken's underlying balance plus debt
+///   and unbacked aTokens (see `reserve_supplied`). `liquidation_protocol_fee_bps`
+///   is in neither layout and is left out.
+/// - 3.2+ categories (with bitmaps, from `getEModes`) list their collateral
+///   and borrowable assets by symbol; bit `i` is the reserve with id `i`, so
+///   `market.reserves_count` must be read ([`MarketReserves::with_reserves_count`])
+///   and equal the number of reserves listed, or the read is refused.
 pub fn scenario_from_chain(
     market: &MarketReserves,
     user: &UserReserves,
@@ -293,24 +416,6 @@ pub fn scenario_from_chain(
         0 => None,
         id => Some(categories.iter().find(|c| c.id == id).ok_or(ReaderError::MissingEModeCategory(id))?),
     };
-    let category_json = |c: &EModeCategory| -> Result<Option<Value>, ReaderError> {
-        let price = if c.price_source == Address::ZERO {
-            Value::Null
-        } else {
-            match market.reserves.iter().find(|r| r.underlying == c.price_source) {
-                Some(r) => json!(units(r.price, 8)),
-                None => return Ok(None),
-            }
-        };
-        Ok(Some(json!({
-            "id": c.id,
-            "ltv_bps": c.ltv,
-            "liquidation_threshold_bps": c.liquidation_threshold,
-            "liquidation_bonus_bps": c.liquidation_bonus,
-            "price": price,
-        })))
-    };
-
     // Held reserves always; the others while there is room and they can be valued.
     let held: HashSet<usize> = holdings.iter().map(|(reserve, ..)| *reserve).collect();
     let mut room = MAX_ASSETS - held.len();
@@ -324,6 +429,43 @@ pub fn scenario_from_chain(
         }
         assets.push(asset_json(reserve, timestamp)?);
     }
+
+    // The symbols the scenario lists: bitmap members outside it are left out of the lists.
+    let listed_symbols: HashSet<String> =
+        assets.iter().filter_map(|a| a["symbol"].as_str().map(str::to_owned)).collect();
+    let category_json = |c: &EModeCategory| -> Result<Option<Value>, ReaderError> {
+        let price = if c.price_source == Address::ZERO {
+            Value::Null
+        } else {
+            match market.reserves.iter().find(|r| r.underlying == c.price_source) {
+                Some(r) => json!(units(r.price, 8)),
+                None => return Ok(None),
+            }
+        };
+        let mut category = json!({
+            "id": c.id,
+            "ltv_bps": c.ltv,
+            "liquidation_threshold_bps": c.liquidation_threshold,
+            "liquidation_bonus_bps": c.liquidation_bonus,
+            "price": price,
+        });
+        if let Some(bitmaps) = c.bitmaps {
+            let members = |bitmap: u128| -> Result<Vec<&str>, ReaderError> {
+                reserves_by_id(market, c.id)?;
+                Ok(market
+                    .reserves
+                    .iter()
+                    .enumerate()
+                    .filter(|(id, _)| *id < 128 && bitmap >> id & 1 == 1)
+                    .map(|(_, r)| r.symbol.as_str())
+                    .filter(|symbol| listed_symbols.contains(*symbol))
+                    .collect())
+            };
+            category["collateral_assets"] = json!(members(bitmaps.collateral)?);
+            category["borrowable_assets"] = json!(members(bitmaps.borrowable)?);
+        }
+        Ok(Some(category))
+    };
 
     let mut collateral = Vec::new();
     let mut debt = Vec::new();
@@ -415,6 +557,18 @@ fn reserve_debt_index(reserve: &Reserve, timestamp: u64) -> Result<U256, ReaderE
     .ok_or_else(|| ReaderError::Interest(reserve.symbol.clone()))
 }
 
+/// Checks that list positions are reserve ids, as bitmaps need: the Pool's
+/// count of reserves ever listed must be the number listed.
+fn reserves_by_id(market: &MarketReserves, category: u8) -> Result<(), ReaderError> {
+    match market.reserves_count {
+        None => Err(ReaderError::MissingReservesCount(category)),
+        Some(count) if usize::try_from(count).ok() != Some(market.reserves.len()) => {
+            Err(ReaderError::ReserveIdGap { count, listed: market.reserves.len() })
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// The categories read from the Pool, then those only the reserves' copies
 /// describe, each once, by id; ids without a configured LTV are not categories.
 fn categories(market: &MarketReserves, read: &[EModeCategory]) -> Vec<EModeCategory> {
@@ -469,12 +623,26 @@ fn asset_json(reserve: &Reserve, timestamp: u64) -> Result<Value, ReaderError> {
     Ok(asset)
 }
 
-/// What the aTokens (and the treasury's accrual) are claims on.
+/// What the aTokens (and the treasury's accrual) are claims on: the
+/// underlying the Pool holds for them plus what is lent out.
+///
+/// - 3.1 and later: the Pool's virtual balance, plus debt, deficit and (up to
+///   3.3) unbacked aTokens. Exact
+///   to the Pool's own books (tokens sent to the aToken without a supply are
+///   not counted, as the Pool does not count them), and `total_supplied −
+///   total_borrowed` is the liquidity the rate strategy sees, deficit aside.
+/// - V3.0.x layouts have no virtual balance: the aToken's underlying balance
+///   stands in, plus debt and unbacked aTokens. Tokens sent straight to the
+///   aToken inflate it; the data provider gives nothing better (the scaled
+///   aToken supply is not in it).
 fn reserve_supplied(reserve: &Reserve, timestamp: u64) -> Result<U256, ReaderError> {
-    reserve
-        .available_liquidity
-        .checked_add(reserve_borrowed(reserve, timestamp)?)
-        .and_then(|v| v.checked_add(reserve.unbacked))
+    let held = match (reserve.virtual_underlying_balance, reserve.deficit) {
+        (Some(virtual_balance), deficit) => {
+            virtual_balance.checked_add(deficit.unwrap_or_default()).and_then(|v| v.checked_add(reserve.unbacked))
+        }
+        (None, _) => reserve.available_liquidity.checked_add(reserve.unbacked),
+    };
+    held.and_then(|held| held.checked_add(reserve_borrowed(reserve, timestamp).ok()?))
         .ok_or_else(|| ReaderError::Interest(reserve.symbol.clone()))
 }
 
@@ -516,11 +684,15 @@ fn field_error(reserve: &Reserve, field: &'static str, value: U256, problem: &'s
 }
 
 /// `value × 10^-decimals` as a plain decimal, exactly ("1.5", "0.000001", "0").
-fn units(value: U256, decimals: u32) -> String {
-    let digits = value.to_string();
+pub(crate) fn units(value: U256, decimals: u32) -> String {
+    units_of_digits(&value.to_string(), decimals)
+}
+
+/// [`units`] for an integer of any width, given by its decimal digits.
+pub(crate) fn units_of_digits(digits: &str, decimals: u32) -> String {
     let decimals = decimals as usize;
     if decimals == 0 {
-        return digits;
+        return digits.to_owned();
     }
     let padded = format!("{digits:0>width$}", width = decimals + 1);
     let (int, frac) = padded.split_at(padded.len() - decimals);

@@ -7,20 +7,33 @@
 //! [`pyth`] read the feeds, [`price_status`] judges a price (fresh, stale,
 //! invalid, …) and [`feeds`] holds what is not on chain (heartbeats,
 //! deviation thresholds, feed ids), each with its source.
+//!
+//! The position readers: [`aave_markets`] lists the Aave V3 markets per chain
+//! (generated from the address book), [`aave_position`] plans a position's
+//! reads and [`aave_reader`] decodes them (V3.0.1 and aave-v3-origin 3.2+
+//! data-provider layouts, chosen by the Pool's revision) into a scenario;
+//! [`maker_reader`] and [`liquity_reader`] do the same for Maker vaults and
+//! Liquity v1 troves, at the addresses in [`vault_addresses`].
 
 use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
 
+pub mod aave_markets;
 pub mod aave_pool;
+pub mod aave_position;
 pub mod aave_prices;
 pub mod aave_reader;
 pub mod chainlink;
 pub mod decimal;
 pub mod feeds;
 pub mod jsonrpc;
+pub mod liquity_reader;
+pub mod maker_reader;
 pub mod multicall;
 pub mod price_status;
 pub mod pyth;
+/// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
+pub mod vault_addresses;
 
 /// Calldata for a call of any of the ABIs here, e.g.
 /// `calldata(&AggregatorV3Interface::latestRoundDataCall {})`.

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
 use crate::pages::plan::PlanPage;
+use crate::pages::positions::PositionsPage;
 use crate::pages::prices::PricesPage;
 use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                             snapshot.await.map(|s| match shown {
                                 Page::Plan => view! { <PlanPage snapshot=s /> }.into_any(),
                                 Page::Prices => view! { <PricesPage snapshot=s /> }.into_any(),
+                                Page::Positions => view! { <PositionsPage snapshot=s /> }.into_any(),
                             })
                         })
                     }}

@@ -50,6 +50,10 @@ pub struct ChainSettings {
     /// Aave V3 PoolAddressesProvider the user set, by chain id (needed for the local chain).
     #[serde(default)]
     pub addresses_providers: BTreeMap<u64, String>,
+    /// UiPoolDataProviderV3 the user set, by chain id, for a market the
+    /// address book does not list (a local chain's); the Positions page reads through it.
+    #[serde(default)]
+    pub ui_pool_data_providers: BTreeMap<u64, String>,
     #[serde(default = "default_hermes_url")]
     pub hermes_url: String,
     /// Pyth feed ids by reserve symbol, beyond the built-in table of pairs.
@@ -93,6 +97,7 @@ impl Default for ChainSettings {
             market_chain_id: default_market_chain(),
             rpc_urls: BTreeMap::new(),
             addresses_providers: BTreeMap::new(),
+            ui_pool_data_providers: BTreeMap::new(),
             hermes_url: default_hermes_url(),
             pyth_feed_ids: BTreeMap::new(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
@@ -162,6 +167,11 @@ impl ChainSettings {
             Some(text) => check_address(text),
             None => chain.aave_v3_addresses_provider.ok_or(SettingError::NoMarket(chain.name)),
         }
+    }
+
+    /// The UiPoolDataProviderV3 the user set for `chain_id`, checked; `None` when unset.
+    pub fn ui_pool_data_provider(&self, chain_id: u64) -> Option<Result<Address, SettingError>> {
+        self.ui_pool_data_providers.get(&chain_id).map(|text| check_address(text))
     }
 
     /// The Pyth feed id the user set for a reserve symbol, if any.

@@ -3,6 +3,7 @@
 //! static host.
 
 pub mod plan;
+pub mod positions;
 pub mod prices;
 
 /// The query parameter naming the page shown.
@@ -15,17 +16,20 @@ pub enum Page {
     Plan,
     /// Every oracle price of the market, with its source, age and status.
     Prices,
+    /// Every Aave V3 position of watched addresses across chains.
+    Positions,
 }
 
 impl Page {
     /// Every page, in the order the navigation lists them.
-    pub const ALL: &'static [Page] = &[Page::Plan, Page::Prices];
+    pub const ALL: &'static [Page] = &[Page::Plan, Page::Prices, Page::Positions];
 
     /// The value of `?view=` for this page.
     pub fn slug(self) -> &'static str {
         match self {
             Page::Plan => "plan",
             Page::Prices => "prices",
+            Page::Positions => "positions",
         }
     }
 
@@ -34,6 +38,7 @@ impl Page {
         match self {
             Page::Plan => "Plan",
             Page::Prices => "Prices",
+            Page::Positions => "Positions",
         }
     }
 

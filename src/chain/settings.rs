@@ -9,6 +9,7 @@
 //! {"version":1,"live_data":true,"market_chain_id":31337,
 //!  "rpc_urls":{"31337":"http://127.0.0.1:8545"},
 //!  "addresses_providers":{"31337":"0x59b6…857b"},
+//!  "ui_pool_data_providers":{"31337":"0x…"},
 //!  "hermes_url":"http://127.0.0.1:9000","pyth_feed_ids":{"WETH":"0xff61…0ace"},
 //!  "heartbeats":{"WETH":3600},"deviation_bps":{"WETH":50},"poll_secs":15,"timeout_ms":8000}
 //! ```
@@ -265,7 +266,12 @@ mod tests {
         assert_eq!(settings.market_chain().unwrap().name, "Local (anvil)");
         assert_eq!(settings.rpc_url(31_337).unwrap(), "http://127.0.0.1:40123");
         assert_eq!(settings.addresses_provider(31_337).unwrap(), address!("59b670e9fA9D0A427751Af201D676719a970857b"));
+        assert_eq!(settings.ui_pool_data_provider(31_337), None);
         assert_eq!(ChainSettings::from_saved(Some(&settings.to_json())).0, settings);
+        let with_ui = r#"{"version":1,"ui_pool_data_providers":{"31337":"0x1234"}}"#;
+        let (settings, notice) = ChainSettings::from_saved(Some(with_ui));
+        assert_eq!(notice, None);
+        assert_eq!(settings.ui_pool_data_provider(31_337), Some(Err(SettingError::BadAddress("0x1234".into()))));
     }
 
     #[test]

@@ -204,6 +204,16 @@ test("each seeded account shows the chain's health factor, its balances and its 
   assert.deepEqual(await flags(position(page, account(3))), { isolation: "UNI" });
   assert.deepEqual(await flags(position(page, account(4))), { "ltv-zero": "CRV", frozen: "BAL", paused: "SNX" });
 
+  // LTV used is the chain's debt over its collateral. Distance: with one collateral and one
+  // debt, WETH's line is 1/HF − 1 away and USDC's HF − 1; below 1 the USDC line is the nearer.
+  const data1 = await c.pool.getUserAccountData(account(1));
+  const ltvUsed = Number(await dataValue(position(page, account(1)).locator("[data-testid=ltv-used]")));
+  assert.ok(Math.abs(ltvUsed - Number(data1.totalDebtBase) / Number(data1.totalCollateralBase)) < 1e-12, String(ltvUsed));
+  const distance = position(page, account(1)).locator("[data-testid=distance]");
+  assert.equal(await distance.getAttribute("data-asset"), "USDC");
+  const hfNumber = Number(data1.healthFactor) / 1e18;
+  assert.ok(Math.abs(Number(await dataValue(distance)) - (hfNumber - 1)) < 1e-9, await dataValue(distance));
+
   // Riskiest first; the lowest health factor is the liquidatable one's.
   assert.equal(await page.locator("[data-testid=position]").first().getAttribute("data-owner"), account(1));
   const hf1 = (await c.pool.getUserAccountData(account(1))).healthFactor;
@@ -261,6 +271,13 @@ test("watching an address with no wallet: checksum refused, lower case accepted,
   await page.goto(`${server.url}?view=positions&chains=31337`);
   await waitChain(page, 31337, "done");
   assert.equal(await position(page, owner).count(), 1);
+
+  // Removing it empties the view, the link and the saved list.
+  await page.locator(`[data-testid=watched-address][data-address="${owner}"] [data-testid=unwatch]`).click();
+  await page.locator("[data-testid=empty-state][data-kind=no-address]").waitFor();
+  assert.equal(await position(page, owner).count(), 0);
+  assert.equal(new URL(page.url()).searchParams.get("address"), null);
+  assert.deepEqual(JSON.parse(await page.evaluate((k) => localStorage.getItem(k), WATCH_LIST_KEY)), { version: 1, addresses: [] });
   ctx.assertNoErrors();
   await ctx.close();
 });

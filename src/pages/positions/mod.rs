@@ -447,6 +447,12 @@ fn EmptyState(
             )
         } else if addresses.with(Vec::is_empty) {
             ("no-address", "Enter an address above to see its Aave V3 positions on the configured chains.")
+        } else if reads.with(Vec::is_empty) {
+            (
+                "no-chain",
+                "No chain to read: the link's ?chains= names none Ballast knows. Remove it to read every chain \
+                 with an Aave V3 market.",
+            )
         } else if reads
             .with(|r| r.iter().all(|c| c.state != ChainState::Done && !matches!(c.state, ChainState::Failed(_))))
         {

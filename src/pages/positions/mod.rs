@@ -6,7 +6,8 @@
 //! positions are shown and the page says how to watch an address. With it on,
 //! each chain is read by its own task (two Multicall3 batches per market and
 //! address, see `ballast_chain::aave_position`), with its own progress and
-//! error, so one failing node never blanks the others.
+//! error, so one failing node never blanks the others. On Ethereum, each
+//! address's Liquity v1 trove is read too (one batch, `ballast_chain::liquity_reader`).
 
 pub mod model;
 
@@ -16,6 +17,7 @@ use alloy_primitives::Address;
 use ballast_chain::aave_markets::{decode_pool, get_pool_calldata, MarketAddresses};
 use ballast_chain::aave_position::{self, PositionRead};
 use ballast_chain::jsonrpc::{decode_call_result, BlockTag, Request};
+use ballast_chain::liquity_reader::{liquity_dashboard_input, read_trove, LiquityContracts, TroveStatus};
 use ballast_chain::multicall::{aggregate3_calldata, decode_aggregate3, Call, CallOutcome, MULTICALL3};
 use ballast_core::dashboard::{dashboard, AssetLine, Dashboard, HealthSource, PositionInput, PositionRow};
 use ballast_core::display::{HealthBand, Rounding};
@@ -29,7 +31,8 @@ use crate::chain::settings::{self, ChainSettings};
 use crate::url_state::{read_param, remove_param, write_param};
 use model::{
     address_param, default_chains, has_position, markets_for, parse_address, parse_address_param, parse_chains_param,
-    plan_link, position_label, MarketSource, Shown, WatchList, ADDRESS_PARAM, CHAINS_PARAM, WATCH_LIST_KEY,
+    plan_link, position_label, reads_liquity, MarketSource, Shown, WatchList, ADDRESS_PARAM, CHAINS_PARAM,
+    WATCH_LIST_KEY,
 };
 
 /// How far one chain's reads have come.
@@ -256,7 +259,8 @@ async fn read_chain(
         Ok(setup) => setup,
         Err(why) => return update(&|c| c.state = ChainState::Failed(why.clone())),
     };
-    let of = markets.len() * owners.len();
+    let liquity = reads_liquity(chain_id);
+    let of = (markets.len() + usize::from(liquity)) * owners.len();
     update(&|c| c.state = ChainState::Loading { done: 0, of });
     let name = registry::chain(chain_id).map_or("unknown chain", |c| c.name);
     let (mut done, mut failures, mut first_failure) = (0, 0, None::<String>);
@@ -286,6 +290,26 @@ async fn read_chain(
                 Ok(_) => {}
                 Err(why) => {
                     let why = format!("{} for {}: {why}", market.name, owner.to_checksum(None));
+                    failures += 1;
+                    first_failure.get_or_insert(why.clone());
+                    update(&|c| c.faults.push(why.clone()));
+                }
+            }
+            update(&|c| c.state = ChainState::Loading { done, of });
+        }
+    }
+    if liquity {
+        for &owner in &owners {
+            let read = read_liquity_trove(&client, owner, name).await;
+            done += 1;
+            match read {
+                Ok(Some(mut input)) => {
+                    input.market = position_label("Liquity v1", owner);
+                    update(&|c| c.found.push(Found { owner, input: input.clone() }));
+                }
+                Ok(None) => {}
+                Err(why) => {
+                    let why = format!("Liquity v1 for {}: {why}", owner.to_checksum(None));
                     failures += 1;
                     first_failure.get_or_insert(why.clone());
                     update(&|c| c.faults.push(why.clone()));
@@ -348,6 +372,16 @@ async fn read_position(client: &RpcClient, market: &MarketAddresses, owner: Addr
     let plan = aave_position::plan(&first, owner).map_err(|e| e.to_string())?;
     let second = aggregate(client, &plan.calls(market)).await?;
     plan.read(&second).map_err(|e| e.to_string())
+}
+
+/// An address's Liquity v1 trove on Ethereum, in one batch; `None` when it has no open trove.
+async fn read_liquity_trove(client: &RpcClient, owner: Address, chain: &str) -> Result<Option<PositionInput>, String> {
+    let outcomes = aggregate(client, &LiquityContracts::mainnet().trove_calls(owner)).await?;
+    let reads = read_trove(&outcomes).map_err(|e| e.to_string())?;
+    if reads.status != TroveStatus::Active {
+        return Ok(None);
+    }
+    liquity_dashboard_input(&reads, chain).map(Some).map_err(|e| e.to_string())
 }
 
 /// Entering an address, and the watch list with its remove buttons.
@@ -462,7 +496,8 @@ fn EmptyState(
         {
             (
                 "none-found",
-                "No Aave V3 position was found for the watched addresses on the chains read. Check the address, \
+                "No Aave V3 position (nor, on Ethereum, Liquity trove) was found for the watched addresses on the chains \
+                 read. Check the address, \
                  or add chains with ?chains= in the link.",
             )
         } else {

@@ -229,6 +229,12 @@ pub fn markets_for(settings: &ChainSettings, chain_id: u64) -> Result<Vec<Market
     }
 }
 
+/// Whether Liquity v1 troves are read on `chain_id`: its contracts are on
+/// Ethereum only (`ballast_chain::vault_addresses`).
+pub fn reads_liquity(chain_id: u64) -> bool {
+    chain_id == 1
+}
+
 /// The dashboard's market label for one address's position in a market:
 /// unique per (chain, market, address), which is how a row finds its scenario.
 pub fn position_label(market: &str, owner: Address) -> String {
@@ -367,6 +373,7 @@ mod tests {
             }
         );
         assert_eq!(default_chains(&settings).last(), Some(&31_337));
+        assert!(reads_liquity(1) && !reads_liquity(31_337) && !reads_liquity(42_161));
     }
 
     #[test]

@@ -24,6 +24,7 @@ use ballast_core::display::{HealthBand, Rounding};
 use ballast_core::{Scenario, Snapshot};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use num_rational::BigRational;
 
 use crate::chain::registry;
 use crate::chain::rpc::RpcClient;
@@ -573,7 +574,9 @@ fn PositionView(row: PositionRow, found: Option<(Option<Address>, Scenario)>) ->
     let threshold = model::percent(row.liquidation_threshold.as_ref());
     let distance = row.riskiest.as_ref().map(|d| {
         let change = model::percent(Some(&d.change));
-        let price = model::usd(&d.liquidation_price, Rounding::Down);
+        // Rounded toward today's price, so the line shown is never further away than the real one.
+        let toward_today = if d.change < BigRational::from_integer(0.into()) { Rounding::Up } else { Rounding::Down };
+        let price = model::usd(&d.liquidation_price, toward_today);
         view! {
             <span data-testid="distance" data-asset=d.asset.clone() data-value=change.value>
                 {format!("{} if {} moves {} (to {})", "Liquidation", d.asset, change.text, price.text)}

@@ -31,9 +31,9 @@ use crate::chain::rpc::RpcClient;
 use crate::chain::settings::{self, ChainSettings};
 use crate::url_state::{read_param, remove_param, write_param};
 use model::{
-    address_param, default_chains, has_position, markets_for, parse_address, parse_address_param, parse_chains_param,
-    plan_link, position_label, reads_liquity, MarketSource, Shown, WatchList, ADDRESS_PARAM, CHAINS_PARAM,
-    WATCH_LIST_KEY,
+    address_param, chain_outcome, default_chains, has_position, markets_for, parse_address, parse_address_param,
+    parse_chains_param, plan_link, position_label, reads_liquity, MarketSource, Shown, WatchList, ADDRESS_PARAM,
+    CHAINS_PARAM, WATCH_LIST_KEY,
 };
 
 /// How far one chain's reads have come.
@@ -319,9 +319,9 @@ async fn read_chain(
             update(&|c| c.state = ChainState::Loading { done, of });
         }
     }
-    let state = match first_failure {
-        Some(why) if failures == of => ChainState::Failed(why),
-        _ => ChainState::Done,
+    let state = match chain_outcome(of, failures, first_failure.as_deref()) {
+        Err(why) => ChainState::Failed(why),
+        Ok(()) => ChainState::Done,
     };
     update(&|c| {
         c.state = state.clone();

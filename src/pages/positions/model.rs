@@ -235,6 +235,16 @@ pub fn reads_liquity(chain_id: u64) -> bool {
     chain_id == 1
 }
 
+/// A chain's reads are failed as a whole only when every one of them failed
+/// (the node is unreachable, say); otherwise what worked is shown and the
+/// failures are listed beside it. `Err` carries the first failure.
+pub fn chain_outcome(reads: usize, failures: usize, first_failure: Option<&str>) -> Result<(), String> {
+    match first_failure {
+        Some(why) if reads > 0 && failures >= reads => Err(why.to_owned()),
+        _ => Ok(()),
+    }
+}
+
 /// The dashboard's market label for one address's position in a market:
 /// unique per (chain, market, address), which is how a row finds its scenario.
 pub fn position_label(market: &str, owner: Address) -> String {
@@ -374,6 +384,14 @@ mod tests {
         );
         assert_eq!(default_chains(&settings).last(), Some(&31_337));
         assert!(reads_liquity(1) && !reads_liquity(31_337) && !reads_liquity(42_161));
+    }
+
+    #[test]
+    fn a_chain_fails_whole_only_when_every_read_failed() {
+        assert_eq!(chain_outcome(3, 3, Some("refused")), Err("refused".into()));
+        assert_eq!(chain_outcome(3, 2, Some("one market reverted")), Ok(()));
+        assert_eq!(chain_outcome(2, 0, None), Ok(()));
+        assert_eq!(chain_outcome(0, 0, None), Ok(()));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
 use crate::pages::glossary::GlossaryPage;
 use crate::pages::plan::PlanPage;
+use crate::pages::positions::PositionsPage;
 use crate::pages::prices::PricesPage;
 use crate::pages::risk::RiskPage;
 use crate::pages::{Page, VIEW_PARAM};
@@ -58,11 +59,11 @@ pub struct LiveData(pub RwSignal<bool>);
 pub fn App() -> impl IntoView {
     let snapshot = LocalResource::new(load_snapshot);
     let page = RwSignal::new(Page::from_slug(read_param(VIEW_PARAM).as_deref()));
-    // Only the Prices page reads the chain, and only with live data on.
+    // Only the Prices and Positions pages read chains, and only with live data on.
     let live = RwSignal::new(crate::chain::settings::load().0.live_data);
     provide_context(LiveData(live));
     let source = Signal::derive(move || match snapshot.get() {
-        _ if page.get() == Page::Prices && live.get() => DataSource::Live,
+        _ if matches!(page.get(), Page::Prices | Page::Positions) && live.get() => DataSource::Live,
         None => DataSource::Loading,
         Some(Ok(s)) => DataSource::Snapshot { taken_at: s.taken_at.clone() },
         Some(Err(_)) => DataSource::Unavailable,
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                                 Page::Prices => view! { <PricesPage snapshot=s /> }.into_any(),
                                 Page::Glossary => view! { <GlossaryPage /> }.into_any(),
                                 Page::Risk => view! { <RiskPage snapshot=s /> }.into_any(),
+                                Page::Positions => view! { <PositionsPage snapshot=s /> }.into_any(),
                             })
                         })
                     }}

@@ -9,6 +9,7 @@
 //! {"version":1,"live_data":true,"market_chain_id":31337,
 //!  "rpc_urls":{"31337":"http://127.0.0.1:8545"},
 //!  "addresses_providers":{"31337":"0x59b6…857b"},
+//!  "ui_pool_data_providers":{"31337":"0x…"},
 //!  "hermes_url":"http://127.0.0.1:9000","pyth_feed_ids":{"WETH":"0xff61…0ace"},
 //!  "heartbeats":{"WETH":3600},"deviation_bps":{"WETH":50},"poll_secs":15,"timeout_ms":8000}
 //! ```
@@ -50,6 +51,10 @@ pub struct ChainSettings {
     /// Aave V3 PoolAddressesProvider the user set, by chain id (needed for the local chain).
     #[serde(default)]
     pub addresses_providers: BTreeMap<u64, String>,
+    /// UiPoolDataProviderV3 the user set, by chain id, for a market the
+    /// address book does not list (a local chain's); the Positions page reads through it.
+    #[serde(default)]
+    pub ui_pool_data_providers: BTreeMap<u64, String>,
     #[serde(default = "default_hermes_url")]
     pub hermes_url: String,
     /// Pyth feed ids by reserve symbol, beyond the built-in table of pairs.
@@ -93,6 +98,7 @@ impl Default for ChainSettings {
             market_chain_id: default_market_chain(),
             rpc_urls: BTreeMap::new(),
             addresses_providers: BTreeMap::new(),
+            ui_pool_data_providers: BTreeMap::new(),
             hermes_url: default_hermes_url(),
             pyth_feed_ids: BTreeMap::new(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
@@ -162,6 +168,11 @@ impl ChainSettings {
             Some(text) => check_address(text),
             None => chain.aave_v3_addresses_provider().ok_or(SettingError::NoMarket(chain.name)),
         }
+    }
+
+    /// The UiPoolDataProviderV3 the user set for `chain_id`, checked; `None` when unset.
+    pub fn ui_pool_data_provider(&self, chain_id: u64) -> Option<Result<Address, SettingError>> {
+        self.ui_pool_data_providers.get(&chain_id).map(|text| check_address(text))
     }
 
     /// The Pyth feed id the user set for a reserve symbol, if any.
@@ -255,7 +266,12 @@ mod tests {
         assert_eq!(settings.market_chain().unwrap().name, "Local (anvil)");
         assert_eq!(settings.rpc_url(31_337).unwrap(), "http://127.0.0.1:40123");
         assert_eq!(settings.addresses_provider(31_337).unwrap(), address!("59b670e9fA9D0A427751Af201D676719a970857b"));
+        assert_eq!(settings.ui_pool_data_provider(31_337), None);
         assert_eq!(ChainSettings::from_saved(Some(&settings.to_json())).0, settings);
+        let with_ui = r#"{"version":1,"ui_pool_data_providers":{"31337":"0x1234"}}"#;
+        let (settings, notice) = ChainSettings::from_saved(Some(with_ui));
+        assert_eq!(notice, None);
+        assert_eq!(settings.ui_pool_data_provider(31_337), Some(Err(SettingError::BadAddress("0x1234".into()))));
     }
 
     #[test]

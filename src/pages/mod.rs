@@ -4,6 +4,7 @@
 
 pub mod glossary;
 pub mod plan;
+pub mod positions;
 pub mod prices;
 pub mod risk;
 
@@ -21,11 +22,13 @@ pub enum Page {
     Glossary,
     /// Probability of liquidation, VaR, liquidity and collateral quality.
     Risk,
+    /// Every Aave V3 position of watched addresses across chains.
+    Positions,
 }
 
 impl Page {
     /// Every page, in the order the navigation lists them.
-    pub const ALL: &'static [Page] = &[Page::Plan, Page::Risk, Page::Prices, Page::Glossary];
+    pub const ALL: &'static [Page] = &[Page::Plan, Page::Positions, Page::Risk, Page::Prices, Page::Glossary];
 
     /// The value of `?view=` for this page.
     pub fn slug(self) -> &'static str {
@@ -34,6 +37,7 @@ impl Page {
             Page::Prices => "prices",
             Page::Glossary => "glossary",
             Page::Risk => "risk",
+            Page::Positions => "positions",
         }
     }
 
@@ -44,6 +48,7 @@ impl Page {
             Page::Prices => "Prices",
             Page::Glossary => "Glossary",
             Page::Risk => "Risk",
+            Page::Positions => "Positions",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod health_chart;
 pub mod lazy_chart;
 pub mod price_health_chart;
 pub mod risk_charts;
+pub mod throttled;
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -25,6 +26,11 @@ pub use health_chart::{HealthChart, HealthPlot};
 pub use lazy_chart::LazyChart;
 pub use price_health_chart::PriceHealthChart;
 pub use risk_charts::{HorizonChart, MinHealthHistogram};
+pub use throttled::use_throttled;
+
+/// How often a chart follows the scenario while it changes (a slider being
+/// dragged): often enough to look live, rarely enough to leave input alone.
+pub const CHART_FOLLOW_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Relative, so a copy of the site served under any sub-path loads its own.
 const ECHARTS_URL: &str = "echarts.min.js";

@@ -13,6 +13,8 @@ const STEPS: u32 = 60;
 /// `stable` drops by the same share at once, stables and debt held.
 #[component]
 pub fn CrashHealthChart(#[prop(into)] scenario: Signal<Scenario>) -> impl IntoView {
+    // Off the input's path: the figures update at once, the curve a moment later.
+    let scenario = super::use_throttled(scenario, super::CHART_FOLLOW_INTERVAL);
     let basket = Memo::new(move |_| scenario.with(non_stable_collateral));
     let moves = StoredValue::new(even_moves(
         &BigRational::new((-95).into(), 100.into()),

@@ -13,6 +13,8 @@ const STEPS: u32 = 60;
 /// −95 % to +100 % of today's price. Starts on the largest collateral.
 #[component]
 pub fn PriceHealthChart(#[prop(into)] scenario: Signal<Scenario>) -> impl IntoView {
+    // Off the input's path: the figures update at once, the curve a moment later.
+    let scenario = super::use_throttled(scenario, super::CHART_FOLLOW_INTERVAL);
     let priced = Memo::new(move |_| {
         scenario.with(|s| s.assets.iter().filter(|a| a.price.is_some()).map(|a| a.symbol.clone()).collect::<Vec<_>>())
     });

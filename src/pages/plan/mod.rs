@@ -4,6 +4,7 @@
 //! planner.
 
 pub mod assets;
+pub mod by_hand;
 pub mod governance;
 pub mod keep;
 pub mod keep_panel;

@@ -4,6 +4,8 @@
 //! planner.
 
 pub mod assets;
+pub mod by_hand;
+pub mod by_hand_panel;
 pub mod governance;
 pub mod keep;
 pub mod keep_panel;
@@ -246,7 +248,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
             let source = match o.id {
                 "saved" => "saved scenario",
                 "imported" => "imported file",
-                "blank" => "typed in",
+                "blank" | "typed" => "typed in",
                 _ => "shared link",
             };
             Some(PositionPlan::opened(o.scenario, o.id, &o.label, source))
@@ -294,6 +296,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                     <option value="blank">"Blank Aave V3 scenario"</option>
                 </select>
             </div>
+            <by_hand_panel::ByHandPanel open />
             <p class="error" role="alert" data-testid="link-error" hidden=move || link_error().is_none()>
                 {link_error}
             </p>

@@ -349,6 +349,37 @@ fn a_fixed_number_of_loops_stops_there() {
 }
 
 #[test]
+fn a_loop_is_refused_on_parameters_that_cannot_be_planned() {
+    use ballast_core::aave_v3::looping::{plan_loop, LoopParams, LoopTarget};
+    use num_rational::BigRational;
+    let p = Position::from_scenario(&scenario(weth_usdc("10", "2000", "0"))).unwrap();
+    let params = LoopParams {
+        collateral_asset: "WETH".into(),
+        debt_asset: "USDC".into(),
+        swap_rate: BigRational::new(1.into(), 2000.into()),
+        slippage_bps: 0,
+        target: LoopTarget::Leverage(BigRational::from_integer(3.into())),
+        borrow_margin_bps: 100,
+        min_health_factor: wad("1000000000000000000"),
+    };
+    let refusal = |params: LoopParams| plan_loop(&p, &params).unwrap_err().to_string();
+    assert_eq!(
+        refusal(LoopParams { debt_asset: "WETH".into(), ..params.clone() }),
+        "the collateral and the debt asset must differ"
+    );
+    assert_eq!(
+        refusal(LoopParams { target: LoopTarget::Leverage(BigRational::from_integer(1.into())), ..params.clone() }),
+        "the target leverage must be more than 1 (collateral over equity)"
+    );
+    // A floor a wei under 1 would let a step end liquidatable.
+    assert_eq!(
+        refusal(LoopParams { min_health_factor: wad("999999999999999999"), ..params.clone() }),
+        "the health factor floor must be at least 1"
+    );
+    assert!(plan_loop(&p, &params).is_ok());
+}
+
+#[test]
 fn interest_alone_liquidates_on_the_day_the_pools_compounding_says() {
     use ballast_core::aave_v3::projection::{days_until_liquidation, project_health};
     // 10 WETH at 2000 (LT 82.5 %) against 16000 USDC at 1 borrowed at 10 % a year:

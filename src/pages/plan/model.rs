@@ -437,19 +437,11 @@ pub fn loop_view(
     if working.protocol != Protocol::AAVE_V3 {
         return Err("looping is planned on Aave V3.0 positions".into());
     }
-    if collateral == debt {
-        return Err("the collateral and the debt asset must differ".into());
-    }
     let position = Position::from_scenario(working).map_err(|e| e.to_string())?;
     let target = PlainDecimal::parse(target_leverage.trim()).map_err(|e| format!("the target leverage {e}"))?;
-    if target.to_rational() <= BigRational::from_integer(1.into()) {
-        return Err("the target leverage must be more than 1 (collateral over equity)".into());
-    }
     let slippage_bps = percent_to_bps(slippage_percent).map_err(|e| format!("slippage: {e}"))?;
     let floor = PlainDecimal::parse(min_health_factor.trim()).map_err(|e| format!("the health factor floor {e}"))?;
-    if floor.to_rational() < BigRational::from_integer(1.into()) {
-        return Err("the health factor floor must be at least 1".into());
-    }
+    // plan_loop refuses equal assets, a leverage of 1 or less and a floor under 1.
     let min_health_factor = health_factor_wad(&floor).ok_or("the health factor floor has more than 18 decimals")?;
     let swap_rate = oracle_swap_rate(&position, debt, collateral).ok_or("both assets need a price")?;
     let params = LoopParams {

@@ -80,6 +80,9 @@ pub enum LoopError {
     Solve(#[from] SolveError),
     #[error("the unwind cannot proceed: no withdrawal keeps the health factor above the floor")]
     Stuck,
+    /// Parameters no loop can be planned with; the text names the problem.
+    #[error("{0}")]
+    Invalid(&'static str),
 }
 
 /// Rounds at most this many times, so a target that cannot be reached ends.
@@ -113,9 +116,18 @@ fn swap(p: &Position, from: &str, to: &str, amount: U256, rate: &BigRational, sl
 /// Plans the loop and its unwind on `start`.
 pub fn plan_loop(start: &Position, params: &LoopParams) -> Result<LoopPlan, LoopError> {
     let (c, d) = (params.collateral_asset.as_str(), params.debt_asset.as_str());
+    if c == d {
+        return Err(LoopError::Invalid("the collateral and the debt asset must differ"));
+    }
+    if matches!(&params.target, LoopTarget::Leverage(t) if *t <= BigRational::from_integer(1.into())) {
+        return Err(LoopError::Invalid("the target leverage must be more than 1 (collateral over equity)"));
+    }
+    if params.min_health_factor < HEALTH_FACTOR_LIQUIDATION_THRESHOLD {
+        return Err(LoopError::Invalid("the health factor floor must be at least 1"));
+    }
     start.reserve(c).ok_or_else(|| unknown(c))?;
     start.reserve(d).ok_or_else(|| unknown(d))?;
-    let floor = params.min_health_factor.max(HEALTH_FACTOR_LIQUIDATION_THRESHOLD);
+    let floor = params.min_health_factor;
     let mut p = start.clone();
     let mut steps = Vec::new();
     for round in 0..MAX_LOOPS {

@@ -17,7 +17,10 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use js_sys::{Function, Promise, Reflect};
-use leptos::prelude::{request_animation_frame, set_timeout};
+use leptos::prelude::{
+    on_cleanup, request_animation_frame, set_timeout, window_event_listener, LocalStorage, StoredValue, UpdateValue,
+    WithValue,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -44,6 +47,24 @@ thread_local! {
 /// paint, and a timeout queued from it runs just after.
 pub fn after_next_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, Duration::ZERO));
+}
+
+/// Keeps a chart's ECharts instance sized to the page's width (ECharts sizes
+/// itself once), and frees its listeners and canvas when the chart leaves the page.
+pub fn follow_width_and_dispose(echarts: StoredValue<Option<charming::Echarts>, LocalStorage>) {
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        echarts.with_value(|e| e.iter().for_each(|e| e.resize(JsValue::UNDEFINED)));
+    });
+    on_cleanup(move || {
+        resize.remove();
+        if let Some(Some(instance)) = echarts.try_update_value(Option::take) {
+            if let Ok(dispose) = Reflect::get(&instance, &JsValue::from_str("dispose")) {
+                if let Some(dispose) = dispose.dyn_ref::<Function>() {
+                    let _ = dispose.call0(&instance);
+                }
+            }
+        }
+    });
 }
 
 /// Resolves when the global `echarts` exists, injecting its script the

@@ -6,12 +6,10 @@ use charming::element::{
 use charming::series::Line;
 use charming::theme::Theme;
 use charming::{val, Chart, Echarts, WasmRenderer};
-use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
 
-use super::{after_next_paint, load_echarts};
+use super::{after_next_paint, follow_width_and_dispose, load_echarts};
 
 /// A health-factor curve ready to draw. The engine computed it exactly;
 /// these f64s are for plotting only.
@@ -126,21 +124,7 @@ pub fn HealthChart(
         });
     });
 
-    // ECharts sizes itself once; follow the page's width.
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        echarts.with_value(|e| e.iter().for_each(|e| e.resize(JsValue::UNDEFINED)));
-    });
-    on_cleanup(move || {
-        resize.remove();
-        // Frees ECharts' listeners and canvas for a chart leaving the page.
-        if let Some(Some(instance)) = echarts.try_update_value(Option::take) {
-            if let Ok(dispose) = Reflect::get(&instance, &JsValue::from_str("dispose")) {
-                if let Some(dispose) = dispose.dyn_ref::<Function>() {
-                    let _ = dispose.call0(&instance);
-                }
-            }
-        }
-    });
+    follow_width_and_dispose(echarts);
 
     view! {
         <figure class="chart" data-testid=test_id>

@@ -1,11 +1,9 @@
 use charming::theme::Theme;
 use charming::{Chart, Echarts, WasmRenderer};
-use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
 
-use super::{after_next_paint, load_echarts};
+use super::{after_next_paint, follow_width_and_dispose, load_echarts};
 
 /// Any charming chart, drawn once ECharts has loaded (after first paint) and
 /// redrawn when `chart` changes; `data-points` says how many points were
@@ -57,19 +55,7 @@ pub fn LazyChart(
         });
     });
 
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        echarts.with_value(|e| e.iter().for_each(|e| e.resize(JsValue::UNDEFINED)));
-    });
-    on_cleanup(move || {
-        resize.remove();
-        if let Some(Some(instance)) = echarts.try_update_value(Option::take) {
-            if let Ok(dispose) = Reflect::get(&instance, &JsValue::from_str("dispose")) {
-                if let Some(dispose) = dispose.dyn_ref::<Function>() {
-                    let _ = dispose.call0(&instance);
-                }
-            }
-        }
-    });
+    follow_width_and_dispose(echarts);
 
     view! {
         <figure class="chart" data-testid=test_id>

@@ -10,7 +10,7 @@
 //!  "rpc_urls":{"31337":"http://127.0.0.1:8545"},
 //!  "addresses_providers":{"31337":"0x59b6…857b"},
 //!  "ui_pool_data_providers":{"31337":"0x…"},
-//!  "hermes_url":"http://127.0.0.1:9000","pyth_feed_ids":{"WETH":"0xff61…0ace"},
+//!  "hermes_url":"http://127.0.0.1:9000","benchmarks_url":"https://benchmarks.pyth.network","pyth_feed_ids":{"WETH":"0xff61…0ace"},
 //!  "heartbeats":{"WETH":3600},"deviation_bps":{"WETH":50},"poll_secs":15,"timeout_ms":8000}
 //! ```
 //!
@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::Address;
 use ballast_chain::pyth::{FeedId, HERMES_PUBLIC_ENDPOINT};
+use ballast_chain::pyth_history::BENCHMARKS_PUBLIC_ENDPOINT;
 use serde::{Deserialize, Serialize};
 
 use super::backoff::PollSchedule;
@@ -57,6 +58,10 @@ pub struct ChainSettings {
     pub ui_pool_data_providers: BTreeMap<u64, String>,
     #[serde(default = "default_hermes_url")]
     pub hermes_url: String,
+    /// Pyth's benchmarks service (or a history API speaking the same
+    /// TradingView UDF), for the Risk page's daily price history.
+    #[serde(default = "default_benchmarks_url")]
+    pub benchmarks_url: String,
     /// Pyth feed ids by reserve symbol, beyond the built-in table of pairs.
     #[serde(default)]
     pub pyth_feed_ids: BTreeMap<String, String>,
@@ -86,6 +91,10 @@ fn default_hermes_url() -> String {
     HERMES_PUBLIC_ENDPOINT.to_owned()
 }
 
+fn default_benchmarks_url() -> String {
+    BENCHMARKS_PUBLIC_ENDPOINT.to_owned()
+}
+
 fn default_timeout_ms() -> u32 {
     DEFAULT_TIMEOUT_MS
 }
@@ -100,6 +109,7 @@ impl Default for ChainSettings {
             addresses_providers: BTreeMap::new(),
             ui_pool_data_providers: BTreeMap::new(),
             hermes_url: default_hermes_url(),
+            benchmarks_url: default_benchmarks_url(),
             pyth_feed_ids: BTreeMap::new(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
             heartbeats: BTreeMap::new(),
@@ -253,6 +263,7 @@ mod tests {
         assert_eq!(settings.rpc_url(1).unwrap(), "https://ethereum-rpc.publicnode.com");
         assert_eq!(settings.timeout_ms, 8_000);
         assert_eq!(settings.hermes_url, "https://hermes.pyth.network");
+        assert_eq!(settings.benchmarks_url, "https://benchmarks.pyth.network");
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod maker_reader;
 pub mod multicall;
 pub mod price_status;
 pub mod pyth;
+pub mod pyth_history;
 /// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
 pub mod vault_addresses;
 

@@ -408,6 +408,7 @@ fn ChainSettingsForm(
             .try_for_each(|u| check_url(u).map(|_| ()))
             .and_then(|_| d.addresses_providers.values().try_for_each(|a| check_address(a).map(|_| ())))
             .and_then(|_| check_url(&d.hermes_url).map(|_| ()))
+            .and_then(|_| check_url(&d.benchmarks_url).map(|_| ()))
             .map_err(|e| e.to_string());
         match checked {
             Ok(()) => {
@@ -467,6 +468,11 @@ fn ChainSettingsForm(
                 "Pyth Hermes endpoint "
                 <input type="url" data-testid="hermes-url" prop:value=move || draft.with(|d| d.hermes_url.clone())
                     on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.hermes_url = v.trim().to_owned()); }/>
+            </label>
+            <label>
+                "Pyth price history (Risk page) "
+                <input type="url" data-testid="benchmarks-url" prop:value=move || draft.with(|d| d.benchmarks_url.clone())
+                    on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.benchmarks_url = v.trim().to_owned()); }/>
             </label>
             <button data-testid="save-settings" on:click=submit>"Save"</button>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="settings-error">{e}</p> })}

@@ -4,6 +4,7 @@
 //! own wasm (`risk_worker`), started only when the user starts a run; the
 //! page shows its progress, can cancel it, and shows the engine's report.
 
+pub mod live_history;
 pub mod model;
 pub mod worker;
 
@@ -18,6 +19,7 @@ use leptos::task::spawn_local;
 use crate::components::charts::{after_next_paint, load_echarts, HorizonChart, MinHealthHistogram};
 use crate::components::Figure;
 use crate::risk_worker::WorkerMessage;
+use live_history::{load_live_market, HistoryState};
 use model::{health_factor, percent, trim_number, usd, RiskForm, HORIZONS};
 use worker::RiskWorker;
 
@@ -60,9 +62,27 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
     let first = positions.first().map(|(id, _)| id.clone()).unwrap_or_default();
     let position = RwSignal::new(first);
     let snapshot = StoredValue::new(snapshot);
-    let demo = StoredValue::new(demo);
-    let subject =
-        Memo::new(move |_| position.with(|id| snapshot.with_value(|s| demo.with_value(|d| subject(s, d, id)))));
+    let (chain_settings, _) = crate::chain::settings::load();
+    let history = RwSignal::new(if chain_settings.live_data {
+        HistoryState::Loading { host: crate::chain::http::host_of(&chain_settings.benchmarks_url) }
+    } else {
+        HistoryState::Synthetic
+    });
+    let synthetic = demo.clone();
+    let demo = RwSignal::new(demo);
+    if chain_settings.live_data {
+        spawn_local(async move {
+            let now_secs = (js_sys::Date::now() / 1000.0) as i64;
+            match load_live_market(&chain_settings, &synthetic, now_secs).await {
+                Ok((market, description)) => {
+                    _ = demo.try_set(market);
+                    _ = history.try_set(HistoryState::Live { description });
+                }
+                Err(reason) => _ = history.try_set(HistoryState::Fallback { reason }),
+            }
+        });
+    }
+    let subject = Memo::new(move |_| position.with(|id| snapshot.with_value(|s| demo.with(|d| subject(s, d, id)))));
     let form = RwSignal::new(None::<RiskForm>);
     Effect::new(move |_| subject.with(|s| form.set(s.as_ref().ok().map(|s| RiskForm::new(&s.market)))));
     let state = RwSignal::new(RunState::Idle);
@@ -133,7 +153,8 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
             <p class="muted">
                 "How likely this position is to be liquidated over a horizon, simulated over correlated price paths "
                 "(geometric Brownian motion, daily steps, interest accrued). The volatilities and correlations below are "
-                "the demo's documented assumptions; change any of them. Same inputs and seed, same figures, in the "
+                "the demo's documented assumptions, or with live data on estimates from Pyth's daily prices; change any "
+                "of them. Same inputs and seed, same figures, in the "
                 "browser and on the command line ("<code>"ballast risk"</code>")."
             </p>
             <label>
@@ -154,13 +175,19 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            <HistoryNotice history />
             {move || match subject.get() {
                 Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                 Ok(s) => view! { <Inputs market=s.market demo form /> }.into_any(),
             }}
             <RunOptionsForm form />
             <div class="risk-run">
-                <button type="button" data-testid="risk-start" disabled=running on:click=start>
+                <button
+                    type="button"
+                    data-testid="risk-start"
+                    disabled=move || running() || history.with(HistoryState::is_loading)
+                    on:click=start
+                >
                     "Run simulation"
                 </button>
                 <button type="button" class="reset" data-testid="risk-cancel" disabled=move || !running() on:click=cancel>
@@ -182,6 +209,33 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Where the market history comes from, when live data is on.
+#[component]
+fn HistoryNotice(history: RwSignal<HistoryState>) -> impl IntoView {
+    move || match history.get() {
+        HistoryState::Synthetic => ().into_any(),
+        HistoryState::Loading { host } => view! {
+            <p class="muted" role="status" data-testid="risk-history-loading">
+                {format!("Reading a year of daily prices from {host}…")}
+            </p>
+        }
+        .into_any(),
+        HistoryState::Live { description } => view! {
+            <p class="notice" data-testid="risk-history-source">{format!("Price history: {description}.")}</p>
+        }
+        .into_any(),
+        HistoryState::Fallback { reason } => view! {
+            <p class="notice error" role="alert" data-testid="risk-history-fault">
+                {format!(
+                    "Live price history could not be used ({reason}); the figures below use the synthetic demo series \
+                     and the demo's assumptions instead."
+                )}
+            </p>
+        }
+        .into_any(),
+    }
 }
 
 /// The progress bar and what the run is doing.
@@ -216,7 +270,9 @@ fn RunStatus(state: RwSignal<RunState>) -> impl IntoView {
 /// Each asset's volatility (defaults, estimates from the synthetic demo
 /// series, the value used) and the correlation matrix, editable.
 #[component]
-fn Inputs(market: MarketInputs, demo: StoredValue<DemoMarket>, form: RwSignal<Option<RiskForm>>) -> impl IntoView {
+fn Inputs(market: MarketInputs, demo: RwSignal<DemoMarket>, form: RwSignal<Option<RiskForm>>) -> impl IntoView {
+    let synthetic = demo.with_untracked(|d| d.histories.iter().any(|h| h.synthetic));
+    let estimated_from = if synthetic { "synthetic" } else { "Pyth" };
     let symbols: Vec<String> = market.assets.iter().map(|a| a.symbol.clone()).collect();
     let rows = market
         .assets
@@ -224,7 +280,7 @@ fn Inputs(market: MarketInputs, demo: StoredValue<DemoMarket>, form: RwSignal<Op
         .enumerate()
         .map(|(i, a)| {
             let estimate =
-                demo.with_value(|d| d.estimate.volatilities.iter().find(|v| v.symbol == a.symbol).cloned());
+                demo.with_untracked(|d| d.estimate.volatilities.iter().find(|v| v.symbol == a.symbol).cloned());
             let basis = default_volatility(&a.symbol).map_or("no default: enter one", |d| d.basis);
             let symbol = a.symbol.clone();
             view! {
@@ -269,8 +325,12 @@ fn Inputs(market: MarketInputs, demo: StoredValue<DemoMarket>, form: RwSignal<Op
                             }
                         />
                     </td>
-                    <td class="num">{estimate.as_ref().map(|e| format!("{:.1} %", e.simple * 100.0))}</td>
-                    <td class="num">{estimate.as_ref().map(|e| format!("{:.1} %", e.ewma * 100.0))}</td>
+                    <td class="num" data-testid="risk-simple-volatility" data-value=estimate.as_ref().map(|e| e.simple.to_string())>
+                        {estimate.as_ref().map(|e| format!("{:.1} %", e.simple * 100.0))}
+                    </td>
+                    <td class="num" data-testid="risk-ewma-volatility" data-value=estimate.as_ref().map(|e| e.ewma.to_string())>
+                        {estimate.as_ref().map(|e| format!("{:.1} %", e.ewma * 100.0))}
+                    </td>
                     <td class="muted">{basis}</td>
                 </tr>
             }
@@ -318,8 +378,13 @@ fn Inputs(market: MarketInputs, demo: StoredValue<DemoMarket>, form: RwSignal<Op
             <h3>"Market inputs"</h3>
             <p class="notice" data-testid="risk-inputs-source">
                 {market.source.clone()}
-                ". The estimates are from a synthetic demo series generated with the default volatility (366 daily closes, "
-                "seeded), not market history: they show how far a year of data leaves an estimate from the truth."
+                {if synthetic {
+                    ". The estimates are from a synthetic demo series generated with the default volatility (366 daily \
+                     closes, seeded), not market history: they show how far a year of data leaves an estimate from the truth."
+                } else {
+                    ". The estimates are from Pyth's daily closes (log returns, annualised by √365); the defaults are the \
+                     demo's assumptions, for comparison."
+                }}
             </p>
             <table class="assets">
                 <thead>
@@ -328,8 +393,8 @@ fn Inputs(market: MarketInputs, demo: StoredValue<DemoMarket>, form: RwSignal<Op
                         <th scope="col">"Volatility used"</th>
                         <th scope="col">"Default"</th>
                         <th scope="col" title="USD of sales that move the price 2 % (example figures; empty for unknown)">"2 % depth"</th>
-                        <th scope="col">"Simple (synthetic)"</th>
-                        <th scope="col">"EWMA λ 0.94 (synthetic)"</th>
+                        <th scope="col">{format!("Simple ({estimated_from})")}</th>
+                        <th scope="col">{format!("EWMA λ 0.94 ({estimated_from})")}</th>
                         <th scope="col">"Basis of the default"</th>
                     </tr>
                 </thead>

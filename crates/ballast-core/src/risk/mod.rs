@@ -41,6 +41,7 @@ pub mod linalg;
 pub mod liquidity;
 pub mod loss;
 pub mod market;
+pub mod market_history;
 pub mod monte_carlo;
 pub mod normal;
 pub mod quality;

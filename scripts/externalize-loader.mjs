@@ -6,11 +6,19 @@
 // integrity Trunk computed for its preload: Trunk's loader fetches it
 // without, so the digest would otherwise be checked on the preload only.
 //
+// Scripts the app injects later (ECharts, after first paint) are not in the
+// page, so their digests go in as `<meta name="ballast:integrity:FILE">`:
+// the app's loader reads it and sets `integrity` on the script it injects,
+// so a tampered file is refused like any other asset.
+//
 // Run by Trunk with TRUNK_STAGING_DIR set; `node scripts/externalize-loader.mjs DIR` by hand.
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+/** Files the app injects itself after load (src/components/charts/mod.rs reads their digests). */
+export const LAZY_SCRIPTS = ["echarts.min.js"];
 
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 
@@ -51,13 +59,33 @@ export function externalizeInlineScripts(html) {
   return { html: out, files };
 }
 
+/**
+ * index.html with a `<meta name="ballast:integrity:NAME" content="sha384-…">` per lazily
+ * injected file, before `</head>` (an older one of the same name is replaced).
+ * @param {string} html
+ * @param {{name: string, bytes: Buffer | string}[]} files
+ */
+export function withLazyIntegrity(html, files) {
+  let out = html;
+  for (const { name, bytes } of files) {
+    const tag = `<meta name="ballast:integrity:${name}" content="${sri(bytes)}">`;
+    const old = new RegExp(`<meta name="ballast:integrity:${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"[^>]*>`);
+    out = old.test(out) ? out.replace(old, tag) : out.replace(/<\/head>/i, `${tag}</head>`);
+  }
+  return out;
+}
+
 function main() {
   const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
   if (!dir) throw new Error("usage: TRUNK_STAGING_DIR=dir node scripts/externalize-loader.mjs (or pass the dir)");
   const index = join(dir, "index.html");
   const { html, files } = externalizeInlineScripts(readFileSync(index, "utf8"));
   for (const f of files) writeFileSync(join(dir, f.name), f.content);
-  writeFileSync(index, html);
+  const lazy = LAZY_SCRIPTS.filter((name) => existsSync(join(dir, name))).map((name) => ({
+    name,
+    bytes: readFileSync(join(dir, name)),
+  }));
+  writeFileSync(index, withLazyIntegrity(html, lazy));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();

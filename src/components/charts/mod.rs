@@ -4,7 +4,8 @@
 //!
 //! ECharts (about 1 MB) is kept off the critical path: index.html copies it
 //! into the site but does not load it; [`load_echarts`] injects it once,
-//! after the page has painted its figures.
+//! after the page has painted its figures, with the subresource-integrity
+//! digest the build wrote into the page.
 
 pub mod crash_health_chart;
 pub mod health_chart;
@@ -37,6 +38,9 @@ pub const CHART_FOLLOW_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Relative, so a copy of the site served under any sub-path loads its own.
 const ECHARTS_URL: &str = "echarts.min.js";
+/// The meta tag holding ECharts' subresource-integrity digest, written into
+/// the built page by the post-build hook (scripts/externalize-loader.mjs).
+const ECHARTS_INTEGRITY_META: &str = "meta[name='ballast:integrity:echarts.min.js']";
 
 thread_local! {
     /// The one load of ECharts every chart waits on.
@@ -71,7 +75,16 @@ pub fn follow_width_and_dispose(echarts: StoredValue<Option<charming::Echarts>, 
 /// first time it is asked for.
 pub async fn load_echarts() -> Result<(), String> {
     let promise = ECHARTS.with(|cell| cell.borrow_mut().get_or_insert_with(inject_echarts).clone());
-    JsFuture::from(promise).await.map(|_| ()).map_err(|_| format!("the chart library ({ECHARTS_URL}) did not load"))
+    JsFuture::from(promise).await.map(|_| ()).map_err(|reason| match reason.as_string() {
+        Some(why) => why,
+        None => format!("the chart library ({ECHARTS_URL}) did not load, or did not match its integrity digest"),
+    })
+}
+
+/// The digest the build wrote for ECharts; the script is not loaded without one.
+fn echarts_integrity(document: &web_sys::Document) -> Option<String> {
+    let meta = document.query_selector(ECHARTS_INTEGRITY_META).ok()??;
+    meta.get_attribute("content").filter(|digest| digest.starts_with("sha384-"))
 }
 
 fn inject_echarts() -> Promise {
@@ -84,6 +97,11 @@ fn inject_echarts() -> Promise {
             let _ = resolve.call0(&JsValue::NULL);
             return;
         }
+        let Some(integrity) = window.document().as_ref().and_then(echarts_integrity) else {
+            let why = format!("the page carries no integrity digest for the chart library ({ECHARTS_URL})");
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&why));
+            return;
+        };
         let script = window.document().and_then(|d| {
             Some((d.create_element("script").ok()?.dyn_into::<web_sys::HtmlScriptElement>().ok()?, d.head()?))
         });
@@ -91,6 +109,9 @@ fn inject_echarts() -> Promise {
             let _ = reject.call0(&JsValue::NULL);
             return;
         };
+        // Checked by the browser: a file that does not match is not run.
+        script.set_integrity(&integrity);
+        script.set_cross_origin(Some("anonymous"));
         script.set_src(ECHARTS_URL);
         script.set_onload(Some(&resolve));
         script.set_onerror(Some(&reject));

@@ -1,9 +1,9 @@
 // Prints scripts/bench's figures, one line each with its goal beside it.
-// Usage: node scripts/bench-report.mjs DIST BROWSER_JSON [ENGINE_LINES]
+// Usage: node scripts/bench-report.mjs DIST BROWSER_JSON [ENGINE_LINES] [RISK_LINES]
 import { measureCriticalPath } from "./critical-path.mjs";
 
-const [dist, browserJson, engineLines = ""] = process.argv.slice(2);
-const GOALS = { brotli: 150_000, interactive: 300, sliderP95: 8 };
+const [dist, browserJson, engineLines = "", riskLines = ""] = process.argv.slice(2);
+const GOALS = { brotli: 150_000, interactive: 300, sliderP95: 8, monteCarlo: 100 };
 
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 const met = (ok) => (ok ? "met" : "NOT met");
@@ -27,3 +27,10 @@ if (ratio) line("engine vs @aave/math-utils", `${ratio[1]} faster`, `goal ${rati
 else line("engine vs @aave/math-utils", "not run", "scripts/bench-engine");
 const tenAsset = engineLines.match(/10-asset\s+(\d+) ns\/position engine.*\(goal ([^)]*)\)/);
 if (tenAsset) line("engine, 10-asset position", `${tenAsset[1]} ns`, `goal ${tenAsset[2]}`);
+// e2e/bench/risk-worker.mjs's figures: the run inside the worker, and whether it matched the native run.
+const risk = riskLines.match(/run in the worker: median ([\d.]+) ms/);
+const same = riskLines.match(/\((native: [^;]*); (identical|DIFFERENT)\)/);
+if (risk) {
+  line("Monte Carlo in the worker", `${risk[1]} ms median, 10 000 paths × 30 d × 5${same ? `, ${same[2].toLowerCase()} to native` : ""}`,
+    `goal ≤ ${GOALS.monteCarlo} ms: ${met(Number(risk[1]) <= GOALS.monteCarlo)}`);
+} else line("Monte Carlo in the worker", "not run", "scripts/bench-risk");

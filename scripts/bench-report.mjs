@@ -31,6 +31,6 @@ if (tenAsset) line("engine, 10-asset position", `${tenAsset[1]} ns`, `goal ${ten
 const risk = riskLines.match(/run in the worker: median ([\d.]+) ms/);
 const same = riskLines.match(/\((native: [^;]*); (identical|DIFFERENT)\)/);
 if (risk) {
-  line("Monte Carlo in the worker", `${risk[1]} ms median, 10 000 paths × 30 d × 5${same ? `, ${same[2].toLowerCase()} to native` : ""}`,
+  line("MC 10 000 paths×30 d×5 (worker)", `${risk[1]} ms median${same ? `, ${same[2].toLowerCase()} to native` : ""}`,
     `goal ≤ ${GOALS.monteCarlo} ms: ${met(Number(risk[1]) <= GOALS.monteCarlo)}`);
-} else line("Monte Carlo in the worker", "not run", "scripts/bench-risk");
+} else line("MC 10 000 paths×30 d×5 (worker)", "not run", "scripts/bench-risk");

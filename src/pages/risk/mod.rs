@@ -267,8 +267,8 @@ fn RunStatus(state: RwSignal<RunState>) -> impl IntoView {
     }
 }
 
-/// Each asset's volatility (defaults, estimates from the synthetic demo
-/// series, the value used) and the correlation matrix, editable.
+/// Each asset's volatility (defaults, estimates from the history, synthetic
+/// or Pyth's, the value used) and the correlation matrix, editable.
 #[component]
 fn Inputs(market: MarketInputs, demo: RwSignal<DemoMarket>, form: RwSignal<Option<RiskForm>>) -> impl IntoView {
     let synthetic = demo.with_untracked(|d| d.histories.iter().any(|h| h.synthetic));

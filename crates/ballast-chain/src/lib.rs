@@ -18,6 +18,7 @@
 use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
 
+pub mod aave_actions;
 pub mod aave_markets;
 pub mod aave_pool;
 pub mod aave_position;
@@ -25,13 +26,18 @@ pub mod aave_prices;
 pub mod aave_reader;
 pub mod chainlink;
 pub mod decimal;
+pub mod erc20;
 pub mod feeds;
 pub mod jsonrpc;
 pub mod liquity_reader;
 pub mod maker_reader;
 pub mod multicall;
+pub mod permit;
 pub mod price_status;
 pub mod pyth;
+pub mod revert;
+#[cfg(test)]
+mod tx_fixtures;
 /// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
 pub mod vault_addresses;
 

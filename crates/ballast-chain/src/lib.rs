@@ -36,8 +36,10 @@ pub mod permit;
 pub mod price_status;
 pub mod pyth;
 pub mod revert;
+pub mod tx_fees;
 #[cfg(test)]
 mod tx_fixtures;
+pub mod tx_rpc;
 /// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
 pub mod vault_addresses;
 

@@ -241,7 +241,7 @@ fn hex_data(text: &str) -> Option<Bytes> {
 }
 
 /// The reason in an error object (see [`revert_data_in`]); when it has no
-/// data but its message is Geth's "execution reverted: <reason>", the reason
+/// data but its message is Geth's `"execution reverted: <reason>"`, the reason
 /// from the text. `None` for errors that are not reverts (a rejected
 /// signature, a network failure).
 pub fn decode_error_object(error: &Value) -> Option<RevertReason> {

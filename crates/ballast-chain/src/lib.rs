@@ -14,6 +14,14 @@
 //! data-provider layouts, chosen by the Pool's revision) into a scenario;
 //! [`maker_reader`] and [`liquity_reader`] do the same for Maker vaults and
 //! Liquity v1 troves, at the addresses in [`vault_addresses`].
+//!
+//! The transaction layer (the app sends, the user's wallet signs):
+//! [`aave_actions`] builds the Pool calls and reads any transaction back into
+//! words from its bytes, [`erc20`] the token reads and `approve`, [`permit`]
+//! EIP-2612 typed data and signatures, [`tx_plan`] turns a plan's actions
+//! into the ordered approvals, permits and calls, [`tx_rpc`] simulates,
+//! sends and follows them, [`tx_fees`] quotes the EIP-1559 fee, and
+//! [`revert`] says in words why one would fail or did.
 
 use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
@@ -39,6 +47,7 @@ pub mod revert;
 pub mod tx_fees;
 #[cfg(test)]
 mod tx_fixtures;
+pub mod tx_plan;
 pub mod tx_rpc;
 /// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
 pub mod vault_addresses;

@@ -20,8 +20,9 @@
 //! words from its bytes, [`erc20`] the token reads and `approve`, [`permit`]
 //! EIP-2612 typed data and signatures, [`tx_plan`] turns a plan's actions
 //! into the ordered approvals, permits and calls, [`tx_rpc`] simulates,
-//! sends and follows them, [`tx_fees`] quotes the EIP-1559 fee, and
-//! [`revert`] says in words why one would fail or did.
+//! sends and follows them, [`tx_fees`] quotes the EIP-1559 fee,
+//! [`tx_guard`] checks the chain, target and health factor before a send,
+//! and [`revert`] says in words why one would fail or did.
 
 use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
@@ -47,6 +48,7 @@ pub mod revert;
 pub mod tx_fees;
 #[cfg(test)]
 mod tx_fixtures;
+pub mod tx_guard;
 pub mod tx_plan;
 pub mod tx_rpc;
 /// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.

@@ -385,6 +385,38 @@ impl DescribeContext<'_> {
     }
 }
 
+/// Something in a transaction the user did not ask for, or should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Concern {
+    /// Ether sent along (wei): no Pool or token call here needs any.
+    SendsEther(U256),
+    /// The call acts for (credits, borrows for, pays out to) another address.
+    ActsForAnother(Address),
+    /// An approval to a spender other than the Pool.
+    SpenderNotPool(Address),
+    /// An approval of `type(uint256).max`.
+    UnlimitedApproval { spender: String, symbol: String },
+    /// A borrow or repay at another rate mode than variable (2).
+    NotVariableRate(U256),
+    /// The calldata is none of the calls Ballast builds, or the target is unknown.
+    Unrecognised,
+}
+
+impl fmt::Display for Concern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Concern::SendsEther(wei) => write!(f, "it also sends {wei} wei of ether"),
+            Concern::ActsForAnother(address) => write!(f, "it acts for {address}, not for your connected account"),
+            Concern::SpenderNotPool(spender) => write!(f, "the spender {spender} is not the Aave Pool"),
+            Concern::UnlimitedApproval { spender, symbol } => {
+                write!(f, "an unlimited approval: {spender} may take any amount of your {symbol} until you revoke it")
+            }
+            Concern::NotVariableRate(mode) => write!(f, "interest rate mode {mode} is not the variable rate (2)"),
+            Concern::Unrecognised => f.write_str("Ballast does not recognise this call: do not sign it"),
+        }
+    }
+}
+
 /// A transaction in words, decoded from its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxDescription {
@@ -396,7 +428,7 @@ pub struct TxDescription {
     pub summary: String,
     /// What deserves the user's attention before signing: acting for another
     /// address, an unlimited approval, ether sent, a call not recognised.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Concern>,
 }
 
 impl TxDescription {
@@ -423,7 +455,7 @@ pub fn describe(tx: &TxRequest, context: &DescribeContext<'_>) -> TxDescription 
     let contract = context.role(tx.to);
     let mut warnings = Vec::new();
     if !tx.value.is_zero() {
-        warnings.push(format!("it also sends {} wei of ether", tx.value));
+        warnings.push(Concern::SendsEther(tx.value));
     }
     let decoded = match &contract {
         ContractRole::Pool => describe_pool_call(&tx.data, context, &mut warnings),
@@ -435,25 +467,25 @@ pub fn describe(tx: &TxRequest, context: &DescribeContext<'_>) -> TxDescription 
         None => {
             let selector =
                 tx.data.get(..4).map_or_else(|| "no function".into(), alloy_primitives::hex::encode_prefixed);
-            warnings.push("Ballast does not recognise this call: do not sign it".into());
+            warnings.push(Concern::Unrecognised);
             (None, format!("Unknown call {selector} to {}", context.name(tx.to)))
         }
     };
     TxDescription { contract, function, summary, warnings }
 }
 
-fn for_whom(on_behalf_of: Address, context: &DescribeContext<'_>, warnings: &mut Vec<String>) -> String {
+fn for_whom(on_behalf_of: Address, context: &DescribeContext<'_>, warnings: &mut Vec<Concern>) -> String {
     if on_behalf_of != context.user {
-        warnings.push(format!("it acts for {on_behalf_of}, not for your connected account"));
+        warnings.push(Concern::ActsForAnother(on_behalf_of));
     }
     context.name(on_behalf_of)
 }
 
-fn rate_mode_words(mode: U256, warnings: &mut Vec<String>) -> &'static str {
+fn rate_mode_words(mode: U256, warnings: &mut Vec<Concern>) -> &'static str {
     if mode == U256::from(VARIABLE_RATE_MODE) {
         "variable"
     } else {
-        warnings.push(format!("interest rate mode {mode} is not the variable rate (2)"));
+        warnings.push(Concern::NotVariableRate(mode));
         "non-variable"
     }
 }
@@ -461,7 +493,7 @@ fn rate_mode_words(mode: U256, warnings: &mut Vec<String>) -> &'static str {
 fn describe_pool_call(
     data: &[u8],
     context: &DescribeContext<'_>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Concern>,
 ) -> Option<(&'static str, String)> {
     use IPoolActions as P;
     let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
@@ -539,7 +571,7 @@ fn describe_token_call(
     data: &[u8],
     token: &TokenInfo,
     context: &DescribeContext<'_>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Concern>,
 ) -> Option<(&'static str, String)> {
     let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
     if selector != IERC20::approveCall::SELECTOR {
@@ -547,14 +579,11 @@ fn describe_token_call(
     }
     let c = IERC20::approveCall::abi_decode_validate(data).ok()?;
     if c.spender != context.pool {
-        warnings.push(format!("the spender {} is not the Aave Pool", c.spender));
+        warnings.push(Concern::SpenderNotPool(c.spender));
     }
     let spender = context.name(c.spender);
     let summary = if c.amount == U256::MAX {
-        warnings.push(format!(
-            "an unlimited approval: {spender} may take any amount of your {} until you revoke it",
-            token.symbol
-        ));
+        warnings.push(Concern::UnlimitedApproval { spender: spender.clone(), symbol: token.symbol.clone() });
         format!("Approve {spender} to spend an unlimited amount of your {}", token.symbol)
     } else if c.amount.is_zero() {
         format!("Revoke {spender}'s approval to spend your {}", token.symbol)
@@ -766,13 +795,17 @@ mod tests {
         let stranger = address!("00000000000000000000000000000000000000aa");
         let tx = pool_tx(POOL, stranger, &AaveAction::Borrow { asset: USDC, amount: usdc_3000() }).unwrap();
         let borrow = describe(&tx, &context);
-        assert_eq!(borrow.warnings, vec![format!("it acts for {stranger}, not for your connected account")]);
+        assert_eq!(borrow.warnings, vec![Concern::ActsForAnother(stranger)]);
+        assert_eq!(borrow.warnings[0].to_string(), format!("it acts for {stranger}, not for your connected account"));
 
         // An unlimited approval to the Pool, made by ethers-independent bytes.
         let unlimited = TxRequest::call(USDC, &IERC20::approveCall { spender: POOL, amount: U256::MAX });
         let approve = describe(&unlimited, &context);
         assert_eq!(approve.summary, "Approve the Aave Pool to spend an unlimited amount of your USDC");
-        assert_eq!(approve.warnings.len(), 1);
+        assert_eq!(
+            approve.warnings,
+            vec![Concern::UnlimitedApproval { spender: "the Aave Pool".into(), symbol: "USDC".into() }]
+        );
         let exact =
             TxRequest { to: USDC, data: fixture_hex("calldata", "approve_pool_3000_usdc").into(), value: U256::ZERO };
         assert_eq!(describe(&exact, &context).summary, "Approve the Aave Pool to spend 3,000 USDC of yours");
@@ -792,11 +825,11 @@ mod tests {
         ] {
             let d = describe(&tx, &context);
             assert!(!d.is_recognised(), "{d:?}");
-            assert!(d.warnings.iter().any(|w| w.contains("do not sign")), "{d:?}");
+            assert_eq!(d.warnings.last(), Some(&Concern::Unrecognised), "{d:?}");
         }
         let with_value =
             TxRequest { value: U256::from(1u8), ..pool_tx(POOL, USER, &AaveAction::SetEMode { category: 1 }).unwrap() };
-        assert_eq!(describe(&with_value, &context).warnings, vec!["it also sends 1 wei of ether".to_owned()]);
+        assert_eq!(describe(&with_value, &context).warnings, vec![Concern::SendsEther(U256::from(1u8))]);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use ballast_core::Scenario;
 use num_rational::BigRational;
 
 use crate::aave_actions::{
-    describe, engine_action, AaveAction, ActionError, DescribeContext, TxDescription, TxRequest,
+    describe, engine_action, AaveAction, ActionError, Concern, DescribeContext, TxDescription, TxRequest,
 };
 
 /// The safety floor a new user starts with: 1.1.
@@ -45,17 +45,23 @@ pub enum SendRefusal {
     UnknownTarget(Address),
     #[error("Ballast does not recognise this call ({0}); it will not send it")]
     Unrecognised(String),
+    /// The call does something the user did not ask for (acts for another
+    /// address, approves another spender, sends ether, …).
+    #[error("{0}; Ballast will not send it")]
+    Concern(Concern),
 }
 
 /// Checks `tx` against the chain the wallet is on and the market's Pool and
 /// tokens (`context`), and returns its description to show. `context.pool`
 /// must come from the app's market table (or the local test market), never
-/// from the transaction.
+/// from the transaction. Any [`Concern`] refuses it, except an unlimited
+/// approval when the user opted in to those (`unlimited_approval`).
 pub fn check_before_send(
     tx: &TxRequest,
     market_chain_id: u64,
     wallet_chain_id: u64,
     context: &DescribeContext<'_>,
+    unlimited_approval: bool,
 ) -> Result<TxDescription, SendRefusal> {
     if wallet_chain_id != market_chain_id {
         return Err(SendRefusal::WrongChain { wallet: wallet_chain_id, market: market_chain_id });
@@ -66,6 +72,13 @@ pub fn check_before_send(
     let description = describe(tx, context);
     if !description.is_recognised() {
         return Err(SendRefusal::Unrecognised(description.summary));
+    }
+    let refused = description
+        .warnings
+        .iter()
+        .find(|concern| !(unlimited_approval && matches!(concern, Concern::UnlimitedApproval { .. })));
+    if let Some(concern) = refused {
+        return Err(SendRefusal::Concern(concern.clone()));
     }
     Ok(description)
 }
@@ -178,19 +191,44 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            check_before_send(&borrow, 1, 1, &context).map(|d| d.summary),
+            check_before_send(&borrow, 1, 1, &context, false).map(|d| d.summary),
             Ok("Borrow 1 USDC from Aave at the variable rate, as debt of you".into())
         );
         assert_eq!(
-            check_before_send(&borrow, 1, 8453, &context),
+            check_before_send(&borrow, 1, 8453, &context, false),
             Err(SendRefusal::WrongChain { wallet: 8453, market: 1 })
         );
         let elsewhere = address!("00000000000000000000000000000000000000aa");
         let misdirected = TxRequest { to: elsewhere, ..borrow.clone() };
-        assert_eq!(check_before_send(&misdirected, 1, 1, &context), Err(SendRefusal::UnknownTarget(elsewhere)));
+        assert_eq!(check_before_send(&misdirected, 1, 1, &context, false), Err(SendRefusal::UnknownTarget(elsewhere)));
         let pool_call_to_token = TxRequest { to: USDC, ..borrow };
-        assert!(matches!(check_before_send(&pool_call_to_token, 1, 1, &context), Err(SendRefusal::Unrecognised(_))));
-        assert!(check_before_send(&approve_tx(USDC, POOL, U256::from(5u8)), 1, 1, &context).is_ok());
+        assert!(matches!(
+            check_before_send(&pool_call_to_token, 1, 1, &context, false),
+            Err(SendRefusal::Unrecognised(_))
+        ));
+        assert!(check_before_send(&approve_tx(USDC, POOL, U256::from(5u8)), 1, 1, &context, false).is_ok());
+        // An unlimited approval only when opted in; another spender, or acting for another account, never.
+        let unlimited = approve_tx(USDC, POOL, U256::MAX);
+        assert!(matches!(
+            check_before_send(&unlimited, 1, 1, &context, false),
+            Err(SendRefusal::Concern(Concern::UnlimitedApproval { .. }))
+        ));
+        assert!(check_before_send(&unlimited, 1, 1, &context, true).is_ok());
+        let stranger = address!("00000000000000000000000000000000000000bb");
+        assert_eq!(
+            check_before_send(&approve_tx(USDC, stranger, U256::from(5u8)), 1, 1, &context, true),
+            Err(SendRefusal::Concern(Concern::SpenderNotPool(stranger)))
+        );
+        let for_stranger = pool_tx(
+            POOL,
+            stranger,
+            &crate::aave_actions::AaveAction::Withdraw { asset: USDC, amount: ActionAmount::Max },
+        )
+        .unwrap();
+        assert_eq!(
+            check_before_send(&for_stranger, 1, 1, &context, true),
+            Err(SendRefusal::Concern(Concern::ActsForAnother(stranger)))
+        );
     }
 
     #[test]

@@ -24,6 +24,10 @@
 //! (after the plan's earlier borrows and withdrawals) is refused here, before
 //! any signature. The app re-reads the position between steps; this plan is
 //! for the state it was given.
+//!
+//! The actions are intents: `Supply` and `Repay`, not their `…WithPermit`
+//! forms, which the plan makes itself ([`PermitCall::tx`]). A `…WithPermit`
+//! action given already signed is passed through as a call, unchecked.
 
 use alloy_primitives::{Address, U256};
 
@@ -200,13 +204,14 @@ pub fn plan_transactions(
         };
         let pulled = match *action {
             AaveAction::Supply { amount, .. } => Some((amount.on_chain(), amount.on_chain())),
+            AaveAction::Repay { .. } if held.variable_debt.is_zero() => {
+                // The Pool would revert with 39 (NO_DEBT_OF_SELECTED_TYPE).
+                return Err(PlanError::NoDebt { index, symbol: held.token.symbol.clone() });
+            }
             AaveAction::Repay { amount: ActionAmount::Exact(amount), .. } => {
                 Some((amount, amount.min(held.variable_debt)))
             }
             AaveAction::Repay { amount: ActionAmount::Max, .. } => {
-                if held.variable_debt.is_zero() {
-                    return Err(PlanError::NoDebt { index, symbol: held.token.symbol.clone() });
-                }
                 Some((repay_max_allowance(held.variable_debt, options.repay_max_margin_bps), held.variable_debt))
             }
             _ => None,
@@ -560,11 +565,13 @@ mod tests {
     #[test]
     fn refusals_name_the_action() {
         let state = asset(USDC, "USDC", 6);
-        let repay_all = [AaveAction::Repay { asset: USDC, amount: ActionAmount::Max }];
-        assert_eq!(
-            plan_transactions(POOL, USER, &repay_all, std::slice::from_ref(&state), &options()),
-            Err(PlanError::NoDebt { index: 0, symbol: "USDC".into() })
-        );
+        for amount in [ActionAmount::Max, ActionAmount::Exact(usdc(1))] {
+            let repay = [AaveAction::Repay { asset: USDC, amount }];
+            assert_eq!(
+                plan_transactions(POOL, USER, &repay, std::slice::from_ref(&state), &options()),
+                Err(PlanError::NoDebt { index: 0, symbol: "USDC".into() })
+            );
+        }
         let unknown = [AaveAction::Withdraw { asset: WETH, amount: ActionAmount::Max }];
         let err = plan_transactions(POOL, USER, &unknown, std::slice::from_ref(&state), &options()).unwrap_err();
         assert_eq!(err, PlanError::UnknownAsset { index: 0, asset: WETH });

@@ -253,7 +253,7 @@ pub fn decode_error_object(error: &Value) -> Option<RevertReason> {
 
 fn reverted_message_in(value: &Value, depth: usize) -> Option<RevertReason> {
     let object = value.as_object().filter(|_| depth <= MAX_ERROR_DEPTH)?;
-    if let Some(reason) = object.get("message").and_then(Value::as_str).and_then(from_reverted_text) {
+    if let Some(reason) = object.get("message").and_then(Value::as_str).and_then(reason_in_message) {
         return Some(reason);
     }
     ["data", "originalError", "error", "info", "cause"]
@@ -262,7 +262,10 @@ fn reverted_message_in(value: &Value, depth: usize) -> Option<RevertReason> {
         .find_map(|inner| reverted_message_in(inner, depth + 1))
 }
 
-fn from_reverted_text(message: &str) -> Option<RevertReason> {
+/// The reason in a node's error message when it carries no data: Geth's
+/// `"execution reverted: <reason>"` (a bare "execution reverted" is
+/// [`RevertReason::NoReason`]); `None` for any other message.
+pub fn reason_in_message(message: &str) -> Option<RevertReason> {
     let rest = message.trim().strip_prefix("execution reverted")?;
     match rest.strip_prefix(':').map(str::trim) {
         Some(reason) if !reason.is_empty() => Some(from_message(reason)),
@@ -274,7 +277,7 @@ fn from_reverted_text(message: &str) -> Option<RevertReason> {
 pub fn decode_node_error(error: &NodeError) -> Option<RevertReason> {
     match &error.data {
         ErrorData::Revert(data) => Some(decode_revert(data)),
-        ErrorData::None | ErrorData::Other(_) => from_reverted_text(&error.message),
+        ErrorData::None | ErrorData::Other(_) => reason_in_message(&error.message),
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod interest;
+pub mod interest_outlook;
 pub mod liquidation_call;
 pub mod looping;
 pub mod math;

@@ -26,7 +26,7 @@ use wasm_bindgen_futures::JsFuture;
 
 pub use crash_health_chart::CrashHealthChart;
 pub use health_chart::{HealthChart, HealthPlot};
-pub use lazy_chart::LazyChart;
+pub use lazy_chart::{Drawing, LazyChart};
 pub use price_health_chart::PriceHealthChart;
 pub use risk_charts::{HorizonChart, MinHealthHistogram};
 pub use throttled::use_throttled;

@@ -128,7 +128,8 @@ fn project_prints_the_rates_and_the_health_factor_day_by_day() {
     let out = ballast(&["project", "-", "--days", "many"], &scenario);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "error: --days \"many\" is not a whole number\n");
-    let maker = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec-maker.json")).unwrap();
+    let maker =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec-maker.json")).unwrap();
     let out = ballast(&["project", "-"], &maker);
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),

@@ -213,7 +213,10 @@ mod tests {
     fn a_utilisation_what_if_is_checked() {
         let s = weth_usdc();
         let u = |t: &str| PlainDecimal::parse(t).unwrap();
-        assert_eq!(with_utilisation(&s, "USDC", &u("1.5")).unwrap_err().to_string(), "utilisation: 1.5 is more than 1 (100 %)");
+        assert_eq!(
+            with_utilisation(&s, "USDC", &u("1.5")).unwrap_err().to_string(),
+            "utilisation: 1.5 is more than 1 (100 %)"
+        );
         assert_eq!(
             with_utilisation(&s, "USDC", &u("0.01")).unwrap_err().to_string(),
             "utilisation: 0.01 of USDC's supply is less than this position's own USDC debt"
@@ -225,7 +228,10 @@ mod tests {
         // Rounded down to the token's 6 decimals.
         let s = with_utilisation(&s, "USDC", &u("0.1234567891")).unwrap();
         assert_eq!(s.assets[1].total_borrowed.as_ref().map(PlainDecimal::as_str), Some("123456.7891"));
-        assert_eq!(current_utilisation(&s, "USDC"), Some(BigRational::new(1_234_567_891.into(), 10_000_000_000u64.into())));
+        assert_eq!(
+            current_utilisation(&s, "USDC"),
+            Some(BigRational::new(1_234_567_891.into(), 10_000_000_000u64.into()))
+        );
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! into the site but does not load it; [`load_echarts`] injects it once,
 //! after the page has painted its figures.
 
+pub mod composition_chart;
 pub mod crash_health_chart;
 pub mod health_chart;
+pub mod interest_charts;
 pub mod lazy_chart;
 pub mod price_health_chart;
 pub mod risk_charts;
@@ -24,6 +26,7 @@ use leptos::prelude::{
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+pub use composition_chart::CompositionChart;
 pub use crash_health_chart::CrashHealthChart;
 pub use health_chart::{HealthChart, HealthPlot};
 pub use lazy_chart::{Drawing, LazyChart};

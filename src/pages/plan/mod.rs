@@ -7,6 +7,7 @@ pub mod assets;
 pub mod by_hand;
 pub mod by_hand_panel;
 pub mod governance;
+pub mod interest;
 pub mod keep;
 pub mod keep_panel;
 pub mod looping;
@@ -390,6 +391,7 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
             <ActionForm edit />
             <assets::AssetEditor edit />
             <governance::GovernanceForm edit />
+            <interest::InterestPanel plan edit />
             <looping::LoopPlanner working />
             <KeepPanel working label open />
             // Also on edits that leave the report as it was (an asset listed, not held): the table shows it.
@@ -409,6 +411,7 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
             <div class="charts">
                 <PriceHealthChart scenario=working />
                 <CrashHealthChart scenario=working />
+                <crate::components::charts::CompositionChart scenario=working />
             </div>
         </article>
     }

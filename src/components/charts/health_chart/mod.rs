@@ -84,7 +84,12 @@ pub fn HealthChart(
 ) -> impl IntoView {
     let chart = Signal::derive(move || {
         plot.with(|plot| match plot {
-            Ok(plot) => Ok(Drawing { chart: plot.chart(), points: plot.points.len(), first: Some(plot.first_point()) }),
+            Ok(plot) => Ok(Drawing {
+                chart: plot.chart(),
+                points: plot.points.len(),
+                first: Some(plot.first_point()),
+                marks: None,
+            }),
             Err(e) => Err(format!("The engine could not chart this: {e}")),
         })
     });

@@ -6,23 +6,24 @@ use leptos::task::spawn_local;
 use super::{after_next_paint, follow_width_and_dispose, load_echarts};
 
 /// What one chart draws: the chart, how many data points it has and, for
-/// tests that must see a curve move, its first point as drawn.
+/// tests, its first point as drawn and what its marker lines mark.
 #[derive(Clone)]
 pub struct Drawing {
     pub chart: Chart,
     pub points: usize,
     pub first: Option<String>,
+    pub marks: Option<String>,
 }
 
 impl From<(Chart, usize)> for Drawing {
     fn from((chart, points): (Chart, usize)) -> Self {
-        Self { chart, points, first: None }
+        Self { chart, points, first: None, marks: None }
     }
 }
 
 /// Any charming chart, drawn once ECharts has loaded (after first paint) and
-/// redrawn when `chart` changes; `data-points` (and `data-first`, when the
-/// drawing has one) say what was last drawn, for tests. Every chart on the
+/// redrawn when `chart` changes; `data-points` (and `data-first` and
+/// `data-marks`, when the drawing has them) say what was last drawn, for tests. Every chart on the
 /// site goes through this one load-then-render effect.
 #[component]
 pub fn LazyChart(
@@ -41,7 +42,7 @@ pub fn LazyChart(
 ) -> impl IntoView {
     let ready = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let drawn = RwSignal::new(None::<(usize, Option<String>)>);
+    let drawn = RwSignal::new(None::<(usize, Option<String>, Option<String>)>);
     let echarts = StoredValue::new_local(None::<Echarts>);
 
     after_next_paint(move || {
@@ -72,7 +73,7 @@ pub fn LazyChart(
                 echarts.with_value(|e| e.iter().for_each(|e| WasmRenderer::update(e, &drawing.chart)));
             }
             problem.set(None);
-            drawn.set(Some((drawing.points, drawing.first.clone())));
+            drawn.set(Some((drawing.points, drawing.first.clone(), drawing.marks.clone())));
         });
     });
 
@@ -86,8 +87,9 @@ pub fn LazyChart(
                 class="chart-canvas"
                 role="img"
                 aria-label=aria_label
-                data-points=move || drawn.with(|d| d.as_ref().map(|(n, _)| n.to_string()))
-                data-first=move || drawn.with(|d| d.as_ref().and_then(|(_, first)| first.clone()))
+                data-points=move || drawn.with(|d| d.as_ref().map(|(n, _, _)| n.to_string()))
+                data-first=move || drawn.with(|d| d.as_ref().and_then(|(_, first, _)| first.clone()))
+                data-marks=move || drawn.with(|d| d.as_ref().and_then(|(_, _, marks)| marks.clone()))
             ></div>
             <p class="field-error" role="alert" hidden=move || problem.with(Option::is_none)>
                 {move || problem.get().unwrap_or_default()}

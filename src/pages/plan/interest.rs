@@ -76,15 +76,23 @@ pub fn InterestPanel(plan: StoredValue<PositionPlan>, edit: Edit) -> impl IntoVi
     let slider = Memo::new(move |_| {
         asset.with(|a| working.with(|w| current_utilisation(w, a)).map(|u| slider_utilisation(&u)).unwrap_or(0))
     });
-    let set_utilisation = move |percent: i32| {
-        let Ok(u) = PlainDecimal::parse(&format!("{}", f64::from(percent) / 100.0)) else { return };
+    // True when the engine took the move; a refused one changes nothing.
+    let set_utilisation = move |percent: u32| -> bool {
+        let u = PlainDecimal::parse(&format!("{}.{:02}", percent / 100, percent % 100));
         let symbol = asset.get_untracked();
-        match working.with_untracked(|w| with_utilisation(w, &symbol, &u)) {
+        match u
+            .map_err(|e| e.to_string())
+            .and_then(|u| working.with_untracked(|w| with_utilisation(w, &symbol, &u)).map_err(|e| e.to_string()))
+        {
             Ok(next) => {
                 edit.commit(next, Some(format!("utilisation:{symbol}")));
                 error.set(None);
+                true
             }
-            Err(problem) => error.set(Some(problem.to_string())),
+            Err(problem) => {
+                error.set(Some(problem));
+                false
+            }
         }
     };
     // The outlook is a year of daily steps: it follows the scenario at most
@@ -158,8 +166,10 @@ pub fn InterestPanel(plan: StoredValue<PositionPlan>, edit: Edit) -> impl IntoVi
                             data-testid="utilisation-slider"
                             prop:value=move || slider.get().to_string()
                             on:input=move |ev| {
-                                if let Ok(percent) = event_target_value(&ev).parse::<i32>() {
-                                    set_utilisation(percent);
+                                let taken = event_target_value(&ev).parse::<u32>().is_ok_and(set_utilisation);
+                                if !taken {
+                                    // The slider goes back to the utilisation in use.
+                                    event_target::<web_sys::HtmlInputElement>(&ev).set_value(&slider.get_untracked().to_string());
                                 }
                             }
                         />

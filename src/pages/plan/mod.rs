@@ -79,7 +79,8 @@ fn ActionForm(edit: Edit) -> impl IntoView {
         RwSignal::new(edit.working.with_untracked(|w| w.assets.first().map(|a| a.symbol.clone())).unwrap_or_default());
     let amount = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let symbols = move || edit.working.with(|w| w.assets.iter().map(|a| a.symbol.clone()).collect::<Vec<_>>());
+    // A memo: the option list is rebuilt only when the assets change, not on every price move.
+    let symbols = Memo::new(move |_| edit.working.with(model::asset_symbols));
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let action = match form_action(&kind.get_untracked(), &asset.get_untracked(), &amount.get_untracked()) {
@@ -114,7 +115,7 @@ fn ActionForm(edit: Edit) -> impl IntoView {
                     on:input=move |ev| amount.set(event_target_value(&ev))
                 />
                 <select aria-label="Asset" data-testid="action-asset" prop:value=move || asset.get() on:change=move |ev| asset.set(event_target_value(&ev))>
-                    {move || symbols().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                    {move || symbols.get().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
                 </select>
                 <button type="submit" class="reset" data-testid="action-apply">"Apply"</button>
             </div>
@@ -145,13 +146,14 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
         }
     };
     let is_aave = move || edit.working.with(|w| w.protocol == ballast_core::Protocol::AAVE_V3);
-    let collateral = move || {
+    // Memos: the checkboxes and options are rebuilt only when they change.
+    let collateral = Memo::new(move |_| {
         edit.working.with(|w| {
             w.collateral.iter().map(|h| (h.asset.clone(), h.use_as_collateral != Some(false))).collect::<Vec<_>>()
         })
-    };
+    });
     let percent = |bps: u32| format!("{}.{:02} %", bps / 100, bps % 100);
-    let categories = move || {
+    let categories = Memo::new(move |_| {
         edit.working.with(|w| {
             w.emode_categories
                 .iter()
@@ -166,7 +168,7 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     let current = move || edit.working.with(|w| w.emode.as_ref().map_or(0, |e| e.id).to_string());
     view! {
         <Show when=is_aave>
@@ -186,7 +188,8 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                     >
                         <option value="0">"off"</option>
                         {move || {
-                            categories()
+                            categories
+                                .get()
                                 .into_iter()
                                 .map(|(id, label)| view! { <option value=id.to_string()>{label}</option> })
                                 .collect_view()
@@ -195,7 +198,8 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                 </label>
                 <span class="muted"><Term id="collateral">"As collateral:"</Term></span>
                 {move || {
-                    collateral()
+                    collateral
+                        .get()
                         .into_iter()
                         .map(|(asset, on)| {
                             let symbol = asset.clone();

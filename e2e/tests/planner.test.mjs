@@ -592,3 +592,45 @@ test("collateral and debt by asset sum exactly to the report's totals, for Aave,
     await server.close();
   }
 });
+
+test("switching protocol fills the other protocol's form from the plan, and the edited plan is one click away", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx, page } = await openApp(server, "?position=aave-demo");
+    const before = await dataValue(page, "[data-testid=health-factor]");
+    await page.locator("[data-testid=price-control][data-asset=WETH] [data-testid=price-slider]").fill("-5");
+    await waitForHfChange(page, before);
+    const edited = await exported(page);
+    const editedHf = await dataValue(page, "[data-testid=health-factor]");
+
+    // WETH (6.5 at 2850) is still the largest collateral, ahead of 0.2 WBTC at 90000.
+    await page.selectOption("[data-testid=protocol-choice]", "maker");
+    // Nothing changed yet: the form is open, filled from the plan, and the select still says Aave V3.
+    await page.locator("[data-testid=maker-form]").waitFor({ state: "visible" });
+    assert.equal(await page.inputValue("[data-testid=protocol-choice]"), "aave-v3");
+    assert.equal(await page.inputValue("[data-testid=maker-collateral]"), "6.5");
+    assert.equal(await page.inputValue("[data-testid=maker-price]"), JSON.parse(edited).assets.find((a) => a.symbol === "WETH").price);
+    assert.equal(await page.inputValue("[data-testid=maker-debt]"), cliEval(edited).debt_value);
+    assert.equal(await dataValue(page, "[data-testid=health-factor]"), editedHf);
+
+    await page.fill("[data-testid=maker-mat]", "1.5");
+    await page.click("[data-testid=open-maker]");
+    await page.waitForFunction(() => document.querySelector("[data-testid=position] h2")?.textContent.includes("Maker"));
+    assert.equal(await page.inputValue("[data-testid=protocol-choice]"), "maker");
+    const vault = await exported(page);
+    assert.equal(JSON.parse(vault).protocol, "maker");
+    assert.deepEqual(await shownFigures(page), reportFigures(cliEval(vault)));
+
+    await page.click("[data-testid=back-to-previous]");
+    await page.waitForFunction(() => document.querySelector("[data-testid=position] h2")?.textContent.includes("as you left it"));
+    assert.equal(await exported(page), edited, "the edited plan comes back exactly");
+    assert.equal(await dataValue(page, "[data-testid=health-factor]"), editedHf);
+    // And the vault is now the one a click away.
+    await page.locator("[data-testid=back-to-previous]", { hasText: "Maker vault" }).waitFor();
+    ctx.assertNoErrors();
+    assert.deepEqual(ctx.blocked, []);
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -283,7 +283,10 @@ mod switch_tests {
         // 18000 USDC × 0.99995 + 4500 DAI × 0.9999 = 22498.65 USD.
         assert_eq!((vault.collateral.as_str(), vault.price.as_str(), vault.debt.as_str()), ("6.5", "3000", "22498.65"));
         assert_eq!((vault.ilk.as_str(), vault.liquidation_ratio.as_str()), ("ETH-A", "1.45"));
-        assert_eq!((trove.collateral.as_str(), trove.debt.as_str(), trove.total_debt.as_str()), ("6.5", "22498.65", ""));
+        assert_eq!(
+            (trove.collateral.as_str(), trove.debt.as_str(), trove.total_debt.as_str()),
+            ("6.5", "22498.65", "")
+        );
         // 6.5 × 3000 / 22498.65 / 1.45 = 0.5977…: under 1, as it would be.
         let report = ballast_core::evaluate(&maker_vault(&vault).unwrap()).unwrap();
         assert!(report.health_factor.unwrap().starts_with("0.5977"));

@@ -47,7 +47,7 @@ pub fn CompositionChart(#[prop(into)] scenario: Signal<Scenario>) -> impl IntoVi
                 aria_label="Collateral and debt by asset"
                 chart
             />
-            <table class="assets composition" data-testid="composition-table">
+            <table class="composition" data-testid="composition-table">
                 <thead><tr><th>"Asset"</th><th>"Collateral (USD)"</th><th>"Debt (USD)"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>

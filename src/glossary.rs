@@ -78,6 +78,12 @@ pub const GLOSSARY: &[Entry] = &[
                      liquidated. ∞ means there is no debt.",
     },
     Entry {
+        id: "interest-rate-strategy",
+        term: "Interest-rate strategy",
+        definition: "How an Aave reserve sets its borrow rate from utilisation: a gentle slope up to the optimal \
+                     usage, a steep one after it; suppliers earn the borrow interest less the reserve factor.",
+    },
+    Entry {
         id: "isolation-mode",
         term: "Isolation mode",
         definition:
@@ -152,6 +158,12 @@ pub const GLOSSARY: &[Entry] = &[
         term: "Recovery mode",
         definition: "Liquity v1's state when the whole system's collateral ratio falls below 150 %: troves under that \
                      ratio can be liquidated, and borrowing that lowers a ratio is refused.",
+    },
+    Entry {
+        id: "utilisation",
+        term: "Utilisation",
+        definition: "The share of what is supplied to a reserve that is borrowed. The higher it is, the higher the \
+                     borrow rate, and the faster interest wears a health factor down.",
     },
     Entry {
         id: "what-if",

@@ -4,6 +4,7 @@
 //! ballast eval FILE|- [--pretty]              value a scenario, print its report
 //! ballast apply FILE ACTIONS                  apply what-if actions, print the scenario after
 //! ballast snapshot FILE --position ID         print a snapshot's demo position as a scenario
+//! ballast project FILE|- [--days N]          aave-v3: rates and the health factor day by day from interest
 //! ballast risk FILE|-                          run a risk request (scenario, market, options), print its report
 //! ballast risk-demo FILE --position ID [--horizon DAYS] [--paths N] [--seed S]
 //!                                              print the Risk page's request for a demo position
@@ -30,7 +31,7 @@ fn path_suffix(path: &str) -> &str {
     }
 }
 
-const USAGE: &str = "usage: ballast eval FILE|- [--pretty]\n       ballast apply FILE ACTIONS\n       ballast snapshot FILE --position ID\n       ballast risk FILE|-\n       ballast risk-demo FILE --position ID [--horizon DAYS] [--paths N] [--seed S]";
+const USAGE: &str = "usage: ballast eval FILE|- [--pretty]\n       ballast apply FILE ACTIONS\n       ballast snapshot FILE --position ID\n       ballast project FILE|- [--days N]\n       ballast risk FILE|-\n       ballast risk-demo FILE --position ID [--horizon DAYS] [--paths N] [--seed S]";
 
 /// Exit code for input the engine refuses, and for a wrong command line.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -91,6 +92,18 @@ fn run(args: &[String]) -> Result<String, String> {
             let snapshot = Snapshot::parse(&read_input(path)?).map_err(|e| e.to_string())?;
             let scenario = snapshot.scenario(id).map_err(|e| e.to_string())?;
             Ok(scenario.to_json())
+        }
+        "project" => {
+            use ballast_core::aave_v3::interest_outlook::{interest_outlook, DEFAULT_DAYS};
+            let (path, days) = match rest {
+                [path] => (path, DEFAULT_DAYS),
+                [path, flag, days] if flag == "--days" => {
+                    (path, days.parse::<u32>().map_err(|_| format!("--days {days:?} is not a whole number"))?)
+                }
+                _ => return Err(format!("project takes one FILE (or - for stdin) and optionally --days N\n{USAGE}")),
+            };
+            let scenario = Scenario::parse(&read_input(path)?).map_err(|e| e.to_string())?;
+            Ok(interest_outlook(&scenario, days).map_err(|e| e.to_string())?.to_json())
         }
         "risk" => {
             let [path] = rest else {

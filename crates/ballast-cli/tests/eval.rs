@@ -108,3 +108,31 @@ fn apply_prints_the_scenario_after_the_actions_and_refusals_exit_2() {
         .unwrap()
         .starts_with("error: actions[0].action: unknown variant `lend`, expected one of"));
 }
+
+#[test]
+fn project_prints_the_rates_and_the_health_factor_day_by_day() {
+    // The spec example borrowing at a stated 10 % a year: HF 3.2997 halves in about 7 years.
+    let scenario = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec-aave-v3.json"))
+        .unwrap()
+        .replace(r#""decimals": 6,"#, r#""decimals": 6, "variable_borrow_rate": "0.1","#);
+    let out = ballast(&["project", "-", "--days", "2"], &scenario);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["days"], 2);
+    assert_eq!(json["days_until_liquidation"], serde_json::Value::Null);
+    assert_eq!(json["health_factors"][0], "3.29967003299670033");
+    assert_eq!(json["rates"][1]["variable_borrow_rate"], "0.1");
+    assert_eq!(json["rates"][1]["utilisation"], serde_json::Value::Null);
+    // A day of 10 % a year (compounded as the Pool does) lowers it.
+    assert!(json["health_factors"][1].as_str().unwrap() < "3.29967003299670033");
+    let out = ballast(&["project", "-", "--days", "many"], &scenario);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "error: --days \"many\" is not a whole number\n");
+    let maker =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec-maker.json")).unwrap();
+    let out = ballast(&["project", "-"], &maker);
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: protocol: interest projections are for Aave V3 positions, not maker\n"
+    );
+}

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod aave_v3;
+pub mod composition;
 pub mod dashboard;
 pub mod display;
 pub mod exact;

@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::exact::PlainDecimal;
-use crate::scenario::{Asset, EModeCategory, Holding, LiquitySystem, Protocol, Scenario, ScenarioError, SCHEMA};
+use crate::scenario::{
+    Asset, EModeCategory, Holding, LiquitySystem, Protocol, RateStrategyInput, Scenario, ScenarioError, SCHEMA,
+};
 
 /// The only snapshot schema this engine reads.
 pub const SNAPSHOT_SCHEMA: &str = "ballast.snapshot/1";
@@ -76,6 +78,19 @@ pub struct SavedAsset {
     /// Whether the asset is a USD stablecoin (for basket crash models).
     pub stable: bool,
     pub parameters_source: String,
+    /// The reserve's interest-rate strategy, reserve factor and totals over
+    /// all users (tokens): with them the engine gives the rates interest
+    /// projections use. All or none; `rates_source` says where they came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_strategy: Option<RateStrategyInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve_factor_bps: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_supplied: Option<PlainDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_borrowed: Option<PlainDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates_source: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,6 +251,10 @@ impl Snapshot {
                 liquidation_ratio: None,
                 // Travels with the scenario (and share links) for basket crash charts.
                 stable: Some(a.stable),
+                rate_strategy: a.rate_strategy.clone(),
+                reserve_factor_bps: a.reserve_factor_bps,
+                total_supplied: a.total_supplied.clone(),
+                total_borrowed: a.total_borrowed.clone(),
                 ..bare_asset(&a.symbol)
             })
             .collect();

@@ -7,8 +7,10 @@
 //! after the page has painted its figures, with the subresource-integrity
 //! digest the build wrote into the page.
 
+pub mod composition_chart;
 pub mod crash_health_chart;
 pub mod health_chart;
+pub mod interest_charts;
 pub mod lazy_chart;
 pub mod price_health_chart;
 pub mod risk_charts;
@@ -25,9 +27,10 @@ use leptos::prelude::{
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+pub use composition_chart::CompositionChart;
 pub use crash_health_chart::CrashHealthChart;
 pub use health_chart::{HealthChart, HealthPlot};
-pub use lazy_chart::LazyChart;
+pub use lazy_chart::{Drawing, LazyChart};
 pub use price_health_chart::PriceHealthChart;
 pub use risk_charts::{HorizonChart, MinHealthHistogram};
 pub use throttled::use_throttled;

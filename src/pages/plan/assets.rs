@@ -46,7 +46,8 @@ pub fn AssetEditor(edit: Edit) -> impl IntoView {
             />
         }
     };
-    let symbols = move || edit.working.with(|w| w.assets.iter().map(|a| a.symbol.clone()).collect::<Vec<_>>());
+    // A memo: the option lists are rebuilt only when the assets change, not on every price move.
+    let symbols = Memo::new(move |_| edit.working.with(super::model::asset_symbols));
     view! {
         <Show when=is_aave>
             <form class="what-if action-form" data-testid="asset-editor" on:submit=add>
@@ -63,7 +64,7 @@ pub fn AssetEditor(edit: Edit) -> impl IntoView {
                 <div class="action-row settings">
                     <select aria-label="Asset to remove" data-testid="remove-asset-select" prop:value=move || removing.get() on:change=move |ev| removing.set(event_target_value(&ev))>
                         <option value="">"choose an asset"</option>
-                        {move || symbols().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                        {move || symbols.get().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
                     </select>
                     <button
                         type="button"

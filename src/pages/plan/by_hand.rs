@@ -127,6 +127,27 @@ pub fn liquity_trove(fields: &LiquityTroveFields) -> Result<Scenario, String> {
     Scenario::parse(&tree.to_string()).map_err(|e| labelled(&e, LIQUITY_LABELS))
 }
 
+/// The by-hand forms filled from another plan, for switching its protocol:
+/// its largest collateral (amount and price) and everything it owes, valued
+/// in USD by the engine, as the vault's DAI or the trove's LUSD. What only the
+/// other protocol has (the ilk's ratio, the system totals) keeps the form's
+/// default for the user to check.
+pub fn fields_from(s: &Scenario) -> (MakerVaultFields, LiquityTroveFields) {
+    let largest = ballast_core::what_if::largest_collateral(s);
+    let held = |symbol: &str| s.collateral.iter().find(|h| h.asset == symbol).map(|h| h.amount.to_string());
+    let price = |symbol: &str| s.asset(symbol).and_then(|(_, a)| a.price.as_ref()).map(ToString::to_string);
+    let collateral = largest.as_deref().and_then(held).unwrap_or_default();
+    let price = largest.as_deref().and_then(price).unwrap_or_default();
+    let debt = ballast_core::evaluate(s).map(|r| r.debt_value).unwrap_or_default();
+    let vault = MakerVaultFields {
+        collateral: collateral.clone(),
+        price: price.clone(),
+        debt: debt.clone(),
+        ..MakerVaultFields::default()
+    };
+    (vault, LiquityTroveFields { collateral, price, debt, ..LiquityTroveFields::default() })
+}
+
 fn insert_if_given(object: &mut Map<String, Value>, key: &str, typed: &str) {
     let typed = typed.trim();
     if !typed.is_empty() {
@@ -246,5 +267,29 @@ mod tests {
         );
         let bad = LiquityTroveFields { debt: "-5".into(), ..trove() };
         assert!(liquity_trove(&bad).unwrap_err().starts_with("debt (LUSD): "));
+    }
+}
+
+#[cfg(test)]
+mod switch_tests {
+    use super::*;
+
+    #[test]
+    fn another_protocols_form_is_filled_from_the_plan_and_opens_with_its_figures() {
+        let snapshot = ballast_core::Snapshot::parse(include_str!("../../../public/snapshot.json")).unwrap();
+        let aave = snapshot.scenario("aave-demo").unwrap();
+        let (vault, trove) = fields_from(&aave);
+        // The largest collateral is 6.5 WETH at 3000 (19500 USD); the debt is
+        // 18000 USDC × 0.99995 + 4500 DAI × 0.9999 = 22498.65 USD.
+        assert_eq!((vault.collateral.as_str(), vault.price.as_str(), vault.debt.as_str()), ("6.5", "3000", "22498.65"));
+        assert_eq!((vault.ilk.as_str(), vault.liquidation_ratio.as_str()), ("ETH-A", "1.45"));
+        assert_eq!(
+            (trove.collateral.as_str(), trove.debt.as_str(), trove.total_debt.as_str()),
+            ("6.5", "22498.65", "")
+        );
+        // 6.5 × 3000 / 22498.65 / 1.45 = 0.5977…: under 1, as it would be.
+        let report = ballast_core::evaluate(&maker_vault(&vault).unwrap()).unwrap();
+        assert!(report.health_factor.unwrap().starts_with("0.5977"));
+        assert!(liquity_trove(&trove).is_ok());
     }
 }

@@ -7,10 +7,28 @@ use super::by_hand::{liquity_trove, maker_vault, LiquityTroveFields, MakerVaultF
 use super::keep_panel::Opened;
 use crate::components::Term;
 
+/// The forms' fields and whether they are shown live with the page, so a
+/// protocol switch can fill and open them.
+#[derive(Clone, Copy)]
+pub struct ByHandForms {
+    pub vault: RwSignal<MakerVaultFields>,
+    pub trove: RwSignal<LiquityTroveFields>,
+    pub shown: RwSignal<bool>,
+}
+
+impl Default for ByHandForms {
+    fn default() -> Self {
+        Self {
+            vault: RwSignal::new(MakerVaultFields::default()),
+            trove: RwSignal::new(LiquityTroveFields::default()),
+            shown: RwSignal::new(false),
+        }
+    }
+}
+
 #[component]
-pub fn ByHandPanel(open: Callback<Opened>) -> impl IntoView {
-    let vault = RwSignal::new(MakerVaultFields::default());
-    let trove = RwSignal::new(LiquityTroveFields::default());
+pub fn ByHandPanel(open: Callback<Opened>, forms: ByHandForms) -> impl IntoView {
+    let ByHandForms { vault, trove, shown } = forms;
     let vault_error = RwSignal::new(None::<String>);
     let trove_error = RwSignal::new(None::<String>);
     let open_vault = move |ev: leptos::ev::SubmitEvent| {
@@ -65,7 +83,12 @@ pub fn ByHandPanel(open: Callback<Opened>) -> impl IntoView {
         }
     };
     view! {
-        <details class="by-hand" data-testid="by-hand">
+        <details
+            class="by-hand"
+            data-testid="by-hand"
+            prop:open=move || shown.get()
+            on:toggle=move |ev| shown.set(event_target::<web_sys::Element>(&ev).has_attribute("open"))
+        >
             <summary>"Enter a Maker vault or a Liquity trove by hand"</summary>
             <form class="what-if action-form" data-testid="maker-form" on:submit=open_vault>
                 <h3>"Maker vault"</h3>

@@ -16,7 +16,8 @@ pub fn GovernanceForm(edit: Edit) -> impl IntoView {
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let is_aave = move || edit.working.with(|w| matches!(w.protocol, ballast_core::Protocol::Aave(_)));
-    let symbols = move || edit.working.with(|w| w.assets.iter().map(|a| a.symbol.clone()).collect::<Vec<_>>());
+    // A memo: the option lists are rebuilt only when the assets change, not on every price move.
+    let symbols = Memo::new(move |_| edit.working.with(super::model::asset_symbols));
     let needs_value = move || kind.with(|k| k != "freeze");
     let placeholder = move || if kind.with(|k| k == "remove-emode") { "category id, e.g. 1" } else { "new %, e.g. 75" };
     let apply = move |ev: leptos::ev::SubmitEvent| {
@@ -46,7 +47,7 @@ pub fn GovernanceForm(edit: Edit) -> impl IntoView {
                     </select>
                     <Show when=move || kind.with(|k| k != "remove-emode")>
                         <select aria-label="Asset" data-testid="governance-asset" prop:value=move || asset.get() on:change=move |ev| asset.set(event_target_value(&ev))>
-                            {move || symbols().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                            {move || symbols.get().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
                         </select>
                     </Show>
                     <Show when=needs_value>

@@ -88,9 +88,11 @@ pub fn LoopPlanner(working: RwSignal<Scenario>) -> impl IntoView {
     let slippage = RwSignal::new("0.3".to_owned());
     let floor = RwSignal::new("1.1".to_owned());
     let result = RwSignal::new(None::<Result<(LoopView, String, String), String>>);
-    let symbols = move || working.with(|w| w.assets.iter().map(|a| a.symbol.clone()).collect::<Vec<_>>());
-    let options =
-        move || symbols().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view();
+    // A memo: the option lists are rebuilt only when the assets change, not on every price move.
+    let symbols = Memo::new(move |_| working.with(super::model::asset_symbols));
+    let options = move || {
+        symbols.get().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()
+    };
     let plan = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (c, d) = (collateral.get_untracked(), debt.get_untracked());

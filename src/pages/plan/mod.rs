@@ -7,6 +7,7 @@ pub mod assets;
 pub mod by_hand;
 pub mod by_hand_panel;
 pub mod governance;
+pub mod interest;
 pub mod keep;
 pub mod keep_panel;
 pub mod looping;
@@ -78,7 +79,8 @@ fn ActionForm(edit: Edit) -> impl IntoView {
         RwSignal::new(edit.working.with_untracked(|w| w.assets.first().map(|a| a.symbol.clone())).unwrap_or_default());
     let amount = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let symbols = move || edit.working.with(|w| w.assets.iter().map(|a| a.symbol.clone()).collect::<Vec<_>>());
+    // A memo: the option list is rebuilt only when the assets change, not on every price move.
+    let symbols = Memo::new(move |_| edit.working.with(model::asset_symbols));
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let action = match form_action(&kind.get_untracked(), &asset.get_untracked(), &amount.get_untracked()) {
@@ -113,7 +115,7 @@ fn ActionForm(edit: Edit) -> impl IntoView {
                     on:input=move |ev| amount.set(event_target_value(&ev))
                 />
                 <select aria-label="Asset" data-testid="action-asset" prop:value=move || asset.get() on:change=move |ev| asset.set(event_target_value(&ev))>
-                    {move || symbols().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                    {move || symbols.get().into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
                 </select>
                 <button type="submit" class="reset" data-testid="action-apply">"Apply"</button>
             </div>
@@ -144,13 +146,14 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
         }
     };
     let is_aave = move || edit.working.with(|w| w.protocol == ballast_core::Protocol::AAVE_V3);
-    let collateral = move || {
+    // Memos: the checkboxes and options are rebuilt only when they change.
+    let collateral = Memo::new(move |_| {
         edit.working.with(|w| {
             w.collateral.iter().map(|h| (h.asset.clone(), h.use_as_collateral != Some(false))).collect::<Vec<_>>()
         })
-    };
+    });
     let percent = |bps: u32| format!("{}.{:02} %", bps / 100, bps % 100);
-    let categories = move || {
+    let categories = Memo::new(move |_| {
         edit.working.with(|w| {
             w.emode_categories
                 .iter()
@@ -165,7 +168,7 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     let current = move || edit.working.with(|w| w.emode.as_ref().map_or(0, |e| e.id).to_string());
     view! {
         <Show when=is_aave>
@@ -185,7 +188,8 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                     >
                         <option value="0">"off"</option>
                         {move || {
-                            categories()
+                            categories
+                                .get()
                                 .into_iter()
                                 .map(|(id, label)| view! { <option value=id.to_string()>{label}</option> })
                                 .collect_view()
@@ -194,7 +198,8 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
                 </label>
                 <span class="muted"><Term id="collateral">"As collateral:"</Term></span>
                 {move || {
-                    collateral()
+                    collateral
+                        .get()
                         .into_iter()
                         .map(|(asset, on)| {
                             let symbol = asset.clone();
@@ -249,6 +254,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                 "saved" => "saved scenario",
                 "imported" => "imported file",
                 "blank" | "typed" => "typed in",
+                "earlier" => "your earlier plan",
                 _ => "shared link",
             };
             Some(PositionPlan::opened(o.scenario, o.id, &o.label, source))
@@ -259,12 +265,39 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         link_problem.get().map(|e| format!("The shared link could not be read ({e}); showing a demo position instead."))
     };
     let current_id = move || plan.with(|p| p.as_ref().map(|p| p.id.clone()).unwrap_or_default());
+    // The plan on screen and its scenario as edited, so opening another one
+    // keeps it a click away ("Back to …") instead of losing the edits.
+    let showing = StoredValue::new(None::<(String, RwSignal<Scenario>)>);
+    let previous = RwSignal::new(None::<Opened>);
     // Opening a saved or imported scenario: the address no longer holds what is shown.
+    let remember_current = move || {
+        let earlier = showing.get_value().and_then(|(label, working)| {
+            let scenario = working.try_get_untracked()?;
+            let label = label.strip_suffix(" (as you left it)").unwrap_or(&label).to_owned();
+            Some(Opened { id: "earlier", label: format!("{label} (as you left it)"), scenario })
+        });
+        previous.set(earlier);
+    };
     let open = Callback::new(move |o: Opened| {
+        remember_current();
         remove_param(SCENARIO_PARAM);
         write_fragment(None);
         link_problem.set(None);
         opened.set(Some(o));
+    });
+    let forms = by_hand_panel::ByHandForms::default();
+    // Another protocol for the plan on screen: its by-hand form, filled from
+    // the plan, for the user to complete; nothing changes until it is opened.
+    let switch = Callback::new(move |(protocol, scenario): (String, Scenario)| match protocol.as_str() {
+        "maker" | "liquity-v1" => {
+            let (vault, trove) = by_hand::fields_from(&scenario);
+            forms.vault.set(vault);
+            forms.trove.set(trove);
+            forms.shown.set(true);
+        }
+        _ => {
+            open.run(Opened { id: "blank", label: "Blank Aave V3 scenario".into(), scenario: model::blank_scenario() })
+        }
     });
 
     view! {
@@ -281,6 +314,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                             open.run(Opened { id: "blank", label: "Blank Aave V3 scenario".into(), scenario: model::blank_scenario() });
                             return;
                         }
+                        remember_current();
                         write_param(POSITION_PARAM, &id);
                         remove_param(SCENARIO_PARAM);
                         write_fragment(None);
@@ -296,12 +330,20 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                     <option value="blank">"Blank Aave V3 scenario"</option>
                 </select>
             </div>
-            <by_hand_panel::ByHandPanel open />
+            {move || previous.get().map(|earlier| {
+                let label = format!("Back to {}", earlier.label);
+                view! {
+                    <p class="plan-toolbar">
+                        <button class="reset" data-testid="back-to-previous" on:click=move |_| open.run(earlier.clone())>{label}</button>
+                    </p>
+                }
+            })}
+            <by_hand_panel::ByHandPanel open forms />
             <p class="error" role="alert" data-testid="link-error" hidden=move || link_error().is_none()>
                 {link_error}
             </p>
             {move || match plan.get() {
-                Some(plan) => view! { <Planner plan open /> }.into_any(),
+                Some(plan) => view! { <Planner plan open showing switch /> }.into_any(),
                 None => view! { <p class="empty">"The snapshot holds no positions."</p> }.into_any(),
             }}
         </section>
@@ -311,11 +353,22 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
 /// One position with what-if prices: the controls stay mounted while the
 /// report below them recomputes through the engine on every change.
 #[component]
-fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
+fn Planner(
+    plan: PositionPlan,
+    open: Callback<Opened>,
+    showing: StoredValue<Option<(String, RwSignal<Scenario>)>>,
+    switch: Callback<(String, Scenario)>,
+) -> impl IntoView {
     let title = format!("{} · {}", plan.label, plan.protocol);
     let label = plan.label.clone();
     let id = plan.id.clone();
     let working = RwSignal::new(plan.scenario.clone());
+    showing.set_value(Some((label.clone(), working)));
+    let family = match plan.protocol {
+        ballast_core::Protocol::Aave(_) => "aave-v3",
+        ballast_core::Protocol::Maker => "maker",
+        ballast_core::Protocol::LiquityV1 => "liquity-v1",
+    };
     let symbols = plan.priced_assets();
     let plan = StoredValue::new(plan);
     let report = Memo::new(move |_| working.with(ballast_core::evaluate));
@@ -327,6 +380,27 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
     view! {
         <article class="position" data-testid="position" data-position=id>
             <h2>{title}</h2>
+            <div class="plan-toolbar">
+                <label for="protocol-choice">"Protocol"</label>
+                <select
+                    id="protocol-choice"
+                    data-testid="protocol-choice"
+                    prop:value=family
+                    on:change=move |ev| {
+                        let chosen = event_target_value(&ev);
+                        // The plan changes only once the chosen protocol's form is opened.
+                        event_target::<web_sys::HtmlSelectElement>(&ev).set_value(family);
+                        if chosen != family {
+                            switch.run((chosen, working.get_untracked()));
+                        }
+                    }
+                >
+                    <option value="aave-v3">"Aave V3"</option>
+                    <option value="maker">"Maker vault"</option>
+                    <option value="liquity-v1">"Liquity v1 trove"</option>
+                </select>
+                <span class="muted">"Another protocol opens its form above, filled from this plan; this plan stays one click away."</span>
+            </div>
             <section class="what-if" aria-label="What-if prices">
                 <div class="what-if-header">
                     <h3>"What if prices move?"</h3>
@@ -390,6 +464,7 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
             <ActionForm edit />
             <assets::AssetEditor edit />
             <governance::GovernanceForm edit />
+            <interest::InterestPanel plan edit />
             <looping::LoopPlanner working />
             <KeepPanel working label open />
             // Also on edits that leave the report as it was (an asset listed, not held): the table shows it.
@@ -409,6 +484,7 @@ fn Planner(plan: PositionPlan, open: Callback<Opened>) -> impl IntoView {
             <div class="charts">
                 <PriceHealthChart scenario=working />
                 <CrashHealthChart scenario=working />
+                <crate::components::charts::CompositionChart scenario=working />
             </div>
         </article>
     }

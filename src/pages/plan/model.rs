@@ -124,6 +124,11 @@ impl PositionPlan {
     }
 }
 
+/// Every listed asset's symbol, in order (the forms' option lists).
+pub fn asset_symbols(s: &Scenario) -> Vec<String> {
+    s.assets.iter().map(|a| a.symbol.clone()).collect()
+}
+
 /// `working` with `symbol`'s price set to `price`; the scenario is unchanged
 /// when the engine refuses the price (the caller shows why).
 pub fn with_price(working: &Scenario, symbol: &str, price: PlainDecimal) -> Result<Scenario, String> {

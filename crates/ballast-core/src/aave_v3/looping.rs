@@ -287,12 +287,37 @@ pub fn health_factor_wad(hf: &PlainDecimal) -> Option<U256> {
 
 /// A wad (a health factor) as an exact decimal.
 pub fn wad_text(v: U256) -> String {
-    crate::exact::format_exact(&BigRational::new(u256_to_big(v).into(), crate::exact::pow10(18).into()))
+    // Digits with the point moved 18 places, trailing zeros dropped: what
+    // format_exact prints for a wad, without rational arithmetic (the
+    // interest outlook prints hundreds of these).
+    let digits = format!("{v:0>19}");
+    let (whole, fraction) = digits.split_at(digits.len() - 18);
+    match fraction.trim_end_matches('0') {
+        "" => whole.to_owned(),
+        fraction => format!("{whole}.{fraction}"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wad_text_prints_what_format_exact_prints() {
+        for v in [
+            0u128,
+            1,
+            10,
+            999_999_999_999_999_999,
+            1_000_000_000_000_000_000,
+            1_500_000_000_000_000_000,
+            123_456_789_012_345_678_901_234,
+        ] {
+            let exact = crate::exact::format_exact(&BigRational::new(v.into(), crate::exact::pow10(18).into()));
+            assert_eq!(wad_text(U256::from(v)), exact, "{v}");
+        }
+        assert_eq!(wad_text(U256::MAX).len(), 79);
+    }
 
     #[test]
     fn health_factors_convert_to_wads_and_back_exactly() {

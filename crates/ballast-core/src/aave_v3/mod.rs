@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod interest;
+pub mod interest_outlook;
 pub mod liquidation_call;
 pub mod looping;
 pub mod math;
@@ -349,16 +350,31 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
     }
     let members = emode_members(s, &position);
     let account = revisions::account_data_with(&position, revision, &members)?;
-    // The exact figures see e-mode as the bitmaps define it: a category
-    // applies to the assets on its collateral list, with no category price.
-    let mut exact_view = position.clone();
-    let user_category = position.emode.as_ref().map_or(0, |e| e.id);
-    for r in &mut exact_view.reserves {
-        r.emode_category = if members.is_collateral(&r.symbol) { user_category } else { 0 };
-    }
-    let mut report = report_for(&exact_view, account);
+    let mut report = report_for(&exact_view(&position, &members), account);
     report.rules = Some(revision.name().to_owned());
     Ok(report)
+}
+
+/// After 3.2 the exact figures see e-mode as the bitmaps define it: a
+/// category applies to the assets on its collateral list, with no category price.
+fn exact_view(position: &Position, members: &revisions::EModeAssets) -> Position {
+    let mut view = position.clone();
+    let user_category = position.emode.as_ref().map_or(0, |e| e.id);
+    for r in &mut view.reserves {
+        r.emode_category = if members.is_collateral(&r.symbol) { user_category } else { 0 };
+    }
+    view
+}
+
+/// Each asset's part of the report's collateral and debt values.
+pub(crate) fn composition(s: &Scenario) -> Result<Vec<crate::composition::AssetValue>, ScenarioError> {
+    let position = Position::from_scenario(s)?;
+    match s.protocol {
+        crate::Protocol::Aave(revision) if revision != AaveRevision::V3_0 => {
+            Ok(asset_values(&exact_view(&position, &emode_members(s, &position))))
+        }
+        _ => Ok(asset_values(&position)),
+    }
 }
 
 /// The user's e-mode category as 3.2+ bitmaps: the scenario's lists, or the
@@ -372,6 +388,22 @@ fn emode_members(s: &Scenario, position: &Position) -> revisions::EModeAssets {
     }
 }
 
+/// Each reserve's share of the report's collateral and debt values (USD,
+/// exact, at the e-mode price where it applies); collateral turned off counts 0.
+pub fn asset_values(position: &Position) -> Vec<crate::composition::AssetValue> {
+    let emode = position.emode.as_ref();
+    let value = |r: &position::Reserve, raw| r.tokens(raw) * position::base_to_rational(r.effective_price_base(emode));
+    position
+        .reserves
+        .iter()
+        .map(|r| crate::composition::AssetValue {
+            asset: r.symbol.clone(),
+            collateral: if r.counts_as_collateral() { value(r, r.collateral) } else { BigRational::zero() },
+            debt: value(r, r.debt),
+        })
+        .collect()
+}
+
 /// The report of a position under V3.0: the Pool's integers and the exact figures.
 pub fn evaluate_position(position: &Position) -> Result<Report, ScenarioError> {
     Ok(report_for(position, position.account_data()?))
@@ -380,11 +412,9 @@ pub fn evaluate_position(position: &Position) -> Result<Report, ScenarioError> {
 /// The report with `account` as the Pool's figures and the exact ones from `position`.
 fn report_for(position: &Position, account: AccountData) -> Report {
     let exposures = position.price_exposures();
-    let emode = position.emode.as_ref();
-    let value = |r: &position::Reserve, raw| r.tokens(raw) * position::base_to_rational(r.effective_price_base(emode));
-    let collateral_value: BigRational =
-        position.reserves.iter().filter(|r| r.counts_as_collateral()).map(|r| value(r, r.collateral)).sum();
-    let debt_value: BigRational = position.reserves.iter().map(|r| value(r, r.debt)).sum();
+    let values = asset_values(position);
+    let collateral_value: BigRational = values.iter().map(|v| &v.collateral).sum();
+    let debt_value: BigRational = values.iter().map(|v| &v.debt).sum();
     let health_factor = account.health_factor_exact();
     let liquidation_prices = if health_factor.is_some() {
         liquidation_prices(&exposures, &BigRational::zero(), &BigRational::zero())

@@ -4,12 +4,10 @@ use charming::element::{
     Symbol, Tooltip, Trigger,
 };
 use charming::series::Line;
-use charming::theme::Theme;
-use charming::{val, Chart, Echarts, WasmRenderer};
+use charming::{val, Chart};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::{after_next_paint, follow_width_and_dispose, load_echarts};
+use super::lazy_chart::{Drawing, LazyChart};
 
 /// A health-factor curve ready to draw. The engine computed it exactly;
 /// these f64s are for plotting only.
@@ -70,9 +68,8 @@ impl HealthPlot {
     }
 }
 
-/// One health-factor curve, drawn once ECharts has loaded (after first
-/// paint) and redrawn whenever `plot` changes. `data-points` and
-/// `data-first` describe what was last drawn.
+/// One health-factor curve, drawn by [`LazyChart`] once ECharts has loaded
+/// and redrawn whenever `plot` changes; `data-first` is its first point.
 #[component]
 pub fn HealthChart(
     /// The DOM id ECharts draws into; unique on the page.
@@ -85,61 +82,16 @@ pub fn HealthChart(
     #[prop(into)]
     plot: Signal<Result<HealthPlot, String>>,
 ) -> impl IntoView {
-    let ready = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
-    let drawn = RwSignal::new(None::<(usize, String)>);
-    let echarts = StoredValue::new_local(None::<Echarts>);
-
-    after_next_paint(move || {
-        spawn_local(async move {
-            // The chart may be gone by then (another position was picked).
-            match load_echarts().await {
-                Ok(()) => _ = ready.try_set(true),
-                Err(e) => _ = problem.try_set(Some(e)),
-            }
+    let chart = Signal::derive(move || {
+        plot.with(|plot| match plot {
+            Ok(plot) => Ok(Drawing {
+                chart: plot.chart(),
+                points: plot.points.len(),
+                first: Some(plot.first_point()),
+                marks: None,
+            }),
+            Err(e) => Err(format!("The engine could not chart this: {e}")),
         })
     });
-
-    Effect::new(move |_| {
-        if !ready.get() {
-            return;
-        }
-        plot.with(|plot| {
-            let plot = match plot {
-                Ok(plot) => plot,
-                Err(e) => return problem.set(Some(format!("The engine could not chart this: {e}"))),
-            };
-            let chart = plot.chart();
-            let fresh = echarts.with_value(Option::is_none);
-            if fresh {
-                match WasmRenderer::new_opt(None, None).theme(Theme::Dark).render(id, &chart) {
-                    Ok(instance) => echarts.set_value(Some(instance)),
-                    Err(e) => return problem.set(Some(format!("The chart could not be drawn: {e:?}"))),
-                }
-            } else {
-                echarts.with_value(|e| e.iter().for_each(|e| WasmRenderer::update(e, &chart)));
-            }
-            problem.set(None);
-            drawn.set(Some((plot.points.len(), plot.first_point())));
-        });
-    });
-
-    follow_width_and_dispose(echarts);
-
-    view! {
-        <figure class="chart" data-testid=test_id>
-            <figcaption>{title}</figcaption>
-            <div
-                id=id
-                class="chart-canvas"
-                role="img"
-                aria-label="Health factor chart"
-                data-points=move || drawn.with(|d| d.as_ref().map(|(n, _)| n.to_string()))
-                data-first=move || drawn.with(|d| d.as_ref().map(|(_, first)| first.clone()))
-            ></div>
-            <p class="field-error" role="alert" hidden=move || problem.with(Option::is_none)>
-                {move || problem.get().unwrap_or_default()}
-            </p>
-        </figure>
-    }
+    view! { <LazyChart id test_id title aria_label="Health factor chart" chart /> }
 }

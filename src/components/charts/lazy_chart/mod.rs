@@ -5,9 +5,26 @@ use leptos::task::spawn_local;
 
 use super::{after_next_paint, follow_width_and_dispose, load_echarts};
 
+/// What one chart draws: the chart, how many data points it has and, for
+/// tests, its first point as drawn and what its marker lines mark.
+#[derive(Clone)]
+pub struct Drawing {
+    pub chart: Chart,
+    pub points: usize,
+    pub first: Option<String>,
+    pub marks: Option<String>,
+}
+
+impl From<(Chart, usize)> for Drawing {
+    fn from((chart, points): (Chart, usize)) -> Self {
+        Self { chart, points, first: None, marks: None }
+    }
+}
+
 /// Any charming chart, drawn once ECharts has loaded (after first paint) and
-/// redrawn when `chart` changes; `data-points` says how many points were
-/// last drawn, for tests.
+/// redrawn when `chart` changes; `data-points` (and `data-first` and
+/// `data-marks`, when the drawing has them) say what was last drawn, for tests. Every chart on the
+/// site goes through this one load-then-render effect.
 #[component]
 pub fn LazyChart(
     /// The DOM id ECharts draws into; unique on the page.
@@ -19,17 +36,18 @@ pub fn LazyChart(
     title: String,
     /// What the picture shows, for screen readers.
     aria_label: &'static str,
-    /// The chart and how many data points it has.
+    /// The drawing, or why there is none (shown in its place).
     #[prop(into)]
-    chart: Signal<(Chart, usize)>,
+    chart: Signal<Result<Drawing, String>>,
 ) -> impl IntoView {
     let ready = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let drawn = RwSignal::new(None::<usize>);
+    let drawn = RwSignal::new(None::<(usize, Option<String>, Option<String>)>);
     let echarts = StoredValue::new_local(None::<Echarts>);
 
     after_next_paint(move || {
         spawn_local(async move {
+            // The chart may be gone by then (another position was picked).
             match load_echarts().await {
                 Ok(()) => _ = ready.try_set(true),
                 Err(e) => _ = problem.try_set(Some(e)),
@@ -41,17 +59,21 @@ pub fn LazyChart(
         if !ready.get() {
             return;
         }
-        chart.with(|(chart, points)| {
+        chart.with(|drawing| {
+            let drawing = match drawing {
+                Ok(drawing) => drawing,
+                Err(e) => return problem.set(Some(e.clone())),
+            };
             if echarts.with_value(Option::is_none) {
-                match WasmRenderer::new_opt(None, None).theme(Theme::Dark).render(id, chart) {
+                match WasmRenderer::new_opt(None, None).theme(Theme::Dark).render(id, &drawing.chart) {
                     Ok(instance) => echarts.set_value(Some(instance)),
                     Err(e) => return problem.set(Some(format!("The chart could not be drawn: {e:?}"))),
                 }
             } else {
-                echarts.with_value(|e| e.iter().for_each(|e| WasmRenderer::update(e, chart)));
+                echarts.with_value(|e| e.iter().for_each(|e| WasmRenderer::update(e, &drawing.chart)));
             }
             problem.set(None);
-            drawn.set(Some(*points));
+            drawn.set(Some((drawing.points, drawing.first.clone(), drawing.marks.clone())));
         });
     });
 
@@ -65,7 +87,9 @@ pub fn LazyChart(
                 class="chart-canvas"
                 role="img"
                 aria-label=aria_label
-                data-points=move || drawn.get().map(|n| n.to_string())
+                data-points=move || drawn.with(|d| d.as_ref().map(|(n, _, _)| n.to_string()))
+                data-first=move || drawn.with(|d| d.as_ref().and_then(|(_, first, _)| first.clone()))
+                data-marks=move || drawn.with(|d| d.as_ref().and_then(|(_, _, marks)| marks.clone()))
             ></div>
             <p class="field-error" role="alert" hidden=move || problem.with(Option::is_none)>
                 {move || problem.get().unwrap_or_default()}

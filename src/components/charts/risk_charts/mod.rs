@@ -72,7 +72,7 @@ pub fn MinHealthHistogram(#[prop(into)] histogram: Signal<Histogram>) -> impl In
             test_id="risk-min-hf-chart"
             title="Lowest health factor reached on each path, share of paths per band."
             aria_label="Histogram of the lowest health factor"
-            chart=Signal::derive(move || histogram.with(histogram_chart))
+            chart=Signal::derive(move || Ok(histogram.with(histogram_chart).into()))
         />
     }
 }
@@ -86,7 +86,7 @@ pub fn HorizonChart(#[prop(into)] points: Signal<Vec<HorizonPoint>>) -> impl Int
             test_id="risk-horizon-chart"
             title="Probability of liquidation by each day of the horizon (same paths)."
             aria_label="Probability of liquidation against the horizon"
-            chart=Signal::derive(move || points.with(|p| horizon_chart(p)))
+            chart=Signal::derive(move || Ok(points.with(|p| horizon_chart(p)).into()))
         />
     }
 }

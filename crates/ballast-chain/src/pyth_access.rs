@@ -18,8 +18,7 @@ pub const KEY_REQUIRED_SINCE: &str = "26 Aug 2026";
 pub const MAX_KEY_LEN: usize = 512;
 
 /// What to tell the user when Pyth refuses a request for want of a key.
-pub const KEY_NEEDED: &str =
-    "Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key";
+pub const KEY_NEEDED: &str = "Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key";
 
 /// A Pyth API key as the user typed it (trimmed). Empty means none is set.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,10 +88,10 @@ pub fn access_refused(service: &str, status: u16, key_set: bool) -> Option<Strin
         return None;
     }
     Some(match key_set {
-        false => format!("{service} answered HTTP {status}. {KEY_NEEDED}."),
-        true => format!(
-            "{service} refused your Pyth API key (HTTP {status}): check it, or its plan, in Settings → Pyth API key."
-        ),
+        false => format!("{service} answered HTTP {status} — {KEY_NEEDED}"),
+        true => {
+            format!("{service} refused your Pyth API key (HTTP {status}): check it, or its plan, in Settings → Pyth API key")
+        }
     })
 }
 
@@ -133,11 +132,13 @@ mod tests {
     fn only_401_and_403_are_about_the_key() {
         assert_eq!(
             access_refused("Hermes", 401, false).as_deref(),
-            Some("Hermes answered HTTP 401. Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key.")
+            Some("Hermes answered HTTP 401 — Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key")
         );
         assert_eq!(
             access_refused("Pyth history", 403, true).as_deref(),
-            Some("Pyth history refused your Pyth API key (HTTP 403): check it, or its plan, in Settings → Pyth API key.")
+            Some(
+                "Pyth history refused your Pyth API key (HTTP 403): check it, or its plan, in Settings → Pyth API key"
+            )
         );
         for other in [400, 404, 429, 500] {
             assert_eq!(access_refused("Hermes", other, false), None, "{other}");

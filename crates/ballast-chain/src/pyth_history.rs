@@ -264,14 +264,14 @@ mod tests {
         );
         let pro =
             daily_history_url("https://history.example/fixed_rate@200ms/history/", "Crypto.BTC/USD", 0, 1).unwrap();
-        assert_eq!(pro, "https://history.example/fixed_rate@200ms/history?symbol=Crypto.BTC%2FUSD&from=0&to=1&resolution=D");
+        assert_eq!(
+            pro,
+            "https://history.example/fixed_rate@200ms/history?symbol=Crypto.BTC%2FUSD&from=0&to=1&resolution=D"
+        );
         for bad in ["benchmarks.pyth.network", "ftp://x", "https://x?y=1", "https://", "", "http:///x"] {
             assert!(daily_history_url(bad, "Crypto.ETH/USD", 0, 1).is_err(), "{bad:?} accepted");
         }
-        assert!(matches!(
-            daily_history_url(PYTH_HISTORY_ENDPOINT, "ETH&x=1", 0, 1),
-            Err(HistoryError::BadSymbol(_))
-        ));
+        assert!(matches!(daily_history_url(PYTH_HISTORY_ENDPOINT, "ETH&x=1", 0, 1), Err(HistoryError::BadSymbol(_))));
         assert_eq!(
             daily_history_url(PYTH_HISTORY_ENDPOINT, "Crypto.ETH/USD", 5, 4),
             Err(HistoryError::BadRange { from: 5, to: 4 })
@@ -363,8 +363,7 @@ mod tests {
             days: days(41, None),
             closes: (0..41).map(|k| 1000.0 + k as f64).collect(),
         };
-        let h =
-            aligned_histories(&[("WETH", &eth), ("WBTC", &btc)], "Pyth benchmarks (benchmarks.pyth.network)").unwrap();
+        let h = aligned_histories(&[("WETH", &eth), ("WBTC", &btc)], "Pyth history (pyth.dourolabs.app)").unwrap();
         assert_eq!(h[0].closes.len(), 39);
         assert_eq!(h[1].closes.len(), 39);
         // BTC's day 5 and day 40 are dropped: ETH has no close on them.
@@ -375,7 +374,7 @@ mod tests {
         assert_eq!(
             h[1].source,
             format!(
-                "Pyth benchmarks (benchmarks.pyth.network): Crypto.WBTC/USD, 39 daily closes from {} to {}",
+                "Pyth history (pyth.dourolabs.app): Crypto.WBTC/USD, 39 daily closes from {} to {}",
                 date_of_day(20_000),
                 date_of_day(20_039)
             )

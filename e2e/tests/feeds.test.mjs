@@ -8,7 +8,7 @@
 // Needs BALLAST_DIST (the built site), like app.test.mjs.
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
@@ -314,14 +314,24 @@ test("a reverting feed fails only its own price", T, async () => {
 const ETH_USD_PYTH = "ff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace";
 const BTC_USD_PYTH = "e62df6c8b4a85fe1a67db44dc12de5db330f7ac66b72dc658afedf0f4a415b43";
 
-/** A Hermes stand-in: recorded-shape answers for ETH/USD, and the faults Hermes can have. */
-async function startHermes() {
+/**
+ * A Hermes stand-in: recorded-shape answers for ETH/USD, and the faults Hermes can have.
+ * With `key`, it answers 401 (as Hermes does since 26 Aug 2026) unless the request carries
+ * `Authorization: Bearer <key>`; `headers` keeps each GET's headers.
+ */
+async function startHermes({ key } = {}) {
   let mode = "ok";
   let price = "301500000000"; // expo -8
   const requests = [];
+  const headers = [];
   const srv = http.createServer(async (req, res) => {
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization" };
+    if (req.method === "OPTIONS") return res.writeHead(204, cors).end();
     requests.push(req.url);
-    const cors = { "access-control-allow-origin": "*" };
+    headers.push(req.headers);
+    if (key && req.headers.authorization !== `Bearer ${key}`) {
+      return res.writeHead(401, { ...cors, "content-type": "application/json" }).end('{"error":"unauthorized"}');
+    }
     if (mode === "500") return res.writeHead(500, cors).end("upstream error");
     if (mode === "garbage") return res.writeHead(200, { ...cors, "content-type": "application/json" }).end('{"parsed": [{"id": 7}]');
     if (mode === "slow") await new Promise((r) => setTimeout(r, 3000));
@@ -338,6 +348,7 @@ async function startHermes() {
   return {
     url: `http://127.0.0.1:${srv.address().port}`,
     requests,
+    headers,
     setMode: (m) => (mode = m),
     setPrice: (p) => (price = p),
     close: () => new Promise((r) => { srv.closeAllConnections?.(); srv.close(r); }),
@@ -386,6 +397,96 @@ test("Pyth beside Chainlink: confidence, deviation against the threshold, and He
       // Chainlink's price is untouched by Pyth's fault.
       assert.equal((await shown(page, "WETH")).status, "fresh", mode);
     }
+    await ctx.close();
+  } finally {
+    await hermes.close();
+  }
+});
+
+test("Hermes without the Pyth API key: 401 named with its fix, asked once, then prices with the key", T, async () => {
+  await mined(c.priceFeed("WETH").connect(admin()).updateAnswer(300_000_000_000n));
+  const KEY = "pk-e2e-Zq81.secret_key";
+  const hermes = await startHermes({ key: KEY });
+  try {
+    // Polling every second: the chain keeps being read while Hermes, having refused, is left alone.
+    const settings = liveSettings({ hermes_url: hermes.url, pyth_feed_ids: { WETH: `0x${ETH_USD_PYTH}` }, poll_secs: 1 });
+    const { ctx, page, requests } = await openPrices(settings);
+    assert.match(
+      await page.locator("[data-testid=pyth-key-notice]").innerText(),
+      /^No Pyth API key is set\. Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key\./,
+    );
+    await firstRefresh(page);
+    const cell = row(page, "WETH").locator("[data-testid=pyth]");
+    assert.equal(
+      await cell.locator("[data-testid=pyth-fault]").innerText(),
+      "Hermes answered HTTP 401 — Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key. " +
+        "Hermes is not asked again until a key is saved or you press Refresh.",
+    );
+    assert.equal(await cell.locator("[data-testid=pyth-price]").count(), 0);
+    // Chainlink is unaffected.
+    assert.equal((await shown(page, "WETH")).status, "fresh");
+    assert.equal(hermes.requests.length, 1);
+    assert.equal(hermes.headers[0].authorization, undefined);
+    // Three more refreshes on the timer: Hermes is not asked again.
+    const before = await refreshes(page);
+    await page.waitForFunction(
+      (n) => Number(document.querySelector("[data-testid=block-age]")?.dataset.refreshes ?? 0) >= n + 3,
+      before,
+      { timeout: 30_000 },
+    );
+    assert.equal(hermes.requests.length, 1, "no request storm while the key is missing");
+    // A manual refresh is a retry.
+    await refresh(page);
+    assert.equal(hermes.requests.length, 2);
+
+    // The key, entered in the settings: hidden as typed, shown on request, saved.
+    await page.locator("[data-testid=chain-settings] summary").click();
+    const field = page.locator("[data-testid=pyth-api-key]");
+    assert.equal(await field.getAttribute("type"), "password");
+    await field.fill("bad key");
+    await page.locator("[data-testid=save-settings]").click();
+    assert.equal(
+      await page.locator("[data-testid=settings-error]").innerText(),
+      "the Pyth API key may hold only visible ASCII characters (no spaces or line breaks)",
+    );
+    await field.fill(` ${KEY} `);
+    await page.locator("[data-testid=pyth-api-key-show]").click();
+    assert.equal(await field.getAttribute("type"), "text");
+    await page.locator("[data-testid=pyth-api-key-show]").click();
+    assert.equal(await field.getAttribute("type"), "password");
+    await page.locator("[data-testid=save-settings]").click();
+    await page.locator("[data-testid=settings-saved]").waitFor();
+    await cell.locator("[data-testid=pyth-price]").waitFor({ timeout: 30_000 });
+    assert.equal(await cell.locator("[data-testid=pyth-price]").getAttribute("data-value"), "3015");
+    assert.equal(await cell.locator("[data-testid=pyth-status]").getAttribute("data-status"), "fresh");
+    assert.equal(await cell.locator("[data-testid=pyth-fault]").count(), 0);
+    assert.equal(await page.locator("[data-testid=pyth-key-notice]").count(), 0);
+    const authorized = hermes.headers.filter((h) => h.authorization);
+    assert.ok(authorized.length >= 1);
+    for (const h of authorized) {
+      assert.equal(h.authorization, `Bearer ${KEY}`);
+      assert.equal(h.cookie, undefined, "no cookies go with the key");
+    }
+
+    // The key is in no URL, and in local storage only inside the settings entry.
+    for (const url of [...hermes.requests, ...requests.map((r) => r.url)]) assert.ok(!url.includes(KEY), url);
+    const stored = await page.evaluate(() => Object.entries(localStorage));
+    for (const [k, v] of stored) assert.equal(v.includes(KEY) || k.includes(KEY), k === SETTINGS_KEY, k);
+    assert.equal(JSON.parse(stored.find(([k]) => k === SETTINGS_KEY)[1]).pyth_api_key, KEY);
+
+    // Nor in an exported scenario or a share link.
+    await page.goto(`${server.url}?position=aave-demo`);
+    await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=export]")]);
+    const exported = readFileSync(await download.path(), "utf8");
+    assert.match(exported, /"assets"/);
+    assert.ok(!exported.includes(KEY), "the export holds no key");
+    await page.click("[data-testid=share]");
+    const link = await page.locator("[data-testid=share-link]").inputValue();
+    assert.ok(link.length > 20 && !link.includes(KEY), "the share link holds no key");
+    assert.ok(!page.url().includes(KEY));
+    ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => !/status of 401/.test(e.text)));
+    ctx.assertNoErrors();
     await ctx.close();
   } finally {
     await hermes.close();

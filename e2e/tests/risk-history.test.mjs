@@ -1,6 +1,6 @@
 // The Risk page's price history with live data on: a year of daily closes per asset from
-// Pyth's benchmarks service (faked here with a Playwright route at its real address, so
-// nothing leaves the machine). The volatilities shown are those of the served closes; a
+// Pyth's history API (faked here with a Playwright route at its real address, so nothing
+// leaves the machine; it wants the user's Pyth API key as a bearer token). The volatilities shown are those of the served closes; a
 // fault falls back to the labelled synthetic series with a notice; with live data off
 // nothing is requested.
 //
@@ -16,7 +16,7 @@ const DIST = process.env.BALLAST_DIST;
 if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
 const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
 const T = { skip, timeout: 90_000 };
-const HISTORY = "https://benchmarks.pyth.network/v1/shims/tradingview/history";
+const HISTORY = "https://pyth.dourolabs.app/v1/real_time/history";
 const DAY = 86_400;
 const SYMBOLS = {
   "Crypto.ETH/USD": { start: 3000, daily: 0.04 },
@@ -80,23 +80,27 @@ after(async () => {
   await server?.close();
 });
 
-/** The Risk page with `settings` saved (null: none) and the benchmarks service faked by `serve`. */
+/** The Risk page with `settings` saved (null: none) and the history API faked by `serve(url, headers)`. */
 async function openRisk(settings, serve) {
   const ctx = await newTestContext(browser);
   if (settings) {
     await ctx.context.addInitScript(
+      // Only before the page saves its own: a key saved on the page outlives a navigation.
       ([key, value]) => {
-        if (location.protocol === "http:") window.localStorage.setItem(key, value);
+        if (location.protocol === "http:" && window.localStorage.getItem(key) === null) window.localStorage.setItem(key, value);
       },
       ["ballast.chain-settings", JSON.stringify(settings)],
     );
   }
   const page = await ctx.newPage();
   const asked = [];
+  const headers = [];
   // Routed before the fence (page routes come first): the request never leaves Chromium.
-  await page.route(`${HISTORY}?**`, (route) => {
+  await page.route(`${HISTORY}?**`, async (route) => {
+    const sent = await route.request().allHeaders();
     asked.push(route.request().url());
-    const { status, body } = serve(route.request().url());
+    headers.push(sent);
+    const { status, body } = serve(route.request().url(), sent);
     return route.fulfill({
       status,
       contentType: "application/json",
@@ -106,18 +110,20 @@ async function openRisk(settings, serve) {
   });
   await page.goto(`${server.url}?view=risk`);
   await page.locator("[data-testid=risk-page]").waitFor({ timeout: 30_000 });
-  return { ctx, page, asked };
+  return { ctx, page, asked, headers };
 }
 
-const LIVE = { version: 1, live_data: true };
+const KEY = "pk-history-7Yt.e2e";
+const LIVE = { version: 1, live_data: true, pyth_api_key: KEY };
 const row = (page, asset) => page.locator(`.risk-inputs tr[data-asset="${asset}"]`);
 
 test("live data on: a year of Pyth's daily closes sets the volatilities shown and used", T, async () => {
-  const { ctx, page, asked } = await openRisk(LIVE, (url) => ({ status: 200, body: historyBody(url) }));
+  const { ctx, page, asked, headers } = await openRisk(LIVE, (url) => ({ status: 200, body: historyBody(url) }));
   const source = page.locator("[data-testid=risk-history-source]");
   await source.waitFor({ timeout: 30_000 });
   // One request per Pyth symbol (WETH and ETH share ether's), daily bars of a year before today.
   assert.equal(asked.length, 7, asked.join("\n"));
+  for (const h of headers) assert.equal(h.authorization, `Bearer ${KEY}`);
   const first = new URL(asked[0]).searchParams;
   assert.equal(first.get("resolution"), "D");
   const to = Number(first.get("to"));
@@ -127,10 +133,10 @@ test("live data on: a year of Pyth's daily closes sets the volatilities shown an
   const iso = (t) => new Date(t * 1000).toISOString().slice(0, 10);
   assert.equal(
     await source.innerText(),
-    `Price history: Pyth benchmarks (benchmarks.pyth.network): 366 daily closes from ${iso(today - 366 * DAY)} to ${iso(today - DAY)}, ` +
+    `Price history: Pyth history (pyth.dourolabs.app): 366 daily closes from ${iso(today - 366 * DAY)} to ${iso(today - DAY)}, ` +
       "7 symbols (Crypto.ETH/USD, Crypto.WSTETH/USD, Crypto.WBTC/USD, Crypto.LINK/USD, Crypto.USDC/USD, Crypto.USDT/USD, Crypto.DAI/USD).",
   );
-  assert.match(await page.locator("[data-testid=risk-inputs-source]").innerText(), /^Pyth benchmarks \(benchmarks\.pyth\.network\): volatilities are the EWMA estimates/);
+  assert.match(await page.locator("[data-testid=risk-inputs-source]").innerText(), /^Pyth history \(pyth\.dourolabs\.app\): volatilities are the EWMA estimates/);
 
   // WBTC's figures against the closes served, computed here.
   const days = [];
@@ -156,7 +162,7 @@ test("a 500 from the service falls back to the synthetic series, with a notice",
   );
   const fault = page.locator("[data-testid=risk-history-fault]");
   await fault.waitFor({ timeout: 30_000 });
-  assert.match(await fault.innerText(), /Live price history could not be used \(benchmarks\.pyth\.network answered HTTP 500\); the figures below use the synthetic demo series/);
+  assert.match(await fault.innerText(), /Live price history could not be used \(pyth\.dourolabs\.app answered HTTP 500\); the figures below use the synthetic demo series/);
   assert.ok(asked.some((u) => u.includes("WBTC")));
   assert.equal(await page.locator("[data-testid=risk-history-source]").count(), 0);
   // The demo's assumptions and its labelled synthetic series.
@@ -187,6 +193,54 @@ test("live data off: the synthetic series and no request for history", T, async 
   assert.equal(await page.locator("[data-testid=risk-history-source], [data-testid=risk-history-fault], [data-testid=risk-history-loading]").count(), 0);
   assert.match(await page.locator("[data-testid=risk-inputs-source]").innerText(), /synthetic/);
   assert.deepEqual(ctx.blocked, []);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("without the Pyth API key: the 401 is named with its fix, asked once, then history once the key is entered", T, async () => {
+  const withKey = (url, sent) =>
+    sent.authorization === `Bearer ${KEY}` ? { status: 200, body: historyBody(url) } : { status: 401, body: { error: "unauthorized" } };
+  // Settings saved before the key existed: the retired benchmarks URL moves to the new default.
+  const old = { version: 1, live_data: true, benchmarks_url: "https://benchmarks.pyth.network" };
+  const { ctx, page, asked, headers } = await openRisk(old, withKey);
+  assert.equal(
+    await page.locator("[data-testid=risk-history-key]").innerText(),
+    "No Pyth API key is set. Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key.",
+  );
+  const fault = page.locator("[data-testid=risk-history-fault]");
+  await fault.waitFor({ timeout: 30_000 });
+  assert.match(
+    await fault.innerText(),
+    /^Live price history could not be used \(Pyth history answered HTTP 401 — Pyth needs an API key since 26 Aug 2026: add yours in Settings → Pyth API key\); the figures below use the synthetic demo series/,
+  );
+  // One attempt, stopped at the first refusal; not repeated on its own.
+  await page.waitForTimeout(1500);
+  assert.equal(asked.length, 1, asked.join("\n"));
+  assert.ok(asked[0].startsWith(`${HISTORY}?symbol=Crypto.ETH%2FUSD&from=`), asked[0]);
+  assert.equal(headers[0].authorization, undefined);
+  assert.equal(await row(page, "WBTC").locator("[data-testid=risk-volatility]").inputValue(), "55");
+  // "Try again" is one more attempt.
+  await page.locator("[data-testid=risk-history-retry]").click();
+  await page.waitForFunction(() => document.querySelector("[data-testid=risk-history-fault]"), null, { timeout: 30_000 });
+  assert.equal(asked.length, 2);
+
+  // The key entered where the message says, then back to the Risk page.
+  await page.goto(`${server.url}?view=prices`);
+  await page.locator("[data-testid=chain-settings] summary").click();
+  await page.locator("[data-testid=pyth-api-key]").fill(KEY);
+  await page.locator("[data-testid=save-settings]").click();
+  await page.locator("[data-testid=settings-saved]").waitFor();
+  await page.goto(`${server.url}?view=risk`);
+  const source = page.locator("[data-testid=risk-history-source]");
+  await source.waitFor({ timeout: 30_000 });
+  assert.match(await source.innerText(), /^Price history: Pyth history \(pyth\.dourolabs\.app\): 366 daily closes/);
+  assert.equal(await page.locator("[data-testid=risk-history-key]").count(), 0);
+  assert.equal(asked.length, 2 + 7);
+  for (const h of headers.slice(2)) assert.equal(h.authorization, `Bearer ${KEY}`);
+  for (const url of asked) assert.ok(!url.includes(KEY), url);
+  const stored = await page.evaluate(() => Object.entries(localStorage));
+  for (const [k, v] of stored) assert.equal(v.includes(KEY), k === "ballast.chain-settings", k);
+  ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => !/status of 401|ERR_BLOCKED_BY_CLIENT/.test(e.text)));
   ctx.assertNoErrors();
   await ctx.close();
 });

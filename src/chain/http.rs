@@ -4,9 +4,10 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_sys::RequestCredentials;
 
 use super::backoff::RetryPolicy;
 
@@ -39,6 +40,18 @@ pub fn host_of(url: &str) -> String {
 
 /// A POST (with `body`) or GET, its body read as text within `timeout_ms`.
 pub async fn fetch_text(url: &str, body: Option<&str>, timeout_ms: u32) -> Result<String, HttpError> {
+    fetch_text_with(url, body, timeout_ms, None).await
+}
+
+/// [`fetch_text`] with an `Authorization` header when `authorization` is
+/// given (e.g. `Bearer <the user's Pyth key>`). The header is the only place
+/// a credential goes: never the URL, never an error message.
+pub async fn fetch_text_with(
+    url: &str,
+    body: Option<&str>,
+    timeout_ms: u32,
+    authorization: Option<&str>,
+) -> Result<String, HttpError> {
     let host = host_of(url);
     let controller = web_sys::AbortController::new()
         .map_err(|_| HttpError::Network { host: host.clone(), reason: "no AbortController".into() })?;
@@ -57,7 +70,7 @@ pub async fn fetch_text(url: &str, body: Option<&str>, timeout_ms: u32) -> Resul
         )
         .ok()
     });
-    let outcome = exchange(url, body, &controller.signal(), &host).await;
+    let outcome = exchange(url, body, authorization, &controller.signal(), &host).await;
     if let (Some(window), Some(timer)) = (web_sys::window(), timer) {
         window.clear_timeout_with_handle(timer);
     }
@@ -71,21 +84,29 @@ pub async fn fetch_text(url: &str, body: Option<&str>, timeout_ms: u32) -> Resul
 async fn exchange(
     url: &str,
     body: Option<&str>,
+    authorization: Option<&str>,
     signal: &web_sys::AbortSignal,
     host: &str,
 ) -> Result<String, HttpError> {
     let network = |e: gloo_net::Error| HttpError::Network { host: host.to_owned(), reason: e.to_string() };
+    // No cookies or HTTP auth of the browser's own go with any request: the
+    // only credential sent is the one the user gave for this endpoint.
+    let with_auth = |request: RequestBuilder| {
+        let request = request.credentials(RequestCredentials::Omit).abort_signal(Some(signal));
+        match authorization {
+            Some(value) => request.header("authorization", value),
+            None => request,
+        }
+    };
     let response = match body {
         Some(body) => {
-            Request::post(url)
-                .header("content-type", "application/json")
-                .abort_signal(Some(signal))
+            with_auth(Request::post(url).header("content-type", "application/json"))
                 .body(body.to_owned())
                 .map_err(network)?
                 .send()
                 .await
         }
-        None => Request::get(url).abort_signal(Some(signal)).send().await,
+        None => with_auth(Request::get(url)).send().await,
     }
     .map_err(network)?;
     if !response.ok() {
@@ -101,9 +122,21 @@ pub async fn fetch_text_retrying(
     timeout_ms: u32,
     retry: RetryPolicy,
 ) -> Result<String, HttpError> {
+    fetch_text_retrying_with(url, body, timeout_ms, retry, None).await
+}
+
+/// [`fetch_text_with`], tried again after transient failures as `retry`
+/// allows (a 401 or 403 is not transient: it is not retried).
+pub async fn fetch_text_retrying_with(
+    url: &str,
+    body: Option<&str>,
+    timeout_ms: u32,
+    retry: RetryPolicy,
+    authorization: Option<&str>,
+) -> Result<String, HttpError> {
     let mut attempt = 1;
     loop {
-        match fetch_text(url, body, timeout_ms).await {
+        match fetch_text_with(url, body, timeout_ms, authorization).await {
             Err(e) if e.is_transient() => match retry.delay_before(attempt + 1) {
                 Some(delay) => {
                     sleep_ms(delay).await;

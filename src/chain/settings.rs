@@ -10,18 +10,24 @@
 //!  "rpc_urls":{"31337":"http://127.0.0.1:8545"},
 //!  "addresses_providers":{"31337":"0x59b6…857b"},
 //!  "ui_pool_data_providers":{"31337":"0x…"},
-//!  "hermes_url":"http://127.0.0.1:9000","benchmarks_url":"https://benchmarks.pyth.network","pyth_feed_ids":{"WETH":"0xff61…0ace"},
+//!  "hermes_url":"http://127.0.0.1:9000","benchmarks_url":"https://pyth.dourolabs.app/v1/real_time",
+//!  "pyth_api_key":"…","pyth_feed_ids":{"WETH":"0xff61…0ace"},
 //!  "heartbeats":{"WETH":3600},"deviation_bps":{"WETH":50},"poll_secs":15,"timeout_ms":8000}
 //! ```
 //!
 //! Every field but `version` may be left out. A saved value that does not
-//! parse is ignored (the defaults are used) and the user is told why.
+//! parse is ignored (the defaults are used) and the user is told why. A saved
+//! `benchmarks_url` naming Pyth's retired benchmarks service is read as the
+//! new history default. `pyth_api_key` (the user's own key from Pyth) is kept
+//! only here, in this browser, and sent only as `Authorization: Bearer` to the
+//! Hermes and history endpoints above; it is written only when set.
 
 use std::collections::BTreeMap;
 
 use alloy_primitives::Address;
 use ballast_chain::pyth::{FeedId, HERMES_PUBLIC_ENDPOINT};
-use ballast_chain::pyth_history::BENCHMARKS_PUBLIC_ENDPOINT;
+use ballast_chain::pyth_access::PythApiKey;
+use ballast_chain::pyth_history::{PYTH_HISTORY_ENDPOINT, RETIRED_BENCHMARKS_ENDPOINT};
 use serde::{Deserialize, Serialize};
 
 use super::backoff::PollSchedule;
@@ -58,10 +64,14 @@ pub struct ChainSettings {
     pub ui_pool_data_providers: BTreeMap<u64, String>,
     #[serde(default = "default_hermes_url")]
     pub hermes_url: String,
-    /// Pyth's benchmarks service (or a history API speaking the same
-    /// TradingView UDF), for the Risk page's daily price history.
+    /// Pyth's history API (a channel root, or any service speaking the same
+    /// TradingView UDF), for the Risk page's daily price history. The name
+    /// is the saved layout's, from when this was the benchmarks service.
     #[serde(default = "default_benchmarks_url")]
     pub benchmarks_url: String,
+    /// The user's Pyth API key, sent only to `hermes_url` and `benchmarks_url`.
+    #[serde(default, skip_serializing_if = "no_key")]
+    pub pyth_api_key: PythApiKey,
     /// Pyth feed ids by reserve symbol, beyond the built-in table of pairs.
     #[serde(default)]
     pub pyth_feed_ids: BTreeMap<String, String>,
@@ -92,7 +102,17 @@ fn default_hermes_url() -> String {
 }
 
 fn default_benchmarks_url() -> String {
-    BENCHMARKS_PUBLIC_ENDPOINT.to_owned()
+    PYTH_HISTORY_ENDPOINT.to_owned()
+}
+
+fn no_key(key: &PythApiKey) -> bool {
+    !key.is_set()
+}
+
+/// Whether `url` is the retired benchmarks service (its root or its shim).
+fn is_retired_benchmarks(url: &str) -> bool {
+    let url = url.trim().trim_end_matches('/');
+    url == RETIRED_BENCHMARKS_ENDPOINT || url == format!("{RETIRED_BENCHMARKS_ENDPOINT}/v1/shims/tradingview/history")
 }
 
 fn default_timeout_ms() -> u32 {
@@ -110,6 +130,7 @@ impl Default for ChainSettings {
             ui_pool_data_providers: BTreeMap::new(),
             hermes_url: default_hermes_url(),
             benchmarks_url: default_benchmarks_url(),
+            pyth_api_key: PythApiKey::default(),
             pyth_feed_ids: BTreeMap::new(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
             heartbeats: BTreeMap::new(),
@@ -222,7 +243,13 @@ impl ChainSettings {
             None => return ignored("they carry no version".into()),
         }
         match serde_json::from_value::<Self>(value) {
-            Ok(settings) => (settings, None),
+            Ok(mut settings) => {
+                // Saved while the benchmarks shim was the default; Pyth retired it.
+                if is_retired_benchmarks(&settings.benchmarks_url) {
+                    settings.benchmarks_url = default_benchmarks_url();
+                }
+                (settings, None)
+            }
             Err(e) => ignored(e.to_string()),
         }
     }
@@ -263,7 +290,44 @@ mod tests {
         assert_eq!(settings.rpc_url(1).unwrap(), "https://ethereum-rpc.publicnode.com");
         assert_eq!(settings.timeout_ms, 8_000);
         assert_eq!(settings.hermes_url, "https://hermes.pyth.network");
-        assert_eq!(settings.benchmarks_url, "https://benchmarks.pyth.network");
+        assert_eq!(settings.benchmarks_url, "https://pyth.dourolabs.app/v1/real_time");
+        assert!(!settings.pyth_api_key.is_set());
+        // No key: none written, so the saved form is what older builds wrote.
+        assert!(!settings.to_json().contains("pyth_api_key"));
+    }
+
+    #[test]
+    fn old_saved_settings_load_and_leave_the_retired_benchmarks_service() {
+        // As a build before the key saved them: no key, the benchmarks default.
+        for old in [
+            "https://benchmarks.pyth.network",
+            "https://benchmarks.pyth.network/",
+            "https://benchmarks.pyth.network/v1/shims/tradingview/history",
+        ] {
+            let saved = format!(
+                r#"{{"version":1,"live_data":true,"benchmarks_url":"{old}","hermes_url":"https://hermes.pyth.network"}}"#
+            );
+            let (settings, notice) = ChainSettings::from_saved(Some(&saved));
+            assert_eq!(notice, None, "{old}");
+            assert!(settings.live_data);
+            assert_eq!(settings.benchmarks_url, "https://pyth.dourolabs.app/v1/real_time", "{old}");
+            assert!(!settings.pyth_api_key.is_set());
+        }
+        // A history endpoint the user chose stays theirs.
+        let own = r#"{"version":1,"benchmarks_url":"https://history.example/v1/real_time"}"#;
+        assert_eq!(ChainSettings::from_saved(Some(own)).0.benchmarks_url, "https://history.example/v1/real_time");
+    }
+
+    #[test]
+    fn the_key_round_trips_and_is_never_in_debug_output() {
+        let settings =
+            ChainSettings { pyth_api_key: PythApiKey::parse("pk-secret-42").unwrap(), ..ChainSettings::default() };
+        let json = settings.to_json();
+        assert!(json.contains(r#""pyth_api_key":"pk-secret-42""#), "{json}");
+        let (back, notice) = ChainSettings::from_saved(Some(&json));
+        assert_eq!((back.clone(), notice), (settings.clone(), None));
+        assert_eq!(back.pyth_api_key.authorization().as_deref(), Some("Bearer pk-secret-42"));
+        assert!(!format!("{settings:?}").contains("pk-secret-42"));
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //!
 //! The oracle layer: [`jsonrpc`] frames the requests and reads the answers,
 //! [`multicall`] packs many reads into one `eth_call`, [`chainlink`] and
-//! [`pyth`] read the feeds, [`price_status`] judges a price (fresh, stale,
-//! invalid, …) and [`feeds`] holds what is not on chain (heartbeats,
-//! deviation thresholds, feed ids), each with its source.
+//! [`pyth`] read the feeds ([`pyth_access`] holds the user's Pyth API key),
+//! [`price_status`] judges a price (fresh, stale, invalid, …) and [`feeds`]
+//! holds what is not on chain (heartbeats, deviation thresholds, feed ids),
+//! each with its source.
 //!
 //! The position readers: [`aave_markets`] lists the Aave V3 markets per chain
 //! (generated from the address book), [`aave_position`] plans a position's
@@ -45,6 +46,7 @@ pub mod multicall;
 pub mod permit;
 pub mod price_status;
 pub mod pyth;
+pub mod pyth_access;
 pub mod pyth_history;
 pub mod revert;
 pub mod tx_fees;

@@ -1,26 +1,33 @@
-//! Daily price history from Pyth's benchmarks service, through its
-//! TradingView shim: `GET /v1/shims/tradingview/history?symbol=Crypto.ETH/USD&resolution=D&from=…&to=…`.
+//! Daily price history from Pyth's history API:
+//! `GET {endpoint}/history?symbol=Crypto.ETH%2FUSD&from=…&to=…&resolution=D`,
+//! the endpoint being a channel root such as [`PYTH_HISTORY_ENDPOINT`]
+//! (`https://pyth.dourolabs.app/v1/real_time`). Since the Pyth Core upgrade
+//! (26 Aug 2026) it asks for the user's API key as `Authorization: Bearer`
+//! (see [`crate::pyth_access`]); the key never goes in the URL built here.
 //!
-//! The shim speaks TradingView's UDF: `{"s":"ok","t":[…],"o":[…],"h":[…],"l":[…],"c":[…],"v":[…]}`,
+//! The service speaks TradingView's UDF: `{"s":"ok","t":[…],"o":[…],"h":[…],"l":[…],"c":[…],"v":[…]}`,
 //! one entry per bar in each array, `t` the bar's opening time in Unix
-//! seconds (00:00 UTC for a daily bar), prices as JSON numbers; `"s":"no_data"`
-//! when the range holds no bar and `"s":"error"` with an `errmsg`. Only `t`
-//! and `c` are used: the risk engine estimates from daily closes.
+//! seconds (00:00 UTC for a daily bar), prices as JSON numbers; empty arrays
+//! (or `"s":"no_data"`) when the range holds no bar and `"s":"error"` with an
+//! `errmsg`. Only `t` and `c` are used: the risk engine estimates from daily closes.
 //!
-//! Pyth's documentation says the benchmarks shim was retired in favour of
-//! the Pyth Pro History API, which speaks the same UDF under
-//! `/{channel}/history`: an endpoint that already ends in `/history` is used
-//! as it is, so either can be configured.
+//! The benchmarks TradingView shim ([`RETIRED_BENCHMARKS_ENDPOINT`]) that
+//! served the same UDF is retired; saved settings naming it are moved to the
+//! new default when read. An endpoint that already ends in `/history` is used
+//! as it is.
 //!
 //! Closes are statistics inputs (f64), never protocol amounts.
 
 use ballast_core::risk::history::PriceHistory;
 use serde::Deserialize;
 
-/// Pyth's public benchmarks service.
-pub const BENCHMARKS_PUBLIC_ENDPOINT: &str = "https://benchmarks.pyth.network";
-/// The shim's history path under [`BENCHMARKS_PUBLIC_ENDPOINT`].
-pub const TRADINGVIEW_HISTORY_PATH: &str = "/v1/shims/tradingview/history";
+/// Pyth's history API, real-time channel: the default endpoint.
+pub const PYTH_HISTORY_ENDPOINT: &str = "https://pyth.dourolabs.app/v1/real_time";
+/// Pyth's benchmarks service, whose TradingView shim was the history
+/// endpoint until it was retired; kept only to recognise old saved settings.
+pub const RETIRED_BENCHMARKS_ENDPOINT: &str = "https://benchmarks.pyth.network";
+/// The history path under a channel root such as [`PYTH_HISTORY_ENDPOINT`].
+pub const HISTORY_PATH: &str = "/history";
 /// Largest body read: a year of daily bars is about 30 KB.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Most bars read from one body (ten years of days).
@@ -66,6 +73,8 @@ pub enum HistoryError {
     Malformed { symbol: String, reason: String },
     #[error("{symbol}: the service answered {status:?}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
     Status { symbol: String, status: String, message: Option<String> },
+    #[error("{symbol}: the service has no daily bar in the range asked for")]
+    NoData { symbol: String },
     #[error("{symbol}: {len_t} times but {len_c} closes")]
     Ragged { symbol: String, len_t: usize, len_c: usize },
     #[error("{symbol}: more than {MAX_BARS} bars")]
@@ -88,8 +97,9 @@ pub struct DailyCloses {
 }
 
 /// The history URL of `symbol`'s daily bars opening in `from..=to` (Unix
-/// seconds) at `endpoint`: a service root (e.g. [`BENCHMARKS_PUBLIC_ENDPOINT`]),
-/// or a full history path ending in `/history`.
+/// seconds) at `endpoint`: a channel root (e.g. [`PYTH_HISTORY_ENDPOINT`]),
+/// or a full history path ending in `/history`. The symbol's `/` is
+/// percent-encoded; the API key is not part of it (it goes in a header).
 pub fn daily_history_url(endpoint: &str, symbol: &str, from: i64, to: i64) -> Result<String, HistoryError> {
     let base = endpoint.trim().trim_end_matches('/');
     let rest = base.strip_prefix("https://").or_else(|| base.strip_prefix("http://"));
@@ -106,10 +116,10 @@ pub fn daily_history_url(endpoint: &str, symbol: &str, from: i64, to: i64) -> Re
     if from > to || from < 0 {
         return Err(HistoryError::BadRange { from, to });
     }
-    let path = if base.ends_with("/history") { "" } else { TRADINGVIEW_HISTORY_PATH };
+    let path = if base.ends_with(HISTORY_PATH) { "" } else { HISTORY_PATH };
     // The slash percent-encoded, as a query value should be.
     let symbol = symbol.replace('/', "%2F");
-    Ok(format!("{base}{path}?symbol={symbol}&resolution=D&from={from}&to={to}"))
+    Ok(format!("{base}{path}?symbol={symbol}&from={from}&to={to}&resolution=D"))
 }
 
 /// The range of a year of complete daily bars before `now` (Unix seconds):
@@ -154,6 +164,9 @@ pub fn parse_daily_history(body: &str, symbol: &str) -> Result<DailyCloses, Hist
     };
     if times.len() != closes.len() {
         return Err(HistoryError::Ragged { symbol: named(), len_t: times.len(), len_c: closes.len() });
+    }
+    if times.is_empty() {
+        return Err(HistoryError::NoData { symbol: named() });
     }
     if times.len() > MAX_BARS {
         return Err(HistoryError::TooManyBars { symbol: named() });
@@ -237,27 +250,30 @@ mod tests {
 
     #[test]
     fn the_url_asks_for_daily_bars_of_one_symbol() {
-        let url = daily_history_url(BENCHMARKS_PUBLIC_ENDPOINT, "Crypto.ETH/USD", 100, 200).unwrap();
+        // Pyth's documented example: BTC, a day's range, daily bars.
+        let url = daily_history_url(PYTH_HISTORY_ENDPOINT, "Crypto.BTC/USD", 1_763_424_000, 1_763_510_399).unwrap();
         assert_eq!(
             url,
-            "https://benchmarks.pyth.network/v1/shims/tradingview/history?symbol=Crypto.ETH%2FUSD&resolution=D&from=100&to=200"
+            "https://pyth.dourolabs.app/v1/real_time/history?symbol=Crypto.BTC%2FUSD&from=1763424000&to=1763510399&resolution=D"
         );
-        // A full history path (Pyth Pro's `/{channel}/history`) is used as it is.
+        assert!(!url.contains("Crypto.BTC/USD"), "the symbol's slash is encoded");
+        // Another channel, with a trailing slash; a full history path is used as it is.
+        assert_eq!(
+            daily_history_url("https://pyth.dourolabs.app/v1/fixed_rate@200ms/", "Crypto.ETH/USD", 100, 200).unwrap(),
+            "https://pyth.dourolabs.app/v1/fixed_rate@200ms/history?symbol=Crypto.ETH%2FUSD&from=100&to=200&resolution=D"
+        );
         let pro =
             daily_history_url("https://history.example/fixed_rate@200ms/history/", "Crypto.BTC/USD", 0, 1).unwrap();
         assert_eq!(
             pro,
-            "https://history.example/fixed_rate@200ms/history?symbol=Crypto.BTC%2FUSD&resolution=D&from=0&to=1"
+            "https://history.example/fixed_rate@200ms/history?symbol=Crypto.BTC%2FUSD&from=0&to=1&resolution=D"
         );
         for bad in ["benchmarks.pyth.network", "ftp://x", "https://x?y=1", "https://", "", "http:///x"] {
             assert!(daily_history_url(bad, "Crypto.ETH/USD", 0, 1).is_err(), "{bad:?} accepted");
         }
-        assert!(matches!(
-            daily_history_url(BENCHMARKS_PUBLIC_ENDPOINT, "ETH&x=1", 0, 1),
-            Err(HistoryError::BadSymbol(_))
-        ));
+        assert!(matches!(daily_history_url(PYTH_HISTORY_ENDPOINT, "ETH&x=1", 0, 1), Err(HistoryError::BadSymbol(_))));
         assert_eq!(
-            daily_history_url(BENCHMARKS_PUBLIC_ENDPOINT, "Crypto.ETH/USD", 5, 4),
+            daily_history_url(PYTH_HISTORY_ENDPOINT, "Crypto.ETH/USD", 5, 4),
             Err(HistoryError::BadRange { from: 5, to: 4 })
         );
     }
@@ -304,6 +320,11 @@ mod tests {
         assert!(matches!(p(""), Err(HistoryError::Malformed { .. })));
         assert!(matches!(p("upstream error"), Err(HistoryError::Malformed { .. })));
         assert!(matches!(p(r#"{"s":"ok"}"#), Err(HistoryError::Malformed { .. })));
+        // The history API's "nothing in this range": empty arrays.
+        assert_eq!(
+            p(r#"{"s":"ok","t":[],"o":[],"h":[],"l":[],"c":[],"v":[]}"#).unwrap_err().to_string(),
+            "Crypto.ETH/USD: the service has no daily bar in the range asked for"
+        );
         assert!(matches!(
             p(r#"{"s":"ok","t":[0,86400],"c":[1]}"#),
             Err(HistoryError::Ragged { len_t: 2, len_c: 1, .. })
@@ -342,8 +363,7 @@ mod tests {
             days: days(41, None),
             closes: (0..41).map(|k| 1000.0 + k as f64).collect(),
         };
-        let h =
-            aligned_histories(&[("WETH", &eth), ("WBTC", &btc)], "Pyth benchmarks (benchmarks.pyth.network)").unwrap();
+        let h = aligned_histories(&[("WETH", &eth), ("WBTC", &btc)], "Pyth history (pyth.dourolabs.app)").unwrap();
         assert_eq!(h[0].closes.len(), 39);
         assert_eq!(h[1].closes.len(), 39);
         // BTC's day 5 and day 40 are dropped: ETH has no close on them.
@@ -354,7 +374,7 @@ mod tests {
         assert_eq!(
             h[1].source,
             format!(
-                "Pyth benchmarks (benchmarks.pyth.network): Crypto.WBTC/USD, 39 daily closes from {} to {}",
+                "Pyth history (pyth.dourolabs.app): Crypto.WBTC/USD, 39 daily closes from {} to {}",
                 date_of_day(20_000),
                 date_of_day(20_039)
             )

@@ -18,10 +18,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use ballast_chain::pyth::{self, FeedId, PythPrice};
+use ballast_chain::pyth_access::{access_refused, PythApiKey, KEY_NEEDED};
 
 use crate::app::LiveData;
 use crate::chain::backoff::RetryPolicy;
-use crate::chain::http::{fetch_text_retrying, sleep_ms};
+use crate::chain::http::{fetch_text_retrying_with, sleep_ms, HttpError};
 use crate::chain::registry::CHAINS;
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::{self, check_address, check_url, ChainSettings};
@@ -113,6 +114,12 @@ pub fn PricesPage(snapshot: Snapshot) -> impl IntoView {
                 </button>
             </div>
             <ChainSettingsForm settings save />
+            {move || (live() && settings.with(|s| !s.pyth_api_key.is_set())).then(|| view! {
+                <p class="notice" role="status" data-testid="pyth-key-notice">
+                    {format!("No Pyth API key is set. {KEY_NEEDED}. If Hermes refuses, it is not asked again until \
+                              you save a key or press Refresh; Chainlink and Aave prices do not need one.")}
+                </p>
+            })}
             {move || if live() {
                 view! { <LiveBoard board state now /> }.into_any()
             } else {
@@ -136,6 +143,9 @@ async fn live_loop(
     let mut market: Option<(MarketOracles, RefreshPlan)> = None;
     let mut failures = 0u32;
     let mut next_at = 0u64;
+    // Hermes refused access (401/403): not asked again on the timer until the
+    // settings change (a key saved) or the user presses Refresh.
+    let mut pyth_refused = false;
     while alive.load(Ordering::Relaxed) {
         let (Some(s), Some(gen)) = (settings.try_get_untracked(), generation.try_get_untracked()) else { return };
         if seen != Some(gen) {
@@ -143,6 +153,7 @@ async fn live_loop(
             market = None;
             failures = 0;
             next_at = 0;
+            pyth_refused = false;
             board.set(None);
             state.set(if s.live_data { LiveState::Finding } else { LiveState::Off });
         }
@@ -153,7 +164,9 @@ async fn live_loop(
         }
         manual.set(false);
         in_flight.set(true);
-        let ok = refresh_once(&s, &mut market, board, state).await;
+        let ask_pyth = asked || !pyth_refused;
+        let (ok, refused) = refresh_once(&s, &mut market, board, state, ask_pyth).await;
+        pyth_refused = if ask_pyth { refused } else { pyth_refused };
         if !alive.load(Ordering::Relaxed) {
             return;
         }
@@ -163,19 +176,22 @@ async fn live_loop(
     }
 }
 
-/// One refresh: finds the market first if need be. `false` when it failed.
+/// One refresh: finds the market first if need be, and reads Pyth too when
+/// `ask_pyth`. `(false, _)` when the chain read failed; `(_, true)` when
+/// Hermes refused access.
 async fn refresh_once(
     s: &ChainSettings,
     market: &mut Option<(MarketOracles, RefreshPlan)>,
     board: RwSignal<Option<Board>>,
     state: RwSignal<LiveState>,
-) -> bool {
+    ask_pyth: bool,
+) -> (bool, bool) {
     let chain_id = s.market_chain_id;
     let client = match RpcClient::from_settings(s, chain_id) {
         Ok(client) => client,
         Err(e) => {
             state.set(LiveState::Failed(e.to_string()));
-            return false;
+            return (false, false);
         }
     };
     if market.is_none() {
@@ -183,7 +199,7 @@ async fn refresh_once(
             Ok(provider) => provider,
             Err(e) => {
                 state.set(LiveState::Failed(e.to_string()));
-                return false;
+                return (false, false);
             }
         };
         state.set(LiveState::Finding);
@@ -201,11 +217,11 @@ async fn refresh_once(
             }
             Err(e) => {
                 state.set(LiveState::Failed(format!("The market could not be read: {e}")));
-                return false;
+                return (false, false);
             }
         }
     }
-    let Some((found, plan)) = market.as_ref() else { return false };
+    let Some((found, plan)) = market.as_ref() else { return (false, false) };
     let answers = client.batch(&plan.requests).await;
     let at = now_ms();
     let heartbeats: Vec<Option<u64>> = board
@@ -218,26 +234,45 @@ async fn refresh_once(
     // Pyth in the same refresh, one request for every feed; applied together so the page
     // (and its tests) see one refresh at a time.
     let ids = board.with_untracked(|b| b.as_ref().map(Board::pyth_ids)).unwrap_or_default();
-    let pyth = if ids.is_empty() { None } else { Some(read_hermes(s, &ids).await) };
+    let pyth = if ids.is_empty() || !ask_pyth { None } else { Some(read_hermes(s, &ids).await) };
+    let refused = matches!(pyth, Some(Err(HermesFault { refused: true, .. })));
     let pyth_at = now_ms();
     board.update(|b| {
         if let Some(b) = b {
             b.apply(refresh, at);
             if let Some(pyth) = pyth {
-                b.apply_pyth(pyth, pyth_at);
+                b.apply_pyth(pyth.map_err(|f| f.message), pyth_at);
             }
         }
     });
-    ok
+    (ok, refused)
 }
 
-/// The latest Pyth prices of `ids` from the configured Hermes, in one request.
-async fn read_hermes(s: &ChainSettings, ids: &[FeedId]) -> Result<Vec<PythPrice>, String> {
-    let url = pyth::latest_price_url(&s.hermes_url, ids).map_err(|e| format!("Hermes: {e}"))?;
-    let body = fetch_text_retrying(&url, None, s.timeout_ms, RetryPolicy::default())
+/// Why Hermes gave no prices, in words; `refused` when it refused access.
+struct HermesFault {
+    message: String,
+    refused: bool,
+}
+
+/// The latest Pyth prices of `ids` from the configured Hermes, in one
+/// request, with the user's Pyth API key when one is set.
+async fn read_hermes(s: &ChainSettings, ids: &[FeedId]) -> Result<Vec<PythPrice>, HermesFault> {
+    let fault = |message: String| HermesFault { message, refused: false };
+    let url = pyth::latest_price_url(&s.hermes_url, ids).map_err(|e| fault(format!("Hermes: {e}")))?;
+    let authorization = s.pyth_api_key.authorization();
+    let body = fetch_text_retrying_with(&url, None, s.timeout_ms, RetryPolicy::default(), authorization.as_deref())
         .await
-        .map_err(|e| format!("Hermes: {e}"))?;
-    pyth::parse_latest(&body, ids).map_err(|e| format!("Hermes: {e}"))
+        .map_err(|e| match &e {
+            HttpError::Status { status, .. } => match access_refused("Hermes", *status, s.pyth_api_key.is_set()) {
+                Some(why) => HermesFault {
+                    message: format!("{why}. Hermes is not asked again until a key is saved or you press Refresh."),
+                    refused: true,
+                },
+                None => fault(format!("Hermes: {e}")),
+            },
+            _ => fault(format!("Hermes: {e}")),
+        })?;
+    pyth::parse_latest(&body, ids).map_err(|e| fault(format!("Hermes: {e}")))
 }
 
 #[component]
@@ -399,9 +434,23 @@ fn ChainSettingsForm(
     let draft = RwSignal::new(settings.get_untracked());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
-    Effect::new(move |_| draft.set(settings.get()));
+    // The key as typed, checked on Save; shown only while the user asks.
+    let key_text = RwSignal::new(String::new());
+    let show_key = RwSignal::new(false);
+    Effect::new(move |_| {
+        let s = settings.get();
+        key_text.set(s.pyth_api_key.expose().to_owned());
+        draft.set(s);
+    });
     let submit = move |_| {
-        let d = draft.get_untracked();
+        let mut d = draft.get_untracked();
+        match key_text.with_untracked(|t| PythApiKey::parse(t)) {
+            Ok(key) => d.pyth_api_key = key,
+            Err(e) => {
+                saved.set(false);
+                return error.set(Some(e.to_string()));
+            }
+        }
         let checked = d
             .rpc_urls
             .values()
@@ -474,6 +523,18 @@ fn ChainSettingsForm(
                 <input type="url" data-testid="benchmarks-url" prop:value=move || draft.with(|d| d.benchmarks_url.clone())
                     on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.benchmarks_url = v.trim().to_owned()); }/>
             </label>
+            <label>
+                "Pyth API key "
+                <input type=move || if show_key.get() { "text" } else { "password" } data-testid="pyth-api-key"
+                    autocomplete="off" spellcheck="false" prop:value=move || key_text.get()
+                    on:input=move |ev| key_text.set(event_target_value(&ev))/>
+                <button type="button" data-testid="pyth-api-key-show" aria-pressed=move || show_key.get().to_string()
+                    on:click=move |_| show_key.update(|s| *s = !*s)>
+                    {move || if show_key.get() { "Hide" } else { "Show" }}
+                </button>
+            </label>
+            <p class="muted">"Your own key from Pyth (Hermes and the price history need one since 26 Aug 2026). It stays in \
+                this browser and is sent only, as a bearer token, to the two Pyth endpoints above."</p>
             <button data-testid="save-settings" on:click=submit>"Save"</button>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="settings-error">{e}</p> })}
             {move || saved.get().then(|| view! { <p class="muted" data-testid="settings-saved">"Saved."</p> })}

@@ -1,15 +1,19 @@
 //! The Risk page's market history when live data is on: a year of daily
-//! closes per asset from Pyth's benchmarks service (the endpoint in the
-//! chain settings), parsed and aligned by `ballast_chain::pyth_history`,
-//! estimated by the engine. Nothing is requested with live data off; any
-//! fault leaves the page on its labelled synthetic series, saying why.
+//! closes per asset from Pyth's history API (the endpoint in the chain
+//! settings, with the user's Pyth API key as a bearer token), parsed and
+//! aligned by `ballast_chain::pyth_history`, estimated by the engine.
+//! Nothing is requested with live data off; any fault leaves the page on its
+//! labelled synthetic series, saying why. A refused key stops the reads at
+//! the first symbol: one attempt, then the page waits for the user.
 
 use ballast_chain::pyth_history::{
     aligned_histories, daily_history_url, last_year, parse_daily_history, pyth_history_symbol,
 };
 use ballast_core::risk::run::DemoMarket;
 
-use crate::chain::http::{fetch_text, host_of};
+use ballast_chain::pyth_access::access_refused;
+
+use crate::chain::http::{fetch_text_with, host_of, HttpError};
 use crate::chain::settings::ChainSettings;
 
 /// Where the page's history comes from.
@@ -52,14 +56,23 @@ pub async fn load_live_market(
             continue;
         }
         let url = daily_history_url(endpoint, symbol, from, to).map_err(|e| e.to_string())?;
-        let body = fetch_text(&url, None, settings.timeout_ms).await.map_err(|e| e.to_string())?;
+        let authorization = settings.pyth_api_key.authorization();
+        let body = fetch_text_with(&url, None, settings.timeout_ms, authorization.as_deref()).await.map_err(|e| {
+            match &e {
+                HttpError::Status { status, .. } => {
+                    access_refused("Pyth history", *status, settings.pyth_api_key.is_set())
+                }
+                _ => None,
+            }
+            .unwrap_or_else(|| e.to_string())
+        })?;
         fetched.push((symbol, parse_daily_history(&body, symbol).map_err(|e| e.to_string())?));
     }
     let series: Vec<(&str, &ballast_chain::pyth_history::DailyCloses)> = assets
         .iter()
         .filter_map(|(asset, symbol)| fetched.iter().find(|(s, _)| s == symbol).map(|(_, d)| (asset.as_str(), d)))
         .collect();
-    let source = format!("Pyth benchmarks ({host})");
+    let source = format!("Pyth history ({host})");
     let histories = aligned_histories(&series, &source).map_err(|e| e.to_string())?;
     let description = match (histories.first(), fetched.len()) {
         (Some(h), symbols) => {

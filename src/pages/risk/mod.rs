@@ -63,16 +63,23 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
     let position = RwSignal::new(first);
     let snapshot = StoredValue::new(snapshot);
     let (chain_settings, _) = crate::chain::settings::load();
-    let history = RwSignal::new(if chain_settings.live_data {
-        HistoryState::Loading { host: crate::chain::http::host_of(&chain_settings.benchmarks_url) }
-    } else {
-        HistoryState::Synthetic
-    });
-    let synthetic = demo.clone();
+    let history = RwSignal::new(HistoryState::Synthetic);
+    let no_key = RwSignal::new(chain_settings.live_data && !chain_settings.pyth_api_key.is_set());
+    let synthetic = StoredValue::new(demo.clone());
     let demo = RwSignal::new(demo);
-    if chain_settings.live_data {
+    // One attempt on arrival; again only when the user asks (e.g. after saving a
+    // Pyth API key), with the settings as saved then.
+    let load_history = move || {
+        let (chain_settings, _) = crate::chain::settings::load();
+        no_key.set(chain_settings.live_data && !chain_settings.pyth_api_key.is_set());
+        if !chain_settings.live_data {
+            demo.set(synthetic.get_value());
+            return history.set(HistoryState::Synthetic);
+        }
+        history.set(HistoryState::Loading { host: crate::chain::http::host_of(&chain_settings.benchmarks_url) });
         spawn_local(async move {
             let now_secs = (js_sys::Date::now() / 1000.0) as i64;
+            let Some(synthetic) = synthetic.try_get_value() else { return };
             match load_live_market(&chain_settings, &synthetic, now_secs).await {
                 Ok((market, description)) => {
                     _ = demo.try_set(market);
@@ -81,7 +88,8 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
                 Err(reason) => _ = history.try_set(HistoryState::Fallback { reason }),
             }
         });
-    }
+    };
+    load_history();
     let subject = Memo::new(move |_| position.with(|id| snapshot.with_value(|s| demo.with(|d| subject(s, d, id)))));
     let form = RwSignal::new(None::<RiskForm>);
     Effect::new(move |_| subject.with(|s| form.set(s.as_ref().ok().map(|s| RiskForm::new(&s.market)))));
@@ -175,7 +183,12 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <HistoryNotice history />
+            {move || no_key.get().then(|| view! {
+                <p class="notice" role="status" data-testid="risk-history-key">
+                    {format!("No Pyth API key is set. {}.", ballast_chain::pyth_access::KEY_NEEDED)}
+                </p>
+            })}
+            <HistoryNotice history retry=load_history />
             {move || match subject.get() {
                 Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                 Ok(s) => view! { <Inputs market=s.market demo form /> }.into_any(),
@@ -213,7 +226,7 @@ pub fn RiskPage(snapshot: Snapshot) -> impl IntoView {
 
 /// Where the market history comes from, when live data is on.
 #[component]
-fn HistoryNotice(history: RwSignal<HistoryState>) -> impl IntoView {
+fn HistoryNotice(history: RwSignal<HistoryState>, retry: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     move || match history.get() {
         HistoryState::Synthetic => ().into_any(),
         HistoryState::Loading { host } => view! {
@@ -232,6 +245,8 @@ fn HistoryNotice(history: RwSignal<HistoryState>) -> impl IntoView {
                     "Live price history could not be used ({reason}); the figures below use the synthetic demo series \
                      and the demo's assumptions instead."
                 )}
+                " "
+                <button type="button" data-testid="risk-history-retry" on:click=move |_| retry()>"Try again"</button>
             </p>
         }
         .into_any(),

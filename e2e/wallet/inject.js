@@ -76,6 +76,21 @@ function install() {
     reject: !!cfg.reject,
     knownChains: new Set([ANVIL_CHAIN_ID, ...(cfg.knownChainIds ?? [])]),
   };
+  // `persist`: like a real wallet, remember the page's permission, account and chain across
+  // reloads of the same tab (sessionStorage of the page's origin).
+  const PERSIST_KEY = "__ballastTestWalletState";
+  if (cfg.persist) {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(PERSIST_KEY) ?? "null");
+      if (saved) Object.assign(state, { connected: saved.connected, accountIndex: saved.accountIndex, chainId: saved.chainId });
+    } catch {}
+  }
+  const persist = () => {
+    if (!cfg.persist) return;
+    try {
+      sessionStorage.setItem(PERSIST_KEY, JSON.stringify({ connected: state.connected, accountIndex: state.accountIndex, chainId: state.chainId }));
+    } catch {}
+  };
   const requests = []; // log of {method, params, result|error} for tests
   const listeners = new Map();
 
@@ -83,6 +98,7 @@ function install() {
   const exposedAccounts = () => (state.connected ? [account().address] : []);
 
   function emit(event, payload) {
+    persist();
     for (const fn of [...(listeners.get(event) ?? [])]) {
       try {
         fn(payload);

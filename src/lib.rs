@@ -10,6 +10,7 @@ pub mod glossary;
 pub mod pages;
 pub mod risk_worker;
 pub mod snapshot_source;
+pub mod transact;
 pub mod url_state;
 pub mod wallet;
 

@@ -158,3 +158,257 @@ test("the connection is restored after a reload with eth_accounts only, and not 
   ctx.assertNoErrors();
   await ctx.close();
 });
+
+// --- The transaction panel ----------------------------------------------------------------------
+
+/** `value / 10^decimals` written as the engine writes an exact terminating decimal. */
+function exact(value, decimals) {
+  const digits = value.toString().padStart(decimals + 1, "0");
+  const int = digits.slice(0, digits.length - decimals);
+  const frac = digits.slice(digits.length - decimals).replace(/0+$/, "");
+  return `${int}${frac ? `.${frac}` : ""}`;
+}
+const MAX_UINT = (1n << 256n) - 1n;
+/** The chain's health factor as the panel writes it in data-value ("none" without debt). */
+const chainHf = (hf) => (hf === MAX_UINT ? "none" : exact(hf, 18));
+const units = (symbol, amount) => {
+  const d = Number(market.reserves[symbol].decimals);
+  const [i, f = ""] = amount.split(".");
+  return BigInt(i + f.padEnd(d, "0"));
+};
+
+/** Opens the Positions page connected as account keys[0], the panel having read the position. */
+async function openPanel(keys, wallet = {}) {
+  const opened = await open("?view=positions", { keys, wallet });
+  await connect(opened.page);
+  await opened.page.locator("[data-testid=chain-hf]").waitFor({ timeout: 30_000 });
+  return opened;
+}
+
+/** Fills the panel's form and clicks Check. */
+async function check(page, action, asset, amount, { max = false } = {}) {
+  await page.locator("[data-testid=tx-action]").selectOption(action);
+  await page.locator("[data-testid=tx-asset]").selectOption(asset);
+  await page.locator("[data-testid=tx-amount]").fill(amount);
+  if (max) await page.locator("[data-testid=tx-max]").check();
+  await page.locator("[data-testid=tx-review]").click();
+}
+
+const step = (page, i) => page.locator("[data-testid=tx-step]").nth(i);
+async function waitStep(page, i, status, timeout = 30_000) {
+  const s = step(page, i);
+  try {
+    await page.locator(`[data-testid=tx-step]:nth-child(${i + 1})[data-status="${status}"]`).waitFor({ timeout });
+  } catch (e) {
+    const shown = (await s.count()) ? `${await s.getAttribute("data-status")}: ${await s.innerText()}` : "no step";
+    throw new Error(`step ${i} never became ${status} (${shown})`, { cause: e });
+  }
+  return s;
+}
+/** Signs step i and waits for it to be confirmed. */
+async function sign(page, i) {
+  await waitStep(page, i, "ready");
+  await step(page, i).locator("[data-testid=tx-sign]").click();
+  await waitStep(page, i, "confirmed", 60_000);
+}
+/** Waits until the panel shows the chain's current health factor for `owner`. */
+async function waitChainHf(page, owner) {
+  const want = chainHf((await c.pool.getUserAccountData(owner)).healthFactor);
+  await page.locator(`[data-testid=chain-hf][data-value="${want}"]`).waitFor({ timeout: 30_000 });
+  return want;
+}
+const sent = async (page) => (await walletRequests(page)).filter((r) => r.method === "eth_sendTransaction");
+const poolIface = () => c.pool.interface;
+const erc20Iface = () => c.token("USDC").interface;
+
+test("supply, borrow, repay max and withdraw max land on chain; approvals exact; the panel shows the chain's new account data", T, async () => {
+  const me = account(7);
+  const { ctx, page } = await openPanel([7]);
+  const pool = market.contracts.pool;
+
+  // Supply 10 WETH: an exact approval first, then the supply, checked again after the approval.
+  await check(page, "supply", "WETH", "10");
+  await waitStep(page, 0, "ready");
+  assert.equal(await step(page, 0).getAttribute("data-kind"), "approve");
+  assert.equal(await step(page, 1).getAttribute("data-kind"), "supply");
+  assert.match(await step(page, 0).locator("[data-testid=tx-decoded]").innerText(), /WETH token\.approve: lets the Aave V3 Pool take 10 WETH/);
+  await sign(page, 0);
+  assert.equal(await c.token("WETH").allowance(me.address, pool), units("WETH", "10"));
+  await sign(page, 1);
+  assert.equal(await c.aToken("WETH").balanceOf(me.address), units("WETH", "10"));
+  assert.equal(await c.token("WETH").allowance(me.address, pool), 0n, "the exact approval is used up");
+  let [approveTx, supplyTx] = await sent(page);
+  const approved = erc20Iface().decodeFunctionData("approve", approveTx.params[0].data);
+  assert.deepEqual([approved[0], approved[1]], [pool, units("WETH", "10")]);
+  assert.equal(supplyTx.params[0].to, pool);
+  await waitChainHf(page, me.address);
+
+  // Borrow 9,000 USDC: the engine's HF after is shown before signing, and is the chain's after.
+  await check(page, "borrow", "USDC", "9000");
+  await waitStep(page, 0, "ready");
+  assert.match(await step(page, 0).locator("[data-testid=tx-decoded]").innerText(), /Aave V3 Pool\.borrow: 9000 USDC for 0x/);
+  const engineAfter = Number(await step(page, 0).locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
+  await sign(page, 0);
+  const hfAfterBorrow = (await c.pool.getUserAccountData(me.address)).healthFactor;
+  assert.ok(Math.abs(engineAfter - Number(hfAfterBorrow) / 1e18) < 1e-6, `${engineAfter} vs ${hfAfterBorrow}`);
+  assert.equal(await waitChainHf(page, me.address), exact(hfAfterBorrow, 18));
+  assert.equal(await c.variableDebtToken("USDC").balanceOf(me.address) >= units("USDC", "9000"), true);
+
+  // Repay max: approval of the debt plus 0.01 % (exact, not unlimited), then repay(type(uint256).max).
+  await check(page, "repay", "USDC", "", { max: true });
+  await waitStep(page, 0, "ready");
+  assert.equal(await step(page, 0).getAttribute("data-kind"), "approve");
+  await sign(page, 0);
+  const allowance = await c.token("USDC").allowance(me.address, pool);
+  const debtNow = await c.variableDebtToken("USDC").balanceOf(me.address);
+  assert.ok(allowance < MAX_UINT && allowance > debtNow && allowance <= debtNow + debtNow / 5000n + 1n, `${allowance} vs debt ${debtNow}`);
+  await sign(page, 1);
+  const repayTx = (await sent(page)).at(-1);
+  assert.equal(poolIface().decodeFunctionData("repay", repayTx.params[0].data)[1], MAX_UINT);
+  assert.equal(await c.variableDebtToken("USDC").balanceOf(me.address), 0n, "repay max leaves no dust");
+  assert.equal(await waitChainHf(page, me.address), "none");
+
+  // Withdraw max: everything back, nothing left supplied.
+  await check(page, "withdraw", "WETH", "", { max: true });
+  await sign(page, 0);
+  assert.equal(await c.aToken("WETH").balanceOf(me.address), 0n);
+  assert.equal((await c.pool.getUserAccountData(me.address)).totalCollateralBase, 0n);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("a borrow that would put the health factor under 1 is refused before the wallet is asked", T, async () => {
+  const { ctx, page } = await openPanel([1]);
+  const before = (await walletRequests(page)).length;
+  await check(page, "borrow", "USDC", "20000");
+  const s = await waitStep(page, 0, "refused");
+  assert.match(await s.locator("[data-testid=tx-reason]").innerText(), /^Refused: .*Nothing was sent to your wallet\.$/);
+  await page.waitForTimeout(300);
+  assert.deepEqual((await walletRequests(page)).slice(before), [], "the wallet received no request");
+  assert.equal(await s.locator("[data-testid=tx-sign]").count(), 0);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("the fee is shown before signing and sent as shown; a double click sends once", T, async () => {
+  const me = account(1);
+  const { ctx, page } = await openPanel([1]);
+  await check(page, "supply", "WETH", "1");
+  const s = await waitStep(page, 0, "ready");
+  assert.equal(await page.locator("[data-testid=tx-step]").count(), 1, "account 1 approved the Pool already");
+  const fee = s.locator("[data-testid=tx-fee]");
+  const gas = BigInt(await fee.getAttribute("data-gas"));
+  const data = poolIface().encodeFunctionData("supply", [market.reserves.WETH.address, units("WETH", "1"), me.address, 0]);
+  assert.equal(gas, await provider.estimateGas({ from: me.address, to: market.contracts.pool, data }));
+  assert.match(await fee.innerText(), /^Gas \d+ \(limit \d+\) · fee about [\d.]+ ETH, at most [\d.]+ ETH \(base fee [\d.]+ gwei \+ tip [\d.]+ gwei\)$/);
+  const shownFee = {
+    gasLimit: BigInt(await fee.getAttribute("data-gas-limit")),
+    maxFee: BigInt(await fee.getAttribute("data-max-fee-per-gas")),
+    tip: BigInt(await fee.getAttribute("data-max-priority-fee-per-gas")),
+  };
+  assert.equal(shownFee.gasLimit, (gas * 6n + 4n) / 5n, "the estimate plus a fifth, rounded up");
+  await s.locator("[data-testid=tx-sign]").dblclick();
+  await waitStep(page, 0, "confirmed", 60_000);
+  await page.waitForTimeout(300);
+  const sends = await sent(page);
+  assert.equal(sends.length, 1, "one transaction for two clicks");
+  const tx = await provider.getTransaction(sends[0].result);
+  assert.deepEqual([tx.gasLimit, tx.maxFeePerGas, tx.maxPriorityFeePerGas], [shownFee.gasLimit, shownFee.maxFee, shownFee.tip]);
+  await waitChainHf(page, me.address);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("a declined signature is calm and can be signed again; an account switch mid-flow sends nothing", T, async () => {
+  const { ctx, page } = await openPanel([1, 6]);
+  await check(page, "supply", "WETH", "1");
+  await waitStep(page, 0, "ready");
+  await setWallet(page, { reject: true });
+  await step(page, 0).locator("[data-testid=tx-sign]").click();
+  const s = await waitStep(page, 0, "declined");
+  assert.equal(await s.locator("[data-testid=tx-reason]").innerText(), "You declined in your wallet. Nothing was sent.");
+  assert.equal(await s.locator(".error").count(), 0, "not shown as an error");
+  await setWallet(page, { reject: false });
+  await s.locator("[data-testid=tx-check-again]").click();
+  await sign(page, 0);
+
+  // Checked for account 1, then the wallet switches to account 6: refused at the send.
+  await check(page, "supply", "WETH", "1");
+  await waitStep(page, 0, "ready");
+  const sends = (await sent(page)).length;
+  await setWallet(page, { account: 1 });
+  await page.locator(`[data-testid=wallet-session][data-account="${account(6).address}"]`).waitFor();
+  await step(page, 0).locator("[data-testid=tx-sign]").click();
+  const refused = await waitStep(page, 0, "refused");
+  assert.match(await refused.locator("[data-testid=tx-reason]").innerText(), /account changed to 0x.* since this step was checked for 0x.*: check it again\. Nothing was sent\./);
+  assert.equal((await sent(page)).length, sends);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("a simulated revert is refused with its reason in words", T, async () => {
+  const me = account(6);
+  const { ctx, page } = await openPanel([6]);
+  // Account 6 holds 100,000 DAI; the engine does not know wallet balances, the simulation does.
+  await check(page, "supply", "DAI", "150000");
+  await sign(page, 0); // the exact approval lands
+  assert.equal(await c.token("DAI").allowance(me.address, market.contracts.pool), units("DAI", "150000"));
+  const s = await waitStep(page, 1, "refused");
+  assert.match(await s.locator("[data-testid=tx-reason]").innerText(), /^The simulation reverts: .*exceeds balance.*\. Nothing was sent\.$/);
+  assert.equal((await sent(page)).length, 1);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("a transaction replaced by one with the same nonce is reported as replaced", T, async () => {
+  const me = account(1);
+  const { ctx, page } = await openPanel([1]);
+  const nonce = await provider.getTransactionCount(me.address);
+  await check(page, "supply", "WETH", "1");
+  await waitStep(page, 0, "ready");
+  await setWallet(page, { replaceNext: true });
+  await step(page, 0).locator("[data-testid=tx-sign]").click();
+  const s = await waitStep(page, 0, "replaced", 60_000);
+  const hash = await s.locator("[data-testid=tx-hash]").innerText();
+  assert.equal(await provider.getTransactionReceipt(hash), null, "the original is never mined");
+  assert.equal(await provider.getTransactionCount(me.address), nonce + 1, "its nonce was used by the cancel");
+  assert.match(await s.locator("[data-testid=tx-reason]").innerText(), /^Replaced: another transaction used its nonce/);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("wrong chain: the wallet is switched back; a chain it does not know is added (4902) then used", T, async () => {
+  const { ctx, page } = await openPanel([1]);
+  await setWallet(page, { chainId: 1 });
+  const banner = page.locator("[data-testid=wrong-chain]");
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /Your wallet is on Ethereum; this position is on Local \(anvil\)\./);
+  await page.locator("[data-testid=switch-chain]").click();
+  await banner.waitFor({ state: "detached" });
+  let log = await walletRequests(page);
+  assert.deepEqual(log.filter((r) => r.method.startsWith("wallet_")).map((r) => [r.method, r.params[0].chainId, r.error?.code]), [
+    ["wallet_switchEthereumChain", "0x7a69", undefined],
+  ]);
+
+  // A wallet that has never heard of the local chain: 4902, then wallet_addEthereumChain from the registry.
+  await setWallet(page, { chainId: 137, forgetChains: [31337] });
+  await banner.waitFor();
+  await page.locator("[data-testid=switch-chain]").click();
+  await banner.waitFor({ state: "detached" });
+  log = (await walletRequests(page)).filter((r) => r.method.startsWith("wallet_")).slice(1);
+  assert.deepEqual(log.map((r) => [r.method, r.error?.code]), [
+    ["wallet_switchEthereumChain", 4902],
+    ["wallet_addEthereumChain", undefined],
+  ]);
+  assert.deepEqual(log[1].params[0], {
+    chainId: "0x7a69",
+    chainName: "Local (anvil)",
+    rpcUrls: [chain.rpcUrl],
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+  });
+  // And the action goes through on the right chain.
+  await check(page, "supply", "WETH", "1");
+  await sign(page, 0);
+  ctx.assertNoErrors();
+  await ctx.close();
+});

@@ -7,6 +7,11 @@
 //   __ballastTestWallet.set({ chainId: 1 })        report another chain (emits chainChanged)
 //   __ballastTestWallet.set({ account: 2 })        switch account (emits accountsChanged)
 //   __ballastTestWallet.set({ connected: false })  disconnect (emits accountsChanged([]))
+//   __ballastTestWallet.set({ replaceNext: true })  the next eth_sendTransaction returns its hash but a
+//                                                   0-value self-transfer with its nonce is mined instead
+//                                                   (as when the user cancels it in the wallet)
+//   __ballastTestWallet.set({ forgetChains: [31337] }) wallet_switchEthereumChain to them answers 4902
+import { keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 const CONFIG_GLOBAL = "__BALLAST_TEST_WALLET_CONFIG__";
@@ -74,6 +79,7 @@ function install() {
     chainId: cfg.chainId ?? ANVIL_CHAIN_ID, // the chain id the wallet *reports*
     connected: !!cfg.connected,
     reject: !!cfg.reject,
+    replaceNext: false,
     knownChains: new Set([ANVIL_CHAIN_ID, ...(cfg.knownChainIds ?? [])]),
   };
   // `persist`: like a real wallet, remember the page's permission, account and chain across
@@ -169,6 +175,16 @@ function install() {
       };
     }
     const signed = await account().signTransaction(request);
+    if (state.replaceNext) {
+      state.replaceNext = false;
+      // The user "cancels" it: the same nonce, to themselves, for nothing, at a higher fee.
+      const bump = (v) => (v === undefined ? undefined : (BigInt(v) * 3n) / 2n + 1n);
+      const cancel = { ...request, to: from, value: 0n, data: "0x", gas: 21_000n };
+      if (request.type === "legacy") cancel.gasPrice = bump(request.gasPrice);
+      else Object.assign(cancel, { maxFeePerGas: bump(request.maxFeePerGas), maxPriorityFeePerGas: bump(request.maxPriorityFeePerGas) });
+      await forward("eth_sendRawTransaction", [await account().signTransaction(cancel)]);
+      return keccak256(signed);
+    }
     return forward("eth_sendRawTransaction", [signed]);
   }
 
@@ -332,6 +348,8 @@ function install() {
         state.knownChains.add(id);
         setChain(id);
       }
+      if ("replaceNext" in patch) state.replaceNext = !!patch.replaceNext;
+      for (const id of patch.forgetChains ?? []) state.knownChains.delete(Number(BigInt(id)));
       return control.state();
     },
     emit,

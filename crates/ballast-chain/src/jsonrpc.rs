@@ -24,6 +24,8 @@ const MAX_TEXT_CHARS: usize = 1_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockTag {
     Latest,
+    /// The latest block plus the node's pending pool: what a nonce is counted against.
+    Pending,
     Safe,
     Finalized,
     Number(u64),
@@ -32,9 +34,10 @@ pub enum BlockTag {
 }
 
 impl BlockTag {
-    fn to_json(self) -> Value {
+    pub(crate) fn to_json(self) -> Value {
         match self {
             Self::Latest => json!("latest"),
+            Self::Pending => json!("pending"),
             Self::Safe => json!("safe"),
             Self::Finalized => json!("finalized"),
             Self::Number(n) => json!(format!("{n:#x}")),
@@ -277,14 +280,14 @@ fn error_data(data: Option<Value>) -> ErrorData {
     }
 }
 
-fn truncate(text: &str) -> String {
+pub(crate) fn truncate(text: &str) -> String {
     match text.char_indices().nth(MAX_TEXT_CHARS) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -338,7 +341,7 @@ pub fn decode_block(result: &Value) -> Result<BlockHeader, RpcError> {
 }
 
 /// A JSON-RPC quantity: `"0x"` and 1 to 16 hex digits.
-fn quantity(value: &Value, method: &'static str) -> Result<u64, RpcError> {
+pub(crate) fn quantity(value: &Value, method: &'static str) -> Result<u64, RpcError> {
     let bad = |reason: String| RpcError::BadResult { method, reason };
     let text = value.as_str().ok_or_else(|| bad(format!("{} instead of a hex quantity", kind(value))))?;
     let digits = text.strip_prefix("0x").ok_or_else(|| bad(format!("{:?}, which lacks 0x", truncate(text))))?;

@@ -14,10 +14,20 @@
 //! data-provider layouts, chosen by the Pool's revision) into a scenario;
 //! [`maker_reader`] and [`liquity_reader`] do the same for Maker vaults and
 //! Liquity v1 troves, at the addresses in [`vault_addresses`].
+//!
+//! The transaction layer (the app sends, the user's wallet signs):
+//! [`aave_actions`] builds the Pool calls and reads any transaction back into
+//! words from its bytes, [`erc20`] the token reads and `approve`, [`permit`]
+//! EIP-2612 typed data and signatures, [`tx_plan`] turns a plan's actions
+//! into the ordered approvals, permits and calls, [`tx_rpc`] simulates,
+//! sends and follows them, [`tx_fees`] quotes the EIP-1559 fee,
+//! [`tx_guard`] checks the chain, target and health factor before a send,
+//! and [`revert`] says in words why one would fail or did.
 
 use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
 
+pub mod aave_actions;
 pub mod aave_markets;
 pub mod aave_pool;
 pub mod aave_position;
@@ -25,13 +35,22 @@ pub mod aave_prices;
 pub mod aave_reader;
 pub mod chainlink;
 pub mod decimal;
+pub mod erc20;
 pub mod feeds;
 pub mod jsonrpc;
 pub mod liquity_reader;
 pub mod maker_reader;
 pub mod multicall;
+pub mod permit;
 pub mod price_status;
 pub mod pyth;
+pub mod revert;
+pub mod tx_fees;
+#[cfg(test)]
+mod tx_fixtures;
+pub mod tx_guard;
+pub mod tx_plan;
+pub mod tx_rpc;
 /// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
 pub mod vault_addresses;
 

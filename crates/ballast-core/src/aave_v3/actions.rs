@@ -147,6 +147,35 @@ pub enum PoolError {
 }
 
 impl PoolError {
+    /// Every reason, so a revert's code can be read back into one.
+    pub const ALL: [PoolError; 20] = [
+        PoolError::InvalidAmount,
+        PoolError::ReservePaused,
+        PoolError::ReserveFrozen,
+        PoolError::BorrowingNotEnabled,
+        PoolError::NotEnoughAvailableUserBalance,
+        PoolError::CollateralBalanceIsZero,
+        PoolError::HealthFactorLowerThanLiquidationThreshold,
+        PoolError::CollateralCannotCoverNewBorrow,
+        PoolError::NoDebtOfSelectedType,
+        PoolError::UnderlyingBalanceZero,
+        PoolError::HealthFactorNotBelowThreshold,
+        PoolError::CollateralCannotBeLiquidated,
+        PoolError::SpecifiedCurrencyNotBorrowedByUser,
+        PoolError::BorrowCapExceeded,
+        PoolError::SupplyCapExceeded,
+        PoolError::DebtCeilingExceeded,
+        PoolError::LtvValidationFailed,
+        PoolError::InconsistentEmodeCategory,
+        PoolError::AssetNotBorrowableInIsolation,
+        PoolError::UserInIsolationModeOrLtvZero,
+    ];
+
+    /// The reason a revert's code (`"35"`) stands for, if the engine models it.
+    pub fn from_code(code: &str) -> Option<PoolError> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
     /// Aave's error code, as a revert reason carries it.
     pub fn code(self) -> &'static str {
         match self {

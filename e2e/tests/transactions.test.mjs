@@ -231,7 +231,7 @@ test("supply, borrow, repay max and withdraw max land on chain; approvals exact;
   await waitStep(page, 0, "ready");
   assert.equal(await step(page, 0).getAttribute("data-kind"), "approve");
   assert.equal(await step(page, 1).getAttribute("data-kind"), "supply");
-  assert.match(await step(page, 0).locator("[data-testid=tx-decoded]").innerText(), /WETH token\.approve: lets the Aave V3 Pool take 10 WETH/);
+  assert.equal(await step(page, 0).locator("[data-testid=tx-decoded]").innerText(), "Approve the Aave Pool to spend 10 WETH of yours");
   await sign(page, 0);
   assert.equal(await c.token("WETH").allowance(me.address, pool), units("WETH", "10"));
   await sign(page, 1);
@@ -246,7 +246,7 @@ test("supply, borrow, repay max and withdraw max land on chain; approvals exact;
   // Borrow 9,000 USDC: the engine's HF after is shown before signing, and is the chain's after.
   await check(page, "borrow", "USDC", "9000");
   await waitStep(page, 0, "ready");
-  assert.match(await step(page, 0).locator("[data-testid=tx-decoded]").innerText(), /Aave V3 Pool\.borrow: 9000 USDC for 0x/);
+  assert.equal(await step(page, 0).locator("[data-testid=tx-decoded]").innerText(), "Borrow 9,000 USDC from Aave at the variable rate, as debt of you");
   const engineAfter = Number(await step(page, 0).locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
   await sign(page, 0);
   const hfAfterBorrow = (await c.pool.getUserAccountData(me.address)).healthFactor;
@@ -254,19 +254,25 @@ test("supply, borrow, repay max and withdraw max land on chain; approvals exact;
   assert.equal(await waitChainHf(page, me.address), exact(hfAfterBorrow, 18));
   assert.equal(await c.variableDebtToken("USDC").balanceOf(me.address) >= units("USDC", "9000"), true);
 
-  // Repay max: approval of the debt plus 0.01 % (exact, not unlimited), then repay(type(uint256).max).
+  // Repay max with USDC's EIP-2612 permit: signed for the debt plus 0.1 %, no approval transaction.
   await check(page, "repay", "USDC", "", { max: true });
-  await waitStep(page, 0, "ready");
-  assert.equal(await step(page, 0).getAttribute("data-kind"), "approve");
+  const permitStep = await waitStep(page, 0, "permit");
+  assert.equal(await page.locator("[data-testid=tx-step]").count(), 1);
+  assert.equal(await permitStep.getAttribute("data-kind"), "repay-with-permit");
+  await permitStep.locator("[data-testid=tx-sign-permit]").click();
   await sign(page, 0);
-  const allowance = await c.token("USDC").allowance(me.address, pool);
-  const debtNow = await c.variableDebtToken("USDC").balanceOf(me.address);
-  assert.ok(allowance < MAX_UINT && allowance > debtNow && allowance <= debtNow + debtNow / 5000n + 1n, `${allowance} vs debt ${debtNow}`);
-  await sign(page, 1);
+  const typed = (await walletRequests(page)).find((r) => r.method === "eth_signTypedData_v4");
+  const permit = JSON.parse(typed.params[1]);
+  assert.equal(permit.primaryType, "Permit");
+  assert.deepEqual(permit.domain, { name: "USD Coin", version: "2", chainId: 31337, verifyingContract: market.reserves.USDC.address });
+  assert.equal(permit.message.spender, pool);
+  const permitted = BigInt(permit.message.value);
+  assert.ok(permitted > units("USDC", "9000") && permitted <= (units("USDC", "9000") * 1001n) / 1000n + 10n ** 4n, String(permitted));
   const repayTx = (await sent(page)).at(-1);
-  assert.equal(poolIface().decodeFunctionData("repay", repayTx.params[0].data)[1], MAX_UINT);
+  assert.equal(poolIface().parseTransaction({ data: repayTx.params[0].data }).name, "repayWithPermit");
   assert.equal(await c.variableDebtToken("USDC").balanceOf(me.address), 0n, "repay max leaves no dust");
   assert.equal(await waitChainHf(page, me.address), "none");
+  assert.equal((await sent(page)).filter((t) => t.params[0].to === market.reserves.USDC.address).length, 0, "no USDC approval was sent");
 
   // Withdraw max: everything back, nothing left supplied.
   await check(page, "withdraw", "WETH", "", { max: true });
@@ -349,12 +355,15 @@ test("a declined signature is calm and can be signed again; an account switch mi
 test("a simulated revert is refused with its reason in words", T, async () => {
   const me = account(6);
   const { ctx, page } = await openPanel([6]);
-  // Account 6 holds 100,000 DAI; the engine does not know wallet balances, the simulation does.
-  await check(page, "supply", "DAI", "150000");
+  await check(page, "supply", "DAI", "100");
+  await waitStep(page, 0, "ready");
+  // The DAI leaves the wallet after the plan was made: the engine cannot know, the simulation does.
+  const dai = c.token("DAI").connect(accountSigner(market, 6, provider));
+  await mined(dai.transfer(account(0).address, await c.token("DAI").balanceOf(me.address)));
   await sign(page, 0); // the exact approval lands
-  assert.equal(await c.token("DAI").allowance(me.address, market.contracts.pool), units("DAI", "150000"));
+  assert.equal(await c.token("DAI").allowance(me.address, market.contracts.pool), units("DAI", "100"));
   const s = await waitStep(page, 1, "refused");
-  assert.match(await s.locator("[data-testid=tx-reason]").innerText(), /^The simulation reverts: .*exceeds balance.*\. Nothing was sent\.$/);
+  assert.match(await s.locator("[data-testid=tx-reason]").innerText(), /^The simulation reverts: .*ERC20: transfer amount exceeds balance.*\. Nothing was sent\.$/);
   assert.equal((await sent(page)).length, 1);
   ctx.assertNoErrors();
   await ctx.close();

@@ -1,17 +1,23 @@
-//! The panel's IO: the position read from the settings' node (the same two
-//! Multicall3 batches as the Positions page, keeping the reserves' addresses),
-//! and every simulation, estimate and send through the user's wallet.
+//! The panel's IO: the position and the assets' allowances read from the
+//! settings' node (Multicall3 batches, as the Positions page reads), and every
+//! simulation, estimate, signature and send through the user's wallet.
 
-use std::str::FromStr;
-
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{Address, B256};
+use ballast_chain::aave_actions::{TokenInfo, TxRequest};
 use ballast_chain::aave_position;
+use ballast_chain::jsonrpc::{BlockTag, Request};
 use ballast_chain::multicall::CallOutcome;
+use ballast_chain::tx_fees::{decode_fee_history, decode_max_priority_fee, FeeQuote, FEE_HISTORY_BLOCKS, TIP_PERCENTILE};
+use ballast_chain::tx_plan::AssetState;
+use ballast_chain::tx_rpc::{
+    decode_gas_estimate, decode_receipt, decode_transaction, decode_transaction_count,
+    decode_transaction_hash, send_transaction_params, tx_progress, TxProgress,
+};
 use ballast_core::aave_v3::AccountData;
 use ballast_core::Scenario;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::model::{FeePlan, MarketReserve};
+use super::model::{asset_calls, asset_state, debt_units};
 use crate::chain::http::sleep_ms;
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::ChainSettings;
@@ -25,10 +31,13 @@ pub struct LivePosition {
     pub scenario: Scenario,
     /// The chain's own `getUserAccountData`.
     pub account: AccountData,
-    pub reserves: Vec<MarketReserve>,
-    /// The market's Pool, from the address book (or the settings' provider on a local chain).
+    pub tokens: Vec<TokenInfo>,
+    /// The market's Pool: the address book's, or on a local chain the one the
+    /// settings' PoolAddressesProvider names.
     pub pool: Address,
     pub market: String,
+    /// The block's timestamp.
+    pub timestamp: u64,
 }
 
 /// Reads `owner`'s position on the chain's (first) Aave V3 market.
@@ -44,123 +53,101 @@ pub async fn read_live(settings: &ChainSettings, chain_id: u64, owner: Address) 
     let reserves = match second.first() {
         Some(CallOutcome::Success(data)) => plan.layout.decode_reserves_data(data).map_err(|e| e.to_string())?,
         _ => return Err("getReservesData failed".into()),
-    }
-    .reserves
-    .into_iter()
-    .map(|r| MarketReserve { symbol: r.symbol, underlying: r.underlying, decimals: r.decimals.saturating_to::<u32>() })
-    .collect();
+    };
+    let tokens = reserves
+        .reserves
+        .into_iter()
+        .map(|r| TokenInfo { address: r.underlying, symbol: r.symbol, decimals: r.decimals.saturating_to::<u8>() })
+        .collect();
     Ok(LivePosition {
         scenario: read.scenario,
         account: read.chain_account,
-        reserves,
+        tokens,
         pool: addresses.pool,
         market: market.name.clone(),
+        timestamp: read.timestamp,
     })
 }
 
-fn hex_u256(value: &Value) -> Result<U256, WalletError> {
-    value
-        .as_str()
-        .and_then(|s| U256::from_str(s).ok())
-        .ok_or_else(|| WalletError::BadAnswer(format!("{value} is not a quantity")))
+/// Each token's balance, allowance for the Pool, debt and permit support, in one batch.
+pub async fn read_assets(
+    settings: &ChainSettings,
+    chain_id: u64,
+    position: &LivePosition,
+    owner: Address,
+    tokens: &[TokenInfo],
+) -> Result<Vec<AssetState>, String> {
+    let client = RpcClient::from_settings(settings, chain_id).map_err(|e| e.to_string())?;
+    let calls: Vec<_> = tokens.iter().flat_map(|t| asset_calls(t.address, owner, position.pool)).collect();
+    let outcomes = aggregate(&client, &calls).await?;
+    let per = calls.len() / tokens.len().max(1);
+    tokens
+        .iter()
+        .zip(outcomes.chunks(per))
+        .map(|(t, o)| asset_state(t, o, debt_units(&position.scenario, t), chain_id))
+        .collect()
 }
 
-fn hex_bytes(value: &Value) -> Result<Vec<u8>, WalletError> {
-    value
-        .as_str()
-        .and_then(|s| s.strip_prefix("0x"))
-        .and_then(|s| alloy_primitives::hex::decode(s).ok())
-        .ok_or_else(|| WalletError::BadAnswer(format!("{value} is not hex data")))
+fn bad(e: impl std::fmt::Display) -> WalletError {
+    WalletError::BadAnswer(e.to_string())
 }
 
-fn quantity(v: U256) -> String {
-    format!("{v:#x}")
-}
-
-fn tx_object(from: Address, to: Address, data: &Bytes) -> Value {
-    json!({ "from": from.to_checksum(None), "to": to.to_checksum(None), "data": data.to_string(), "value": "0x0" })
+/// A JSON-RPC request built by ballast-chain, asked of the wallet.
+async fn ask(wallet: Wallet, request: Request) -> Result<Value, WalletError> {
+    wallet.request(request.method, request.params).await
 }
 
 /// `eth_call` from the user's address through the wallet, at the latest block.
-pub async fn simulate(wallet: Wallet, from: Address, to: Address, data: &Bytes) -> Result<Vec<u8>, WalletError> {
-    hex_bytes(&wallet.request("eth_call", json!([tx_object(from, to, data), "latest"])).await?)
+pub async fn simulate(wallet: Wallet, from: Address, tx: &TxRequest) -> Result<Value, WalletError> {
+    ask(wallet, Request::eth_call_from(0, from, tx, BlockTag::Latest)).await
 }
 
-/// `eth_estimateGas` from the user's address through the wallet.
-pub async fn estimate_gas(wallet: Wallet, from: Address, to: Address, data: &Bytes) -> Result<U256, WalletError> {
-    hex_u256(&wallet.request("eth_estimateGas", json!([tx_object(from, to, data)])).await?)
-}
-
-/// The gas estimate and the EIP-1559 fee for a transaction.
-pub async fn fee_plan(wallet: Wallet, from: Address, to: Address, data: &Bytes) -> Result<FeePlan, WalletError> {
-    let gas = estimate_gas(wallet, from, to, data).await?;
-    let block = wallet.request("eth_getBlockByNumber", json!(["latest", false])).await?;
-    let base_fee = block.get("baseFeePerGas").map(hex_u256).transpose()?.unwrap_or_default();
-    let tip = match wallet.request("eth_maxPriorityFeePerGas", json!([])).await {
-        Ok(v) => hex_u256(&v)?,
-        // Not every wallet answers it; 1 gwei is the common floor.
-        Err(WalletError::Unsupported { .. }) => U256::from(1_000_000_000u64),
+/// `eth_estimateGas` and the EIP-1559 fee (`ballast_chain::tx_fees`), through the wallet.
+pub async fn quote(wallet: Wallet, from: Address, tx: &TxRequest) -> Result<FeeQuote, WalletError> {
+    let estimate = ask(wallet, Request::estimate_gas(0, from, tx)).await?;
+    let gas = decode_gas_estimate(&estimate).map_err(bad)?;
+    let history = ask(wallet, Request::fee_history(0, FEE_HISTORY_BLOCKS, BlockTag::Latest, &[TIP_PERCENTILE])).await?;
+    let history = decode_fee_history(&history).map_err(bad)?;
+    // Not every wallet answers it; the fee history's median tip stands in.
+    let tip = match ask(wallet, Request::max_priority_fee(0)).await {
+        Ok(v) => Some(decode_max_priority_fee(&v).map_err(bad)?),
+        Err(WalletError::Unsupported { .. }) => None,
         Err(e) => return Err(e),
     };
-    Ok(FeePlan::new(gas, base_fee, tip))
-}
-
-/// `eth_sendTransaction` with the checked gas limit and fees; the hash.
-pub async fn send(wallet: Wallet, from: Address, to: Address, data: &Bytes, fee: &FeePlan) -> Result<B256, WalletError> {
-    let mut tx = tx_object(from, to, data);
-    tx["gas"] = quantity(fee.gas_limit).into();
-    tx["maxFeePerGas"] = quantity(fee.max_fee_per_gas).into();
-    tx["maxPriorityFeePerGas"] = quantity(fee.max_priority_fee_per_gas).into();
-    let hash = wallet.request("eth_sendTransaction", json!([tx])).await?;
-    hash.as_str()
-        .and_then(|s| B256::from_str(s).ok())
-        .ok_or_else(|| WalletError::BadAnswer(format!("{hash} is not a transaction hash")))
-}
-
-/// How a sent transaction ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Landed {
-    Confirmed { block: u64 },
-    /// Mined and reverted.
-    Reverted { block: u64 },
-    /// Its nonce was used by another transaction (sped up or cancelled in the wallet).
-    Replaced,
+    FeeQuote::new(&history, tip, gas).map_err(bad)
 }
 
 /// The account's next nonce, counting its pending transactions: what a
 /// transaction sent now will most likely use.
-pub async fn next_nonce(wallet: Wallet, from: Address) -> Result<U256, WalletError> {
-    hex_u256(&wallet.request("eth_getTransactionCount", json!([from.to_checksum(None), "pending"])).await?)
+pub async fn next_nonce(wallet: Wallet, from: Address) -> Result<u64, WalletError> {
+    let count = ask(wallet, Request::transaction_count(0, from, BlockTag::Pending)).await?;
+    decode_transaction_count(&count).map_err(bad)
 }
 
-/// Waits for `hash`'s receipt; a transaction whose nonce the account has
-/// used while it has no receipt was replaced. Its nonce is the node's when
-/// the node knows the transaction, else `expected_nonce` (read before sending).
-pub async fn wait(wallet: Wallet, hash: B256, from: Address, expected_nonce: U256) -> Result<Landed, WalletError> {
-    let hash_text = hash.to_string();
-    let mut nonce: Option<U256> = None;
+/// `eth_sendTransaction` with the quoted gas limit and fees, for `chain_id`.
+pub async fn send(wallet: Wallet, from: Address, tx: &TxRequest, chain_id: u64, fees: &FeeQuote) -> Result<B256, WalletError> {
+    let hash = wallet.request("eth_sendTransaction", send_transaction_params(from, tx, chain_id, fees)).await?;
+    decode_transaction_hash(&hash).map_err(bad)
+}
+
+/// Follows `hash` until it is mined or its nonce is used by another
+/// transaction. Its nonce is the node's when the node knows the transaction,
+/// else `expected_nonce` (read before sending).
+pub async fn wait(wallet: Wallet, hash: B256, from: Address, expected_nonce: u64) -> Result<TxProgress, WalletError> {
+    let mut nonce = None;
     loop {
-        let receipt = wallet.request("eth_getTransactionReceipt", json!([hash_text])).await?;
-        if let Some(status) = receipt.get("status") {
-            let block = receipt.get("blockNumber").map(hex_u256).transpose()?.unwrap_or_default().saturating_to::<u64>();
-            return Ok(if hex_u256(status)? == U256::from(1) { Landed::Confirmed { block } } else { Landed::Reverted { block } });
-        }
         if nonce.is_none() {
-            let tx = wallet.request("eth_getTransactionByHash", json!([hash_text])).await?;
-            nonce = tx.get("nonce").map(hex_u256).transpose()?;
+            let seen = ask(wallet, Request::transaction_by_hash(0, hash)).await?;
+            nonce = decode_transaction(&seen).map_err(bad)?.map(|t| t.nonce);
         }
-        {
-            let nonce = nonce.unwrap_or(expected_nonce);
-            let used = hex_u256(&wallet.request("eth_getTransactionCount", json!([from.to_checksum(None), "latest"])).await?)?;
-            if used > nonce {
-                // Mined in the meantime after all?
-                let again = wallet.request("eth_getTransactionReceipt", json!([hash_text])).await?;
-                if again.get("status").is_none() {
-                    return Ok(Landed::Replaced);
-                }
-                continue;
-            }
+        // The nonce before the receipt: a transaction mined in between shows as mined, never replaced.
+        let mined = ask(wallet, Request::transaction_count(0, from, BlockTag::Latest)).await?;
+        let mined = decode_transaction_count(&mined).map_err(bad)?;
+        let receipt = ask(wallet, Request::transaction_receipt(0, hash)).await?;
+        let receipt = decode_receipt(&receipt).map_err(bad)?;
+        match tx_progress(receipt.as_ref(), mined, nonce.unwrap_or(expected_nonce)) {
+            TxProgress::Pending => sleep_ms(400).await,
+            done => return Ok(done),
         }
-        sleep_ms(400).await;
     }
 }

@@ -1,34 +1,76 @@
-//! The transaction panel apart from its IO: amounts in token units, the
-//! engine's health factor after an action and what it allows, approvals,
-//! the EIP-1559 fee, the checks right before sending, and revert reasons.
-//! Pure, so it is tested natively.
+//! The transaction panel apart from its IO: the form's action and amount as
+//! a `ballast_chain::aave_actions::AaveAction`, the engine's verdict on the
+//! health factor after it (`ballast_chain::tx_guard`), each asset's
+//! allowance, balance and permit support read into a `tx_plan::AssetState`,
+//! and a failed simulation in words (`ballast_chain::revert`). Pure, so it is
+//! tested natively.
 
-use alloy_primitives::{Address, U256};
-use ballast_core::aave_v3::actions::{Action, AmountOrMax};
+use alloy_primitives::{Address, B256, U256};
+use ballast_chain::aave_actions::{AaveAction, ActionAmount, TokenInfo};
+use ballast_chain::erc20::{
+    allowance_calldata, balance_of_calldata, decode_domain_separator, decode_name, decode_uint, decode_version,
+    domain_separator_calldata, name_calldata, nonces_calldata, version_calldata,
+};
+use ballast_chain::multicall::{Call, CallOutcome};
+use ballast_chain::permit::PermitDomain;
+use ballast_chain::revert::decode_error_object;
+use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict};
+use ballast_chain::tx_plan::{AssetState, PermitSupport};
 use ballast_core::aave_v3::AccountData;
-use ballast_core::display::{format_fixed, Rounding};
-use ballast_core::exact::{format_exact, PlainDecimal};
-use ballast_core::{apply_actions, evaluate, Scenario};
+use ballast_core::exact::PlainDecimal;
+use ballast_core::Scenario;
+use num_bigint::{BigInt, Sign};
 use num_rational::BigRational;
+use serde_json::json;
 
-use super::calls::PoolCall;
+use crate::wallet::WalletError;
 
-/// The default safety floor: a health factor under it is warned about.
+/// The default safety floor, as the form shows it (`tx_guard::default_safety_floor`).
 pub const DEFAULT_FLOOR: &str = "1.1";
 
-/// A reserve of the market, as the panel needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarketReserve {
-    pub symbol: String,
-    pub underlying: Address,
-    pub decimals: u32,
+/// The Pool actions the form offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    Supply,
+    Withdraw,
+    Borrow,
+    Repay,
 }
 
-/// What the user typed: some tokens, or everything (withdraw and repay only).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Amount {
-    Tokens(PlainDecimal),
-    Max,
+impl ActionKind {
+    pub const ALL: [ActionKind; 4] = [ActionKind::Supply, ActionKind::Withdraw, ActionKind::Borrow, ActionKind::Repay];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ActionKind::Supply => "supply",
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::Borrow => "borrow",
+            ActionKind::Repay => "repay",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.slug() == slug)
+    }
+
+    /// Only withdraw and repay have an "all" form (`type(uint256).max`).
+    pub fn takes_max(self) -> bool {
+        matches!(self, ActionKind::Withdraw | ActionKind::Repay)
+    }
+
+    /// The Pool pulls the user's tokens: an approval or permit may come first.
+    pub fn pulls_tokens(self) -> bool {
+        matches!(self, ActionKind::Supply | ActionKind::Repay)
+    }
+
+    pub fn action(self, asset: Address, amount: ActionAmount) -> AaveAction {
+        match self {
+            ActionKind::Supply => AaveAction::Supply { asset, amount },
+            ActionKind::Withdraw => AaveAction::Withdraw { asset, amount },
+            ActionKind::Borrow => AaveAction::Borrow { asset, amount },
+            ActionKind::Repay => AaveAction::Repay { asset, amount },
+        }
+    }
 }
 
 /// Why a typed amount is not one to send.
@@ -41,15 +83,15 @@ pub enum AmountError {
     #[error("the amount must be more than 0")]
     Zero,
     #[error("{symbol} has {decimals} decimals; the amount has more")]
-    TooManyDecimals { symbol: String, decimals: u32 },
+    TooManyDecimals { symbol: String, decimals: u8 },
     #[error("the amount is too large")]
     TooLarge,
 }
 
-/// The typed amount, checked.
-pub fn parse_amount(text: &str, max: bool) -> Result<Amount, AmountError> {
+/// The typed amount of `token` in its smallest unit, or everything (`max`).
+pub fn parse_amount(text: &str, max: bool, token: &TokenInfo) -> Result<ActionAmount, AmountError> {
     if max {
-        return Ok(Amount::Max);
+        return Ok(ActionAmount::Max);
     }
     let text = text.trim().replace(['_', ','], "");
     if text.is_empty() {
@@ -59,77 +101,15 @@ pub fn parse_amount(text: &str, max: bool) -> Result<Amount, AmountError> {
     if decimal.is_zero() {
         return Err(AmountError::Zero);
     }
-    Ok(Amount::Tokens(decimal))
-}
-
-/// The amount the Pool is sent: the token's integer units, or `U256::MAX` for "max".
-pub fn token_units(amount: &Amount, reserve: &MarketReserve) -> Result<U256, AmountError> {
-    match amount {
-        Amount::Max => Ok(U256::MAX),
-        Amount::Tokens(d) => {
-            let units = d.to_scaled_integer(reserve.decimals).ok_or_else(|| AmountError::TooManyDecimals {
-                symbol: reserve.symbol.clone(),
-                decimals: reserve.decimals,
-            })?;
-            U256::try_from_be_slice(&units.to_bytes_be()).ok_or(AmountError::TooLarge)
-        }
+    let units = decimal.to_scaled_integer(u32::from(token.decimals)).ok_or_else(|| AmountError::TooManyDecimals {
+        symbol: token.symbol.clone(),
+        decimals: token.decimals,
+    })?;
+    let units = U256::try_from_be_slice(&units.to_bytes_be()).ok_or(AmountError::TooLarge)?;
+    if units == U256::MAX {
+        return Err(AmountError::TooLarge);
     }
-}
-
-/// The engine's what-if for the action.
-pub fn engine_action(call: PoolCall, asset: &str, amount: &Amount) -> Action {
-    let or_max = match amount {
-        Amount::Tokens(d) => AmountOrMax::Tokens(d.clone()),
-        Amount::Max => AmountOrMax::Max,
-    };
-    let tokens = match amount {
-        Amount::Tokens(d) => d.clone(),
-        // Supply and borrow never take "max" (the form does not offer it).
-        Amount::Max => PlainDecimal::parse("0").expect("0 is a decimal"),
-    };
-    let asset = asset.to_owned();
-    match call {
-        PoolCall::Supply => Action::Supply { asset, amount: tokens },
-        PoolCall::Borrow => Action::Borrow { asset, amount: tokens },
-        PoolCall::Withdraw => Action::Withdraw { asset, amount: or_max },
-        PoolCall::Repay => Action::Repay { asset, amount: or_max },
-    }
-}
-
-/// The health factor after the action, from the engine on the position just
-/// read (`None`: no debt left); `Err` is the Pool's refusal as the engine knows it.
-pub fn health_after(scenario: &Scenario, action: &Action) -> Result<Option<BigRational>, String> {
-    let after = apply_actions(scenario, std::slice::from_ref(action)).map_err(|e| e.to_string())?;
-    let report = evaluate(&after).map_err(|e| e.to_string())?;
-    Ok(report.health_factor_exact)
-}
-
-/// What the health factor after an action allows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// Under 1: liquidatable at once. Never sent, the wallet is not asked.
-    Refused(String),
-    /// Under the user's floor: sent only if the user says so.
-    BelowFloor(String),
-    Fine,
-}
-
-/// The verdict on a health factor after an action.
-pub fn verdict(after: Option<&BigRational>, floor: &BigRational) -> Verdict {
-    let one = BigRational::from_integer(1.into());
-    match after {
-        Some(hf) if *hf < one => Verdict::Refused(format!(
-            "Refused: this would leave a health factor of {}, under 1, so the position could be liquidated at once. \
-             Nothing was sent to your wallet.",
-            format_fixed(hf, 4, Rounding::Down)
-        )),
-        Some(hf) if hf < floor => Verdict::BelowFloor(format!(
-            "This leaves a health factor of {}, under your safety floor of {}.",
-            format_fixed(hf, 4, Rounding::Down),
-            format_exact(floor)
-        )),
-        _ => Verdict::Fine,
-    }
+    Ok(ActionAmount::Exact(units))
 }
 
 /// The safety floor the user typed; at least 1.
@@ -142,75 +122,34 @@ pub fn parse_floor(text: &str) -> Result<BigRational, String> {
     Ok(r)
 }
 
-/// What to approve before a supply or repay of `units`: the exact amount,
-/// or for "repay max" the debt now plus 0.01 % (rounded up, plus one unit) for
-/// the interest that accrues until it is mined; everything only when the user opted in.
-pub fn approval_amount(units: U256, debt_units: U256, unlimited: bool) -> U256 {
-    if unlimited {
-        return U256::MAX;
-    }
-    if units == U256::MAX {
-        return debt_units.saturating_add(debt_units.div_ceil(U256::from(10_000))).saturating_add(U256::from(1));
-    }
-    units
-}
-
-/// The EIP-1559 fee of one transaction: the limits sent and what it costs.
+/// The engine's judgement of `actions` on the position just read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeePlan {
-    pub gas_estimate: U256,
-    /// The estimate plus 20 %, which the wallet is given as the gas limit.
-    pub gas_limit: U256,
-    pub base_fee: U256,
-    pub max_priority_fee_per_gas: U256,
-    /// Twice the base fee plus the tip: room for six full blocks of base-fee rises.
-    pub max_fee_per_gas: U256,
+pub struct Judged {
+    /// The health factor after (`None`: no debt).
+    pub after: Option<BigRational>,
+    /// Said before signing (under the floor, or under 1 but rising).
+    pub warning: Option<String>,
 }
 
-impl FeePlan {
-    pub fn new(gas_estimate: U256, base_fee: U256, tip: U256) -> Self {
-        let gas_limit = gas_estimate.saturating_mul(U256::from(6)).div_ceil(U256::from(5));
-        FeePlan {
-            gas_estimate,
-            gas_limit,
-            base_fee,
-            max_priority_fee_per_gas: tip,
-            max_fee_per_gas: base_fee.saturating_mul(U256::from(2)).saturating_add(tip),
-        }
-    }
-
-    /// What it costs at today's base fee, in wei.
-    pub fn likely_cost(&self) -> U256 {
-        self.gas_estimate.saturating_mul(self.base_fee.saturating_add(self.max_priority_fee_per_gas))
-    }
-
-    /// The most it can cost, in wei.
-    pub fn max_cost(&self) -> U256 {
-        self.gas_limit.saturating_mul(self.max_fee_per_gas)
+/// Refused (`Err`, in words, the wallet not asked) when the engine refuses
+/// the action or it leaves the health factor under 1 without raising it.
+pub fn judge(
+    scenario: &Scenario,
+    actions: &[AaveAction],
+    tokens: &[TokenInfo],
+    floor: &BigRational,
+) -> Result<Judged, String> {
+    let refused = |why: String| format!("Refused: {why}. Nothing was sent to your wallet.");
+    let (before, after) = health_before_and_after(scenario, actions, tokens).map_err(|e| refused(e.to_string()))?;
+    match health_verdict(before.as_ref(), after.as_ref(), floor) {
+        HealthVerdict::Refuse { message } => Err(refused(message)),
+        HealthVerdict::Warn { message } => Ok(Judged { after, warning: Some(format!("Careful: {message}.")) }),
+        HealthVerdict::Safe => Ok(Judged { after, warning: None }),
     }
 }
 
 fn ratio(value: U256, decimals: u32) -> BigRational {
-    let n = num_bigint::BigInt::from_bytes_be(num_bigint::Sign::Plus, &value.to_be_bytes::<32>());
-    BigRational::new(n, num_bigint::BigInt::from(10u32).pow(decimals))
-}
-
-/// Wei as the native token, exact.
-pub fn native_exact(wei: U256) -> String {
-    format_exact(&ratio(wei, 18))
-}
-
-/// Wei as gwei, to 3 decimals rounded up.
-pub fn gwei(wei: U256) -> String {
-    format_fixed(&ratio(wei, 9), 3, Rounding::Up)
-}
-
-/// A token amount (units) written exactly in tokens.
-pub fn tokens_exact(units: U256, decimals: u32) -> String {
-    if units == U256::MAX {
-        return "all (type(uint256).max)".into();
-    }
-    format_exact(&ratio(units, decimals))
+    BigRational::new(BigInt::from_bytes_be(Sign::Plus, &value.to_be_bytes::<32>()), BigInt::from(10u32).pow(decimals))
 }
 
 /// The chain's health factor (a wad; `U256::MAX` without debt) as a rational.
@@ -218,156 +157,120 @@ pub fn chain_health_factor(account: &AccountData) -> Option<BigRational> {
     (account.health_factor != U256::MAX).then(|| ratio(account.health_factor, 18))
 }
 
-/// The checks right before `eth_sendTransaction`: the wallet is on the
-/// position's chain, on the account the step was checked for, and the
-/// target is the Pool known for that chain (or the token being approved).
-pub fn send_guard(
-    wallet_chain: u64,
-    position_chain: u64,
-    wallet_account: Address,
-    checked_account: Address,
-    to: Address,
-    allowed_targets: &[Address],
-) -> Result<(), String> {
-    if wallet_chain != position_chain {
-        return Err(format!(
-            "Your wallet is on chain {wallet_chain}, the position on chain {position_chain}: switch the wallet first. Nothing was sent."
-        ));
-    }
-    if wallet_account != checked_account {
-        return Err(format!(
-            "The wallet's account changed to {} since this step was checked for {}: check it again. Nothing was sent.",
-            wallet_account.to_checksum(None),
-            checked_account.to_checksum(None)
-        ));
-    }
-    if !allowed_targets.contains(&to) {
-        return Err(format!(
-            "{} is not the market's Pool nor the token being approved: refusing to send.",
-            to.to_checksum(None)
-        ));
-    }
-    Ok(())
+/// The user's variable debt of `token` in the scenario read, in its smallest unit.
+pub fn debt_units(scenario: &Scenario, token: &TokenInfo) -> U256 {
+    scenario
+        .debt
+        .iter()
+        .find(|h| h.asset == token.symbol)
+        .and_then(|h| h.amount.to_scaled_integer(u32::from(token.decimals)))
+        .and_then(|units| U256::try_from_be_slice(&units.to_bytes_be()))
+        .unwrap_or_default()
 }
 
-/// Aave V3's error codes (Errors.sol) the panel's actions meet most, in words.
-fn aave_error(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "26" => "the amount is 0 (INVALID_AMOUNT)",
-        "27" => "the reserve is not active (RESERVE_INACTIVE)",
-        "28" => "the reserve is frozen (RESERVE_FROZEN)",
-        "29" => "the reserve is paused (RESERVE_PAUSED)",
-        "30" => "borrowing is not enabled for this asset (BORROWING_NOT_ENABLED)",
-        "32" => "you do not have that much to withdraw (NOT_ENOUGH_AVAILABLE_USER_BALANCE)",
-        "34" => "there is no collateral to borrow against (COLLATERAL_BALANCE_IS_ZERO)",
-        "35" => "the health factor would fall under the liquidation threshold (HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD)",
-        "36" => "the collateral cannot cover a new borrow (COLLATERAL_CANNOT_COVER_NEW_BORROW)",
-        "39" => "there is no debt of this type to repay (NO_DEBT_OF_SELECTED_TYPE)",
-        "43" => "the collateral would go under its LTV (LTV_VALIDATION_FAILED)",
-        "50" => "the borrow cap is exceeded (BORROW_CAP_EXCEEDED)",
-        "51" => "the supply cap is exceeded (SUPPLY_CAP_EXCEEDED)",
-        "57" => "an LTV-0 collateral blocks this (LTV_VALIDATION_FAILED for LTV 0)",
-        _ => return None,
+/// The reads behind one asset's [`AssetState`], for one Multicall3 batch:
+/// balance and allowance (strict), then permit support (tolerant: most tokens have none).
+pub fn asset_calls(token: Address, user: Address, pool: Address) -> Vec<Call> {
+    vec![
+        Call { target: token, allow_failure: false, call_data: balance_of_calldata(user) },
+        Call { target: token, allow_failure: false, call_data: allowance_calldata(user, pool) },
+        Call::tolerant(token, nonces_calldata(user)),
+        Call::tolerant(token, domain_separator_calldata()),
+        Call::tolerant(token, name_calldata()),
+        Call::tolerant(token, version_calldata()),
+    ]
+}
+
+/// [`asset_calls`]' outcomes as the plan's view of the asset. A permit is
+/// offered only when the domain built from name, version and chain hashes to
+/// the token's own `DOMAIN_SEPARATOR()`.
+pub fn asset_state(
+    token: &TokenInfo,
+    outcomes: &[CallOutcome],
+    variable_debt: U256,
+    chain_id: u64,
+) -> Result<AssetState, String> {
+    let ok = |i: usize| match outcomes.get(i) {
+        Some(CallOutcome::Success(data)) => Ok(data.as_ref()),
+        _ => Err(()),
+    };
+    let uint = |i: usize, what: &str| {
+        ok(i).ok().and_then(|d| decode_uint(d).ok()).ok_or_else(|| format!("{}'s {what} could not be read", token.symbol))
+    };
+    let balance = uint(0, "balance")?;
+    let allowance = uint(1, "allowance for the Pool")?;
+    let permit = (|| {
+        let nonce = decode_uint(ok(2).ok()?).ok()?;
+        let separator: B256 = decode_domain_separator(ok(3).ok()?).ok()?;
+        let name = decode_name(ok(4).ok()?).ok()?;
+        let version = decode_version(ok(5)).ok()?;
+        let domain = PermitDomain { name, version, chain_id, verifying_contract: token.address };
+        domain.matches(separator).then_some(PermitSupport { domain, nonce })
+    })();
+    Ok(AssetState {
+        token: token.clone(),
+        balance,
+        allowance,
+        variable_debt,
+        permit,
+        // USDT's approve reverts when changing one non-zero allowance to another.
+        approve_from_zero: token.symbol == "USDT",
     })
 }
 
-/// A revert's reason in words: `Error(string)` (Aave's numeric codes
-/// named), `Panic(uint256)`, or the raw data when nothing decodes it.
-pub fn revert_words(data: &[u8]) -> String {
-    if data.is_empty() {
-        return "it reverted without a reason".into();
-    }
-    match alloy_sol_types::decode_revert_reason(data) {
-        Some(reason) => {
-            let text = reason.trim_start_matches("revert: ").trim();
-            match aave_error(text) {
-                Some(words) => format!("Aave error {text}: {words}"),
-                None => text.to_owned(),
-            }
+/// A wallet's refusal of a simulation in words: the revert decoded when it is one.
+pub fn simulation_failure(e: &WalletError) -> String {
+    if let WalletError::Rpc { code, message, data } = e {
+        let object = json!({ "code": code, "message": message, "data": data });
+        if let Some(reason) = decode_error_object(&object) {
+            return format!("The simulation reverts: {reason}. Nothing was sent.");
         }
-        None => format!("it reverted with data 0x{}", alloy_primitives::hex::encode(data)),
     }
+    format!("The simulation could not run: {e}. Nothing was sent.")
+}
+
+/// The step was checked for one account; the wallet must still be on it.
+pub fn same_account(wallet: Address, checked: Address) -> Result<(), String> {
+    if wallet == checked {
+        return Ok(());
+    }
+    Err(format!(
+        "The wallet's account changed to {} since this step was checked for {}: check it again. Nothing was sent.",
+        wallet.to_checksum(None),
+        checked.to_checksum(None)
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_primitives::address;
-    use alloy_sol_types::{Revert, SolError};
+    use alloy_primitives::{address, Bytes};
+    use ballast_chain::permit::PermitDomain;
 
-    fn usdc() -> MarketReserve {
-        MarketReserve { symbol: "USDC".into(), underlying: Address::ZERO, decimals: 6 }
+    /// An ABI-encoded `string` return: offset, length, the bytes padded to a word.
+    fn abi_string(text: &str) -> Vec<u8> {
+        let mut out = U256::from(32u8).to_be_bytes::<32>().to_vec();
+        out.extend(U256::from(text.len()).to_be_bytes::<32>());
+        let mut data = text.as_bytes().to_vec();
+        data.resize(text.len().div_ceil(32) * 32, 0);
+        out.extend(data);
+        out
     }
-    fn r(text: &str) -> BigRational {
-        PlainDecimal::parse(text).unwrap().to_rational()
+
+    fn usdc() -> TokenInfo {
+        TokenInfo { address: address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"), symbol: "USDC".into(), decimals: 6 }
     }
 
     #[test]
     fn amounts_become_exact_token_units_or_are_refused_by_name() {
-        let a = parse_amount("1,234.5", false).unwrap();
-        assert_eq!(token_units(&a, &usdc()), Ok(U256::from(1_234_500_000u64)));
-        assert_eq!(token_units(&parse_amount("0.0000001", false).unwrap(), &usdc()).unwrap_err().to_string(), "USDC has 6 decimals; the amount has more");
-        assert_eq!(parse_amount("  ", false), Err(AmountError::Empty));
-        assert_eq!(parse_amount("0.000", false), Err(AmountError::Zero));
-        assert_eq!(parse_amount("1e5", false).unwrap_err().to_string(), "\"1e5\" is not an amount: write it like 1.5");
-        assert_eq!(token_units(&parse_amount("x", true).unwrap(), &usdc()), Ok(U256::MAX));
-    }
-
-    #[test]
-    fn health_factors_under_one_are_refused_and_under_the_floor_warned() {
-        let floor = parse_floor(DEFAULT_FLOOR).unwrap();
-        assert!(matches!(verdict(Some(&r("0.9999")), &floor), Verdict::Refused(t) if t.contains("0.9999, under 1")));
-        assert_eq!(
-            verdict(Some(&r("1.05")), &floor),
-            Verdict::BelowFloor("This leaves a health factor of 1.0500, under your safety floor of 1.1.".into())
-        );
-        assert_eq!(verdict(Some(&r("1.1")), &floor), Verdict::Fine);
-        assert_eq!(verdict(None, &floor), Verdict::Fine);
+        assert_eq!(parse_amount("1,234.5", false, &usdc()), Ok(ActionAmount::Exact(U256::from(1_234_500_000u64))));
+        assert_eq!(parse_amount("0.0000001", false, &usdc()).unwrap_err().to_string(), "USDC has 6 decimals; the amount has more");
+        assert_eq!(parse_amount("  ", false, &usdc()), Err(AmountError::Empty));
+        assert_eq!(parse_amount("0.000", false, &usdc()), Err(AmountError::Zero));
+        assert_eq!(parse_amount("1e5", false, &usdc()).unwrap_err().to_string(), "\"1e5\" is not an amount: write it like 1.5");
+        assert_eq!(parse_amount("x", true, &usdc()), Ok(ActionAmount::Max));
         assert_eq!(parse_floor("0.9"), Err("the safety floor must be 1 or more".into()));
-        assert!(parse_floor("abc").is_err());
-    }
-
-    #[test]
-    fn approvals_are_exact_unless_the_user_opts_in() {
-        assert_eq!(approval_amount(U256::from(5_000_000), U256::ZERO, false), U256::from(5_000_000));
-        // Repay max: 8,000 USDC of debt plus 0.01 % (0.8 USDC) plus one unit.
-        assert_eq!(approval_amount(U256::MAX, U256::from(8_000_000_000u64), false), U256::from(8_000_800_001u64));
-        assert_eq!(approval_amount(U256::from(5), U256::ZERO, true), U256::MAX);
-    }
-
-    #[test]
-    fn the_fee_is_twice_the_base_fee_plus_the_tip_on_the_estimate_plus_a_fifth() {
-        let gwei_ = U256::from(1_000_000_000u64);
-        let fee = FeePlan::new(U256::from(100_001), gwei_ * U256::from(10), gwei_);
-        assert_eq!(fee.gas_limit, U256::from(120_002)); // 120,001.2 rounded up
-        assert_eq!(fee.max_fee_per_gas, gwei_ * U256::from(21));
-        assert_eq!(native_exact(fee.likely_cost()), "0.001100011");
-        assert_eq!(native_exact(fee.max_cost()), "0.002520042");
-        assert_eq!(gwei(U256::from(1_234_567)), "0.002");
-        assert_eq!(tokens_exact(U256::from(1_500_000), 6), "1.5");
-    }
-
-    #[test]
-    fn nothing_is_sent_to_another_chain_account_or_contract() {
-        let pool = address!("1111111111111111111111111111111111111111");
-        let me = address!("2222222222222222222222222222222222222222");
-        let other = address!("3333333333333333333333333333333333333333");
-        assert_eq!(send_guard(31_337, 31_337, me, me, pool, &[pool]), Ok(()));
-        assert!(send_guard(1, 31_337, me, me, pool, &[pool]).unwrap_err().starts_with("Your wallet is on chain 1"));
-        assert!(send_guard(31_337, 31_337, other, me, pool, &[pool]).unwrap_err().contains("account changed"));
-        assert!(send_guard(31_337, 31_337, me, me, other, &[pool]).unwrap_err().contains("not the market's Pool"));
-    }
-
-    #[test]
-    fn reverts_are_put_in_words() {
-        let aave = Revert::from("35").abi_encode();
-        assert_eq!(
-            revert_words(&aave),
-            "Aave error 35: the health factor would fall under the liquidation threshold (HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD)"
-        );
-        assert_eq!(revert_words(&Revert::from("ERC20: transfer amount exceeds balance").abi_encode()), "ERC20: transfer amount exceeds balance");
-        assert_eq!(revert_words(&[]), "it reverted without a reason");
-        assert_eq!(revert_words(&[0xab, 0xcd]), "it reverted with data 0xabcd");
+        assert_eq!(parse_floor("1.25"), Ok(BigRational::new(5.into(), 4.into())));
     }
 
     #[test]
@@ -382,6 +285,54 @@ mod tests {
         };
         assert_eq!(chain_health_factor(&account), None);
         account.health_factor = U256::from(1_500_000_000_000_000_000u128);
-        assert_eq!(chain_health_factor(&account), Some(r("1.5")));
+        assert_eq!(chain_health_factor(&account), Some(BigRational::new(3.into(), 2.into())));
+    }
+
+    /// A permit token answers every read; its domain must hash to its DOMAIN_SEPARATOR.
+    #[test]
+    fn permit_support_needs_a_matching_domain_separator() {
+        let token = usdc();
+        let domain = PermitDomain { name: "USD Coin".into(), version: "2".into(), chain_id: 31_337, verifying_contract: token.address };
+        let word = |v: U256| CallOutcome::Success(Bytes::from(v.to_be_bytes::<32>().to_vec()));
+        let outcomes = |separator: B256| {
+            vec![
+                word(U256::from(5_000_000u64)),
+                word(U256::ZERO),
+                word(U256::from(3u8)),
+                CallOutcome::Success(Bytes::from(separator.to_vec())),
+                CallOutcome::Success(Bytes::from(abi_string("USD Coin"))),
+                CallOutcome::Success(Bytes::from(abi_string("2"))),
+            ]
+        };
+        let state = asset_state(&token, &outcomes(domain.separator()), U256::from(7u8), 31_337).unwrap();
+        assert_eq!((state.balance, state.allowance, state.variable_debt), (U256::from(5_000_000u64), U256::ZERO, U256::from(7u8)));
+        assert_eq!(state.permit.map(|p| (p.domain, p.nonce)), Some((domain.clone(), U256::from(3u8))));
+        // Another chain's separator: no permit, an approval instead.
+        let other = PermitDomain { chain_id: 1, ..domain };
+        assert_eq!(asset_state(&token, &outcomes(other.separator()), U256::ZERO, 31_337).unwrap().permit, None);
+        // A token without nonces(): no permit; a failed balance read is an error.
+        let mut plain = outcomes(B256::ZERO);
+        plain[2] = CallOutcome::Reverted(Bytes::new());
+        assert_eq!(asset_state(&token, &plain, U256::ZERO, 31_337).unwrap().permit, None);
+        plain[0] = CallOutcome::Reverted(Bytes::new());
+        assert_eq!(asset_state(&token, &plain, U256::ZERO, 31_337).unwrap_err(), "USDC's balance could not be read");
+    }
+
+    #[test]
+    fn a_simulated_revert_is_put_in_words_and_other_failures_are_named() {
+        // Error(string) "35": Aave's HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD.
+        let data = format!("0x08c379a0{}", alloy_primitives::hex::encode(abi_string("35")));
+        let e = WalletError::from_parts(Some(3), "execution reverted", Some(json!(data)), "eth_call");
+        let words = simulation_failure(&e);
+        assert!(words.starts_with("The simulation reverts: "), "{words}");
+        assert!(words.contains("Aave error 35"), "{words}");
+        assert_eq!(
+            simulation_failure(&WalletError::Disconnected),
+            "The simulation could not run: the wallet is disconnected. Nothing was sent."
+        );
+        let me = address!("2222222222222222222222222222222222222222");
+        let other = address!("3333333333333333333333333333333333333333");
+        assert_eq!(same_account(me, me), Ok(()));
+        assert!(same_account(other, me).unwrap_err().contains("account changed to 0x3333"));
     }
 }

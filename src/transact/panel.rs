@@ -5,15 +5,19 @@
 //! the wallet is asked), `eth_call` and `eth_estimateGas` from the user's
 //! address with the revert in words, the calldata decoded, gas and fee.
 
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{Address, B256, U256};
+use ballast_chain::aave_actions::{pool_tx, DescribeContext, TxRequest};
+use ballast_chain::tx_fees::{wei_to_eth, wei_to_eth_rounded_up, FeeQuote};
+use ballast_chain::tx_guard::check_before_send;
+use ballast_chain::tx_plan::{plan_transactions, PlanOptions, PlanStep};
+use ballast_chain::tx_rpc::TxProgress;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use num_rational::BigRational;
 
-use super::calls::{allowance_calldata, approve_calldata, decode_allowance, decode_calldata, PoolCall};
-use super::io::{fee_plan, next_nonce, read_live, send, simulate, wait, Landed, LivePosition};
+use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, LivePosition};
 use super::model::{
-    approval_amount, chain_health_factor, engine_action, gwei, health_after, native_exact, parse_amount, parse_floor,
-    revert_words, send_guard, token_units, tokens_exact, verdict, Amount, FeePlan, MarketReserve, Verdict,
+    chain_health_factor, judge, parse_amount, parse_floor, same_account, simulation_failure, ActionKind, Judged,
     DEFAULT_FLOOR,
 };
 use crate::chain::settings::ChainSettings;
@@ -21,27 +25,25 @@ use crate::pages::positions::model::{default_chains, health_factor};
 use crate::wallet::chains::chain_label;
 use crate::wallet::{use_wallet, WalletError};
 
-/// What a step does.
-#[derive(Debug, Clone, PartialEq)]
-enum StepKind {
-    Approve { reserve: MarketReserve, amount: U256 },
-    Pool { call: PoolCall, reserve: MarketReserve, amount: Amount },
-}
+/// How long a permit signed now stays valid, after the block the position was read at.
+const PERMIT_LIFETIME_SECS: u64 = 20 * 60;
 
 /// Where a step is.
 #[derive(Debug, Clone, PartialEq)]
 enum Status {
     Waiting,
     Checking,
+    /// A permit to sign before the call can be simulated.
+    NeedsPermit(Box<Judged>),
     Ready(Box<Checked>),
-    /// Refused before the wallet was asked (HF under 1, a simulated revert, a failed check).
+    /// Refused before the wallet was asked to send (HF under 1, a simulated revert, a failed check).
     Refused(String),
     Signing,
     Pending(B256),
     Confirmed(B256),
     Failed(String),
     Replaced(B256),
-    /// The user declined in the wallet: calm; the step can be checked again and signed.
+    /// The user declined in the wallet: calm; the step can be checked again.
     Declined,
 }
 
@@ -50,6 +52,7 @@ impl Status {
         match self {
             Status::Waiting => "waiting",
             Status::Checking => "checking",
+            Status::NeedsPermit(_) => "permit",
             Status::Ready(_) => "ready",
             Status::Refused(_) => "refused",
             Status::Signing => "signing",
@@ -66,52 +69,32 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 struct Checked {
     from: Address,
-    to: Address,
-    data: Bytes,
-    fee: FeePlan,
+    chain_id: u64,
+    tx: TxRequest,
+    fee: FeeQuote,
+    /// The calldata in words (`ballast_chain::aave_actions::describe`).
+    summary: String,
     /// The engine's health factor after the step, on the position just read.
-    hf_after: Option<num_rational::BigRational>,
+    after: Option<BigRational>,
     warning: Option<String>,
-    /// The targets allowed for this step: the Pool, and for an approval its token.
-    allowed: Vec<Address>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 struct Step {
-    kind: StepKind,
+    plan: PlanStep,
+    /// The wallet's permit signature, once given.
+    signature: Option<String>,
     status: Status,
 }
 
-impl StepKind {
-    fn slug(&self) -> &'static str {
-        match self {
-            StepKind::Approve { .. } => "approve",
-            StepKind::Pool { call, .. } => call.slug(),
+impl Step {
+    fn kind(&self) -> String {
+        match &self.plan {
+            PlanStep::Approve { .. } => "approve".into(),
+            PlanStep::Call { action, .. } => action.function().into(),
+            PlanStep::PermitCall { call, .. } => format!("{}-with-permit", call.action.function()),
         }
     }
-}
-
-/// The decoded calldata in words: contract, function, amounts in tokens.
-fn describe(data: &[u8], to: Address, pool: Address, reserves: &[MarketReserve]) -> String {
-    let Some(call) = decode_calldata(data) else { return "calldata that does not decode".into() };
-    let token = |a: Address| reserves.iter().find(|r| r.underlying == a);
-    let contract = if to == pool { "Aave V3 Pool".to_owned() } else { token(to).map_or("a token".into(), |r| format!("{} token", r.symbol)) };
-    if call.function == "approve" {
-        let r = token(to);
-        let amount = match r {
-            Some(r) if call.amount == U256::MAX => format!("unlimited {}", r.symbol),
-            Some(r) => format!("{} {}", tokens_exact(call.amount, r.decimals), r.symbol),
-            None => call.amount.to_string(),
-        };
-        let spender = if call.asset_or_spender == pool { "the Aave V3 Pool".to_owned() } else { call.asset_or_spender.to_checksum(None) };
-        return format!("{contract}.approve: lets {spender} take {amount}");
-    }
-    let (symbol, amount) = match token(call.asset_or_spender) {
-        Some(r) => (r.symbol.clone(), tokens_exact(call.amount, r.decimals)),
-        None => (call.asset_or_spender.to_checksum(None), call.amount.to_string()),
-    };
-    let for_whom = call.on_behalf_of.map(|a| a.to_checksum(None)).unwrap_or_default();
-    format!("{contract}.{}: {amount} {symbol} for {for_whom}", call.function)
 }
 
 #[component]
@@ -130,18 +113,19 @@ pub fn TransactPanel(
     };
     let target = RwSignal::new(first_chain());
     let live = RwSignal::new(None::<Result<LivePosition, String>>);
-    let call = RwSignal::new(PoolCall::Supply);
+    let kind = RwSignal::new(ActionKind::Supply);
     let asset = RwSignal::new(String::new());
     let amount_text = RwSignal::new(String::new());
     let max = RwSignal::new(false);
     let unlimited = RwSignal::new(false);
+    let use_permit = RwSignal::new(true);
     let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
     let accept_floor = RwSignal::new(false);
     let steps = RwSignal::new(Vec::<Step>::new());
     let form_error = RwSignal::new(None::<String>);
     let chain_note = RwSignal::new(None::<String>);
-    // One signing at a time, whatever the clicks: set before the wallet is asked.
-    let sending = StoredValue::new(false);
+    // One wallet request at a time, whatever the clicks: set before the wallet is asked.
+    let busy = StoredValue::new(false);
     let reads = StoredValue::new(0u64);
 
     let account = move || wallet.session.with(|s| s.as_ref().map(|s| s.account));
@@ -155,7 +139,7 @@ pub fn TransactPanel(
             if reads.get_value() == n {
                 if let Ok(p) = &read {
                     if asset.get_untracked().is_empty() {
-                        asset.set(p.reserves.first().map(|r| r.symbol.clone()).unwrap_or_default());
+                        asset.set(p.tokens.first().map(|t| t.symbol.clone()).unwrap_or_default());
                     }
                 }
                 live.set(Some(read));
@@ -179,159 +163,190 @@ pub fn TransactPanel(
         })
     };
 
-    // Checks step `i` on a fresh read of the position.
+    // Checks step `i` on a fresh read of the position: the engine's verdict,
+    // the send checks, eth_call and eth_estimateGas from the user, the fee.
     let check = move |i: usize| {
         let Some(step) = steps.with_untracked(|s| s.get(i).cloned()) else { return };
-        let (Some(from), Some(chain_id)) = (wallet.session.with_untracked(|s| s.as_ref().map(|s| s.account)), target.get_untracked())
-        else {
-            return;
-        };
+        let (Some(session), Some(chain_id)) = (wallet.session.get_untracked(), target.get_untracked()) else { return };
+        let from = session.account;
         let s = settings.get_untracked();
         let floor = parse_floor(&floor_text.get_untracked());
+        let unlimited = unlimited.get_untracked();
         set_status(i, Status::Checking);
         spawn_local(async move {
+            let refuse = |why: String| set_status(i, Status::Refused(why));
             let position = match read_live(&s, chain_id, from).await {
                 Ok(p) => p,
-                Err(why) => return set_status(i, Status::Refused(format!("The position could not be read: {why}"))),
+                Err(why) => return refuse(format!("The position could not be read: {why}")),
             };
             live.set(Some(Ok(position.clone())));
-            let (to, data, hf_after, warning) = match &step.kind {
-                StepKind::Approve { reserve, amount } => {
-                    let hf = chain_health_factor(&position.account);
-                    (reserve.underlying, approve_calldata(position.pool, *amount), hf, None)
-                }
-                StepKind::Pool { call, reserve, amount } => {
-                    let action = engine_action(*call, &reserve.symbol, amount);
-                    let hf = match health_after(&position.scenario, &action) {
-                        Ok(hf) => hf,
-                        Err(why) => return set_status(i, Status::Refused(format!("Refused: {why}. Nothing was sent to your wallet."))),
-                    };
-                    let floor = match floor {
-                        Ok(f) => f,
-                        Err(why) => return set_status(i, Status::Refused(format!("The safety floor: {why}."))),
-                    };
-                    let warning = match verdict(hf.as_ref(), &floor) {
-                        Verdict::Refused(why) => return set_status(i, Status::Refused(why)),
-                        Verdict::BelowFloor(why) => Some(why),
-                        Verdict::Fine => None,
-                    };
-                    let units = match token_units(amount, reserve) {
-                        Ok(u) => u,
-                        Err(why) => return set_status(i, Status::Refused(why.to_string())),
-                    };
-                    (position.pool, call.calldata(reserve.underlying, units, from), hf, warning)
-                }
+            let floor = match floor {
+                Ok(f) => f,
+                Err(why) => return refuse(format!("The safety floor: {why}.")),
             };
-            if let Err(e) = simulate(wallet, from, to, &data).await {
-                return set_status(i, Status::Refused(simulation_failure(&e)));
+            let action = match &step.plan {
+                PlanStep::Approve { .. } => None,
+                PlanStep::Call { action, .. } => Some(action.clone()),
+                PlanStep::PermitCall { call, .. } => Some(call.action.clone()),
+            };
+            let judged = match action {
+                Some(action) => match judge(&position.scenario, &[action], &position.tokens, &floor) {
+                    Ok(j) => j,
+                    Err(why) => return refuse(why),
+                },
+                None => Judged { after: chain_health_factor(&position.account), warning: None },
+            };
+            let tx = match (&step.plan, &step.signature) {
+                (PlanStep::Approve { tx, .. } | PlanStep::Call { tx, .. }, _) => tx.clone(),
+                (PlanStep::PermitCall { call, .. }, Some(signature)) => match call.tx(signature) {
+                    Ok(tx) => tx,
+                    Err(why) => return refuse(format!("The permit cannot be used: {why}.")),
+                },
+                (PlanStep::PermitCall { .. }, None) => return set_status(i, Status::NeedsPermit(Box::new(judged))),
+            };
+            let wallet_chain = wallet.session.with_untracked(|s| s.as_ref().map_or(0, |s| s.chain_id));
+            let context = DescribeContext { pool: position.pool, user: from, tokens: &position.tokens };
+            let description = match check_before_send(&tx, chain_id, wallet_chain, &context, unlimited) {
+                Ok(d) => d,
+                Err(why) => return refuse(format!("Not sent: {why}.")),
+            };
+            if let Err(e) = simulate(wallet, from, &tx).await {
+                return refuse(simulation_failure(&e));
             }
-            let fee = match fee_plan(wallet, from, to, &data).await {
+            let fee = match quote(wallet, from, &tx).await {
                 Ok(fee) => fee,
-                Err(e) => return set_status(i, Status::Refused(simulation_failure(&e))),
+                Err(e) => return refuse(simulation_failure(&e)),
             };
-            let mut allowed = vec![position.pool];
-            if let StepKind::Approve { reserve, .. } = &step.kind {
-                allowed.push(reserve.underlying);
-            }
-            set_status(i, Status::Ready(Box::new(Checked { from, to, data, fee, hf_after, warning, allowed })));
+            set_status(
+                i,
+                Status::Ready(Box::new(Checked {
+                    from,
+                    chain_id,
+                    tx,
+                    fee,
+                    summary: description.to_string(),
+                    after: judged.after,
+                    warning: judged.warning,
+                })),
+            );
         });
     };
 
-    // Builds the steps of the form's action and checks the first.
+    // The form's action as ordered steps (approval or permit first when the Pool pulls tokens).
     let review = move || {
         form_error.set(None);
         steps.set(Vec::new());
         let Some(Ok(position)) = live.get_untracked() else {
             return form_error.set(Some("The position has not been read yet.".into()));
         };
-        let Some(reserve) = position.reserves.iter().find(|r| r.symbol == asset.get_untracked()).cloned() else {
+        let Some(token) = position.tokens.iter().find(|t| t.symbol == asset.get_untracked()).cloned() else {
             return form_error.set(Some("Pick an asset.".into()));
         };
-        let c = call.get_untracked();
-        let amount = match parse_amount(&amount_text.get_untracked(), max.get_untracked() && c.takes_max()) {
+        let Some(from) = account() else { return };
+        let Some(chain_id) = target.get_untracked() else { return };
+        let k = kind.get_untracked();
+        let amount = match parse_amount(&amount_text.get_untracked(), max.get_untracked() && k.takes_max(), &token) {
             Ok(a) => a,
             Err(e) => return form_error.set(Some(format!("Amount: {e}."))),
         };
-        let units = match token_units(&amount, &reserve) {
-            Ok(u) => u,
-            Err(e) => return form_error.set(Some(format!("Amount: {e}."))),
+        let floor = match parse_floor(&floor_text.get_untracked()) {
+            Ok(f) => f,
+            Err(why) => return form_error.set(Some(format!("The safety floor: {why}."))),
         };
-        let Some(from) = account() else { return };
-        let pool_step = Step { kind: StepKind::Pool { call: c, reserve: reserve.clone(), amount: amount.clone() }, status: Status::Waiting };
-        // The engine first: an action it refuses never reaches the wallet (not even to read an allowance).
-        let refused = match health_after(&position.scenario, &engine_action(c, &reserve.symbol, &amount)) {
-            Err(why) => Some(format!("Refused: {why}. Nothing was sent to your wallet.")),
-            Ok(hf) => {
-                let floor = parse_floor(&floor_text.get_untracked())
-                    .unwrap_or_else(|_| num_rational::BigRational::from_integer(1.into()));
-                match verdict(hf.as_ref(), &floor) {
-                    Verdict::Refused(why) => Some(why),
-                    _ => None,
-                }
-            }
+        let action = k.action(token.address, amount);
+        let tx = match pool_tx(position.pool, from, &action) {
+            Ok(tx) => tx,
+            Err(why) => return form_error.set(Some(format!("{why}."))),
         };
-        if let Some(why) = refused {
-            steps.set(vec![Step { status: Status::Refused(why), ..pool_step }]);
+        // The engine first: an action it refuses never reaches the wallet, not even as a read.
+        if let Err(why) = judge(&position.scenario, std::slice::from_ref(&action), &position.tokens, &floor) {
+            let label = format!("{} {}", k.slug(), token.symbol);
+            steps.set(vec![Step { plan: PlanStep::Call { label, action_index: 0, action, tx }, signature: None, status: Status::Refused(why) }]);
             return;
         }
-        if !c.pulls_tokens() {
-            steps.set(vec![pool_step]);
-            return check(0);
-        }
-        let debt_units = position
-            .scenario
-            .debt
-            .iter()
-            .find(|h| h.asset == reserve.symbol)
-            .and_then(|h| token_units(&Amount::Tokens(h.amount.clone()), &reserve).ok())
-            .unwrap_or_default();
-        let needed = approval_amount(units, debt_units, unlimited.get_untracked());
-        let pool = position.pool;
+        let s = settings.get_untracked();
+        let mut options = PlanOptions::new(U256::from(position.timestamp + PERMIT_LIFETIME_SECS));
+        options.unlimited_approval = unlimited.get_untracked();
+        options.use_permit = use_permit.get_untracked();
         spawn_local(async move {
-            let allowance = simulate(wallet, from, reserve.underlying, &allowance_calldata(from, pool))
-                .await
-                .ok()
-                .and_then(|d| decode_allowance(&d));
-            let Some(allowance) = allowance else {
-                return form_error.set(Some(format!("{}'s allowance for the Pool could not be read.", reserve.symbol)));
+            let assets = match read_assets(&s, chain_id, &position, from, std::slice::from_ref(&token)).await {
+                Ok(a) => a,
+                Err(why) => return form_error.set(Some(format!("{}'s balance and allowance could not be read: {why}", token.symbol))),
             };
-            let covered = if units == U256::MAX { allowance >= needed } else { allowance >= units };
-            let mut list = Vec::new();
-            if !covered {
-                list.push(Step { kind: StepKind::Approve { reserve: reserve.clone(), amount: needed }, status: Status::Waiting });
+            match plan_transactions(position.pool, from, &[action], &assets, &options) {
+                Ok(plan) => {
+                    steps.set(plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect());
+                    check(0);
+                }
+                Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
             }
-            list.push(pool_step);
-            steps.set(list);
-            check(0);
+        });
+    };
+
+    let sign_permit = move |i: usize| {
+        if busy.get_value() {
+            return;
+        }
+        let Some(PlanStep::PermitCall { call, .. }) = steps.with_untracked(|s| s.get(i).map(|s| s.plan.clone())) else { return };
+        busy.set_value(true);
+        set_status(i, Status::Signing);
+        spawn_local(async move {
+            let signed = wallet.request("eth_signTypedData_v4", call.permit.sign_params()).await;
+            busy.set_value(false);
+            match signed {
+                Ok(sig) => {
+                    let sig = sig.as_str().unwrap_or_default().to_owned();
+                    steps.update(|all| {
+                        if let Some(step) = all.get_mut(i) {
+                            step.signature = Some(sig);
+                        }
+                    });
+                    check(i);
+                }
+                Err(e) if e.is_user_rejection() => set_status(i, Status::Declined),
+                Err(e) => set_status(i, Status::Failed(format!("The wallet did not sign the permit: {e}."))),
+            }
         });
     };
 
     let sign = move |i: usize| {
-        if sending.get_value() {
+        if busy.get_value() {
             return;
         }
         let Some(Status::Ready(checked)) = steps.with_untracked(|s| s.get(i).map(|s| s.status.clone())) else { return };
         let Some(session) = wallet.session.get_untracked() else { return };
-        let Some(chain_id) = target.get_untracked() else { return };
         if checked.warning.is_some() && !accept_floor.get_untracked() {
-            return form_error.set(Some("Tick “Send it anyway” to send a step that goes under your safety floor.".into()));
+            return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
         }
-        if let Err(why) = send_guard(session.chain_id, chain_id, session.account, checked.from, checked.to, &checked.allowed) {
+        // Right before sending: the same account, the position's chain, the market's Pool or token.
+        if let Err(why) = same_account(session.account, checked.from) {
             return set_status(i, Status::Refused(why));
         }
-        sending.set_value(true);
+        let guard = live.with_untracked(|l| match l {
+            Some(Ok(p)) => {
+                let context = DescribeContext { pool: p.pool, user: checked.from, tokens: &p.tokens };
+                check_before_send(&checked.tx, checked.chain_id, session.chain_id, &context, unlimited.get_untracked())
+                    .map(|_| ())
+                    .map_err(|why| format!("Not sent: {why}."))
+            }
+            _ => Err("The position is not read: check again. Nothing was sent.".into()),
+        });
+        if let Err(why) = guard {
+            return set_status(i, Status::Refused(why));
+        }
+        busy.set_value(true);
         set_status(i, Status::Signing);
         spawn_local(async move {
             let outcome = async {
                 let nonce = next_nonce(wallet, checked.from).await?;
-                let hash = send(wallet, checked.from, checked.to, &checked.data, &checked.fee).await?;
+                let hash = send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee).await?;
                 set_status(i, Status::Pending(hash));
                 Ok::<_, WalletError>((hash, wait(wallet, hash, checked.from, nonce).await?))
             }
             .await;
-            sending.set_value(false);
+            busy.set_value(false);
             match outcome {
-                Ok((hash, Landed::Confirmed { .. })) => {
+                Ok((hash, TxProgress::Confirmed(_))) => {
                     set_status(i, Status::Confirmed(hash));
                     on_confirmed();
                     // The next step is checked on the position as it is now.
@@ -341,18 +356,19 @@ pub fn TransactPanel(
                         refresh();
                     }
                 }
-                Ok((_, Landed::Reverted { block })) => {
-                    let why = match simulate(wallet, checked.from, checked.to, &checked.data).await {
+                Ok((_, TxProgress::Failed(receipt))) => {
+                    let why = match simulate(wallet, checked.from, &checked.tx).await {
                         Err(e) => simulation_failure(&e),
-                        Ok(_) => "the simulation passes again now; the chain changed in between".into(),
+                        Ok(_) => "it would pass now: the chain changed in between".into(),
                     };
-                    set_status(i, Status::Failed(format!("Reverted on chain in block {block}: {why}")));
+                    set_status(i, Status::Failed(format!("Reverted on chain in block {}. {why}", receipt.block_number)));
                     refresh();
                 }
-                Ok((hash, Landed::Replaced)) => {
+                Ok((hash, TxProgress::Replaced)) => {
                     set_status(i, Status::Replaced(hash));
                     refresh();
                 }
+                Ok((hash, TxProgress::Pending)) => set_status(i, Status::Pending(hash)),
                 Err(e) if e.is_user_rejection() => set_status(i, Status::Declined),
                 Err(e) => set_status(i, Status::Failed(format!("The wallet did not send it: {e}."))),
             }
@@ -396,40 +412,43 @@ pub fn TransactPanel(
                 }}
                 {move || chain_note.get().map(|n| view! { <p class="muted" role="status" data-testid="chain-note">{n}</p> })}
                 {move || match live.get() {
-                    None if !settings.with(|s| s.live_data) => Some(view! {
+                    None if !settings.with(|s| s.live_data) => view! {
                         <p class="muted" data-testid="transact-live-off">"Turn on live data above: the position is read from chain before anything is signed."</p>
-                    }.into_any()),
-                    None => Some(view! { <p class="muted">"Reading your position…"</p> }.into_any()),
-                    Some(Err(why)) => Some(view! { <p class="error" role="alert" data-testid="transact-error">{format!("Your position could not be read: {why}")}</p> }.into_any()),
+                    }.into_any(),
+                    None => view! { <p class="muted">"Reading your position…"</p> }.into_any(),
+                    Some(Err(why)) => view! { <p class="error" role="alert" data-testid="transact-error">{format!("Your position could not be read: {why}")}</p> }.into_any(),
                     Some(Ok(p)) => {
                         let hf = health_factor(chain_health_factor(&p.account).as_ref());
-                        Some(view! {
+                        view! {
                             <p data-testid="transact-position">{format!("{} · health factor ", p.market)}
                                 <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>
                                 " (the chain's getUserAccountData)"
                             </p>
-                        }.into_any())
+                        }.into_any()
                     }
                 }}
                 <form class="transact-form" on:submit=move |ev| { ev.prevent_default(); review(); }>
                     <select data-testid="tx-action" on:change=move |ev| {
-                        if let Some(c) = PoolCall::from_slug(&event_target_value(&ev)) { call.set(c); }
+                        if let Some(k) = ActionKind::from_slug(&event_target_value(&ev)) { kind.set(k); }
                     }>
-                        {PoolCall::ALL.into_iter().map(|c| view! { <option value=c.slug()>{c.slug()}</option> }).collect_view()}
+                        {ActionKind::ALL.into_iter().map(|k| view! { <option value=k.slug()>{k.slug()}</option> }).collect_view()}
                     </select>
                     <select data-testid="tx-asset" on:change=move |ev| asset.set(event_target_value(&ev))>
-                        {move || live.get().and_then(Result::ok).map(|p| p.reserves.into_iter().map(|r| {
-                            let symbol = r.symbol.clone();
-                            view! { <option value=symbol.clone() selected=move || asset.get() == symbol>{r.symbol.clone()}</option> }
+                        {move || live.get().and_then(Result::ok).map(|p| p.tokens.into_iter().map(|t| {
+                            let symbol = t.symbol.clone();
+                            view! { <option value=symbol.clone() selected=move || asset.get() == symbol>{t.symbol.clone()}</option> }
                         }).collect_view())}
                     </select>
                     <input type="text" data-testid="tx-amount" placeholder="amount" inputmode="decimal" autocomplete="off"
                         prop:value=move || amount_text.get() on:input=move |ev| amount_text.set(event_target_value(&ev)) />
-                    <Show when=move || call.get().takes_max()>
+                    <Show when=move || kind.get().takes_max()>
                         <label><input type="checkbox" data-testid="tx-max" prop:checked=move || max.get()
                             on:change=move |ev| max.set(event_target_checked(&ev)) />" all of it (max)"</label>
                     </Show>
-                    <Show when=move || call.get().pulls_tokens()>
+                    <Show when=move || kind.get().pulls_tokens()>
+                        <label><input type="checkbox" data-testid="tx-permit" prop:checked=move || use_permit.get()
+                            on:change=move |ev| use_permit.set(event_target_checked(&ev)) />
+                            " Sign a permit instead of an approval where the token allows"</label>
                         <label class="unlimited"><input type="checkbox" data-testid="tx-unlimited" prop:checked=move || unlimited.get()
                             on:change=move |ev| unlimited.set(event_target_checked(&ev)) />
                             " Approve an unlimited amount (the Pool could then take any amount of this token from you later)"</label>
@@ -440,70 +459,85 @@ pub fn TransactPanel(
                 </form>
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
-                    {move || {
-                        let pool = live.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).map(|p| (p.pool, p.reserves.clone())));
-                        steps.get().into_iter().enumerate().map(|(i, step)| {
-                            let (pool, reserves) = pool.clone().unwrap_or_default();
-                            step_view(i, step, pool, &reserves, accept_floor, sign, check)
-                        }).collect_view()
-                    }}
+                    {move || steps.get().into_iter().enumerate().map(|(i, step)| {
+                        step_view(i, step, accept_floor, StepActions { sign, sign_permit, recheck: check })
+                    }).collect_view()}
                 </ol>
             </section>
         </Show>
     }
 }
 
-/// A failed simulation in words.
-fn simulation_failure(e: &WalletError) -> String {
-    match e.revert_data() {
-        Some(data) => format!("The simulation reverts: {}. Nothing was sent.", revert_words(&data)),
-        None if e.is_user_rejection() => "You declined.".into(),
-        None => format!("The simulation failed: {}. Nothing was sent.", e.message()),
-    }
+/// What a step's buttons do.
+#[derive(Clone, Copy)]
+struct StepActions<S, P, R> {
+    sign: S,
+    sign_permit: P,
+    recheck: R,
 }
 
-fn step_view(
-    i: usize,
-    step: Step,
-    pool: Address,
-    reserves: &[MarketReserve],
-    accept_floor: RwSignal<bool>,
-    sign: impl Fn(usize) + Copy + Send + Sync + 'static,
-    recheck: impl Fn(usize) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let kind = step.kind.slug();
+fn fee_line(fee: &FeeQuote) -> String {
+    format!(
+        "Gas {} (limit {}) · fee about {} ETH, at most {} ETH (base fee {} gwei + tip {} gwei)",
+        fee.gas_estimate,
+        fee.gas_limit,
+        wei_to_eth(fee.expected_cost_wei()),
+        wei_to_eth(fee.max_cost_wei()),
+        gwei(fee.next_base_fee_per_gas),
+        gwei(fee.max_priority_fee_per_gas),
+    )
+}
+
+/// Wei per gas in gwei, rounded up to 3 decimals (`wei_to_eth_rounded_up` at the gwei scale).
+fn gwei(wei_per_gas: u128) -> String {
+    wei_to_eth_rounded_up(U256::from(wei_per_gas) * U256::from(1_000_000_000u64), 12)
+}
+
+fn step_view<S, P, R>(i: usize, step: Step, accept_floor: RwSignal<bool>, act: StepActions<S, P, R>) -> impl IntoView
+where
+    S: Fn(usize) + Copy + Send + Sync + 'static,
+    P: Fn(usize) + Copy + Send + Sync + 'static,
+    R: Fn(usize) + Copy + Send + Sync + 'static,
+{
+    let kind = step.kind();
     let status = step.status.slug();
-    let title = match &step.kind {
-        StepKind::Approve { reserve, amount } if *amount == U256::MAX => format!("Approve unlimited {}", reserve.symbol),
-        StepKind::Approve { reserve, amount } => format!("Approve {} {}", tokens_exact(*amount, reserve.decimals), reserve.symbol),
-        StepKind::Pool { call, reserve, amount } => match amount {
-            Amount::Max => format!("{} all {}", call.slug(), reserve.symbol),
-            Amount::Tokens(d) => format!("{} {d} {}", call.slug(), reserve.symbol),
-        },
+    let title = step.plan.label().to_owned();
+    let warning = |w: Option<String>| {
+        w.map(|w| {
+            view! {
+                <p class="warning" role="alert" data-testid="tx-warning">{w}" "
+                    <label><input type="checkbox" data-testid="tx-accept-floor" prop:checked=move || accept_floor.get()
+                        on:change=move |ev| accept_floor.set(event_target_checked(&ev)) />" Send it anyway"</label>
+                </p>
+            }
+        })
     };
     let body = match step.status {
         Status::Waiting => view! { <p class="muted">"Waits for the step before."</p> }.into_any(),
         Status::Checking => view! { <p class="muted">"Reading the position, simulating and estimating…"</p> }.into_any(),
         Status::Refused(why) => view! { <p class="error" role="alert" data-testid="tx-reason">{why}</p> }.into_any(),
-        Status::Ready(c) => {
-            let hf = health_factor(c.hf_after.as_ref());
-            let fee = &c.fee;
+        Status::NeedsPermit(judged) => {
+            let hf = health_factor(judged.after.as_ref());
             view! {
-                <p data-testid="tx-decoded">{describe(&c.data, c.to, pool, reserves)}</p>
+                <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
+                {warning(judged.warning)}
+                <p class="muted">"Your wallet signs a permit for this exact amount (no approval transaction); the call is then simulated before you send it."</p>
+                <button data-testid="tx-sign-permit" on:click=move |_| (act.sign_permit)(i)>"Sign the permit"</button>
+            }
+            .into_any()
+        }
+        Status::Ready(c) => {
+            let hf = health_factor(c.after.as_ref());
+            let fee = c.fee;
+            view! {
+                <p data-testid="tx-decoded">{c.summary.clone()}</p>
                 <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
                 <p data-testid="tx-fee" data-gas=fee.gas_estimate.to_string() data-gas-limit=fee.gas_limit.to_string()
                     data-max-fee-per-gas=fee.max_fee_per_gas.to_string() data-max-priority-fee-per-gas=fee.max_priority_fee_per_gas.to_string()>
-                    {format!("Gas {} (limit {}) · fee about {} ETH, at most {} ETH (base fee {} gwei + tip {} gwei)",
-                        fee.gas_estimate, fee.gas_limit, native_exact(fee.likely_cost()), native_exact(fee.max_cost()),
-                        gwei(fee.base_fee), gwei(fee.max_priority_fee_per_gas))}
+                    {fee_line(&fee)}
                 </p>
-                {c.warning.clone().map(|w| view! {
-                    <p class="warning" role="alert" data-testid="tx-warning">{w}" "
-                        <label><input type="checkbox" data-testid="tx-accept-floor" prop:checked=move || accept_floor.get()
-                            on:change=move |ev| accept_floor.set(event_target_checked(&ev)) />" Send it anyway"</label>
-                    </p>
-                })}
-                <button data-testid="tx-sign" on:click=move |_| sign(i)>"Sign and send"</button>
+                {warning(c.warning.clone())}
+                <button data-testid="tx-sign" on:click=move |_| (act.sign)(i)>"Sign and send"</button>
             }
             .into_any()
         }
@@ -518,7 +552,7 @@ fn step_view(
         }.into_any(),
         Status::Declined => view! {
             <p class="muted" role="status" data-testid="tx-reason">"You declined in your wallet. Nothing was sent."</p>
-            <button data-testid="tx-check-again" on:click=move |_| recheck(i)>"Check again"</button>
+            <button data-testid="tx-check-again" on:click=move |_| (act.recheck)(i)>"Check again"</button>
         }.into_any(),
     };
     view! {

@@ -421,3 +421,38 @@ test("wrong chain: the wallet is switched back; a chain it does not know is adde
   ctx.assertNoErrors();
   await ctx.close();
 });
+
+test("a plan from the link (supply 2 WETH, then borrow 3,000 USDC) is signed in order, each step checked again after the one before", T, async () => {
+  const me = account(8);
+  const { ctx, page } = await open("?view=positions&plan=supply:WETH:2,borrow:USDC:3000", { keys: [8] });
+  await connect(page);
+  await page.locator("[data-testid=chain-hf]").waitFor({ timeout: 30_000 });
+  assert.deepEqual(await page.locator("[data-testid=plan-action]").allInnerTexts(), ["supply 2 WETH", "borrow 3000 USDC"]);
+  await page.locator("[data-testid=tx-review-plan]").click();
+  await waitStep(page, 0, "ready");
+  const kinds = await page.locator("[data-testid=tx-step]").evaluateAll((els) => els.map((e) => e.dataset.kind));
+  assert.deepEqual(kinds, ["approve", "supply", "borrow"]);
+  // The borrow waits: it is checked only once the supply is on chain.
+  assert.equal(await step(page, 2).getAttribute("data-status"), "waiting");
+  await sign(page, 0);
+  await sign(page, 1);
+  const beforeBorrow = (await walletRequests(page)).length;
+  await waitStep(page, 2, "ready");
+  // The re-check: the borrow was simulated and estimated after the supply landed.
+  const recheck = (await walletRequests(page)).slice(0, beforeBorrow).map((r) => r.method);
+  const lastSend = recheck.lastIndexOf("eth_sendTransaction");
+  assert.ok(recheck.slice(lastSend).includes("eth_call") && recheck.slice(lastSend).includes("eth_estimateGas"), String(recheck.slice(lastSend)));
+  const engineAfter = Number(await step(page, 2).locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
+  await sign(page, 2);
+  const sends = await sent(page);
+  assert.deepEqual(sends.map((t) => t.params[0].to), [market.reserves.WETH.address, market.contracts.pool, market.contracts.pool]);
+  const [, supplyHash, borrowHash] = sends.map((t) => t.result);
+  const [supplyReceipt, borrowReceipt] = await Promise.all([provider.getTransactionReceipt(supplyHash), provider.getTransactionReceipt(borrowHash)]);
+  assert.ok(supplyReceipt.blockNumber < borrowReceipt.blockNumber);
+  const data = await c.pool.getUserAccountData(me.address);
+  assert.ok(Math.abs(engineAfter - Number(data.healthFactor) / 1e18) < 1e-6, `${engineAfter} vs ${data.healthFactor}`);
+  assert.equal(await waitChainHf(page, me.address), exact(data.healthFactor, 18));
+  assert.equal(await c.variableDebtToken("USDC").balanceOf(me.address), units("USDC", "3000"));
+  ctx.assertNoErrors();
+  await ctx.close();
+});

@@ -73,6 +73,72 @@ impl ActionKind {
     }
 }
 
+/// The query parameter carrying a plan to sign from the panel:
+/// `?plan=supply:WETH:2,borrow:USDC:3000,repay:USDC:max`.
+pub const PLAN_PARAM: &str = "plan";
+
+/// One action of a plan, as typed (resolved against the market's tokens when checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedAction {
+    pub kind: ActionKind,
+    pub symbol: String,
+    /// Tokens as typed, or `max` (withdraw and repay only).
+    pub amount: String,
+}
+
+impl QueuedAction {
+    /// "supply 2 WETH", "repay all USDC".
+    pub fn label(&self) -> String {
+        if self.amount == "max" {
+            format!("{} all {}", self.kind.slug(), self.symbol)
+        } else {
+            format!("{} {} {}", self.kind.slug(), self.amount, self.symbol)
+        }
+    }
+
+    /// The Pool action, with the market's `tokens`.
+    pub fn resolve(&self, tokens: &[TokenInfo]) -> Result<AaveAction, String> {
+        let token = tokens
+            .iter()
+            .find(|t| t.symbol == self.symbol)
+            .ok_or_else(|| format!("{}: {} is not an asset of this market", self.label(), self.symbol))?;
+        let max = self.amount == "max";
+        if max && !self.kind.takes_max() {
+            return Err(format!("{}: only withdraw and repay take max", self.label()));
+        }
+        let amount = parse_amount(&self.amount, max, token).map_err(|e| format!("{}: {e}", self.label()))?;
+        Ok(self.kind.action(token.address, amount))
+    }
+}
+
+/// `?plan=`'s actions, and a notice for each part that is not one.
+pub fn parse_plan_param(text: &str) -> (Vec<QueuedAction>, Vec<String>) {
+    let mut actions = Vec::new();
+    let mut notices = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let fields: Vec<&str> = part.split(':').collect();
+        match fields.as_slice() {
+            [kind, symbol, amount] if ActionKind::from_slug(kind).is_some() && !symbol.is_empty() && !amount.is_empty() => {
+                actions.push(QueuedAction {
+                    kind: ActionKind::from_slug(kind).unwrap_or(ActionKind::Supply),
+                    symbol: (*symbol).to_owned(),
+                    amount: (*amount).to_owned(),
+                })
+            }
+            _ => notices.push(format!(
+                "The plan step {:?} in the link was skipped: write it as action:ASSET:amount (supply, withdraw, borrow or repay).",
+                part.chars().take(40).collect::<String>()
+            )),
+        }
+    }
+    (actions, notices)
+}
+
+/// The `?plan=` value for a list of actions.
+pub fn plan_param(actions: &[QueuedAction]) -> String {
+    actions.iter().map(|a| format!("{}:{}:{}", a.kind.slug(), a.symbol, a.amount)).collect::<Vec<_>>().join(",")
+}
+
 /// Why a typed amount is not one to send.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
@@ -271,6 +337,23 @@ mod tests {
         assert_eq!(parse_amount("x", true, &usdc()), Ok(ActionAmount::Max));
         assert_eq!(parse_floor("0.9"), Err("the safety floor must be 1 or more".into()));
         assert_eq!(parse_floor("1.25"), Ok(BigRational::new(5.into(), 4.into())));
+    }
+
+    #[test]
+    fn a_plan_in_the_link_round_trips_and_bad_parts_are_named() {
+        let (plan, notices) = parse_plan_param("supply:WETH:2, borrow:USDC:3000,repay:USDC:max,fly:WETH:1,supply:WETH");
+        assert_eq!(plan.iter().map(QueuedAction::label).collect::<Vec<_>>(), ["supply 2 WETH", "borrow 3000 USDC", "repay all USDC"]);
+        assert_eq!(notices.len(), 2);
+        assert!(notices[0].contains("\"fly:WETH:1\""), "{}", notices[0]);
+        assert_eq!(plan_param(&plan), "supply:WETH:2,borrow:USDC:3000,repay:USDC:max");
+        let tokens = [usdc()];
+        assert_eq!(
+            plan[1].resolve(&tokens),
+            Ok(AaveAction::Borrow { asset: usdc().address, amount: ActionAmount::Exact(U256::from(3_000_000_000u64)) })
+        );
+        assert_eq!(plan[0].resolve(&tokens).unwrap_err(), "supply 2 WETH: WETH is not an asset of this market");
+        let supply_max = QueuedAction { kind: ActionKind::Supply, symbol: "USDC".into(), amount: "max".into() };
+        assert_eq!(supply_max.resolve(&tokens).unwrap_err(), "supply all USDC: only withdraw and repay take max");
     }
 
     #[test]

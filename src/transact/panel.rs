@@ -6,7 +6,7 @@
 //! address with the revert in words, the calldata decoded, gas and fee.
 
 use alloy_primitives::{Address, B256, U256};
-use ballast_chain::aave_actions::{pool_tx, DescribeContext, TxRequest};
+use ballast_chain::aave_actions::{pool_tx, DescribeContext, TokenInfo, TxRequest};
 use ballast_chain::tx_fees::{wei_to_eth, wei_to_eth_rounded_up, FeeQuote};
 use ballast_chain::tx_guard::check_before_send;
 use ballast_chain::tx_plan::{plan_transactions, PlanOptions, PlanStep};
@@ -17,11 +17,12 @@ use num_rational::BigRational;
 
 use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, LivePosition};
 use super::model::{
-    chain_health_factor, judge, parse_amount, parse_floor, same_account, simulation_failure, ActionKind, Judged,
-    DEFAULT_FLOOR,
+    chain_health_factor, judge, parse_floor, parse_plan_param, same_account, simulation_failure, ActionKind, Judged,
+    QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::{default_chains, health_factor};
+use crate::url_state::{read_param, remove_param};
 use crate::wallet::chains::chain_label;
 use crate::wallet::{use_wallet, WalletError};
 
@@ -122,7 +123,10 @@ pub fn TransactPanel(
     let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
     let accept_floor = RwSignal::new(false);
     let steps = RwSignal::new(Vec::<Step>::new());
-    let form_error = RwSignal::new(None::<String>);
+    // A plan of several actions: from the link (`?plan=`, the planner's way in) or added here.
+    let (from_link, link_notices) = read_param(PLAN_PARAM).map(|t| parse_plan_param(&t)).unwrap_or_default();
+    let queue = RwSignal::new(from_link);
+    let form_error = RwSignal::new((!link_notices.is_empty()).then(|| link_notices.join(" ")));
     let chain_note = RwSignal::new(None::<String>);
     // One wallet request at a time, whatever the clicks: set before the wallet is asked.
     let busy = StoredValue::new(false);
@@ -232,48 +236,52 @@ pub fn TransactPanel(
         });
     };
 
-    // The form's action as ordered steps (approval or permit first when the Pool pulls tokens).
-    let review = move || {
+    // Actions as ordered steps (an approval or permit first where the Pool pulls tokens).
+    let review = move |queued: Vec<QueuedAction>| {
         form_error.set(None);
         steps.set(Vec::new());
         let Some(Ok(position)) = live.get_untracked() else {
             return form_error.set(Some("The position has not been read yet.".into()));
         };
-        let Some(token) = position.tokens.iter().find(|t| t.symbol == asset.get_untracked()).cloned() else {
-            return form_error.set(Some("Pick an asset.".into()));
-        };
         let Some(from) = account() else { return };
         let Some(chain_id) = target.get_untracked() else { return };
-        let k = kind.get_untracked();
-        let amount = match parse_amount(&amount_text.get_untracked(), max.get_untracked() && k.takes_max(), &token) {
-            Ok(a) => a,
-            Err(e) => return form_error.set(Some(format!("Amount: {e}."))),
+        let actions = match queued.iter().map(|q| q.resolve(&position.tokens)).collect::<Result<Vec<_>, _>>() {
+            Ok(a) if !a.is_empty() => a,
+            Ok(_) => return form_error.set(Some("Nothing to check: add an action.".into())),
+            Err(why) => return form_error.set(Some(format!("{why}."))),
         };
         let floor = match parse_floor(&floor_text.get_untracked()) {
             Ok(f) => f,
             Err(why) => return form_error.set(Some(format!("The safety floor: {why}."))),
         };
-        let action = k.action(token.address, amount);
-        let tx = match pool_tx(position.pool, from, &action) {
-            Ok(tx) => tx,
-            Err(why) => return form_error.set(Some(format!("{why}."))),
-        };
-        // The engine first: an action it refuses never reaches the wallet, not even as a read.
-        if let Err(why) = judge(&position.scenario, std::slice::from_ref(&action), &position.tokens, &floor) {
-            let label = format!("{} {}", k.slug(), token.symbol);
+        // The engine first: a plan it refuses never reaches the wallet, not even as a read.
+        if let Err(why) = judge(&position.scenario, &actions, &position.tokens, &floor) {
+            let label = queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then ");
+            let (action, tx) = match pool_tx(position.pool, from, &actions[0]) {
+                Ok(tx) => (actions[0].clone(), tx),
+                Err(e) => return form_error.set(Some(format!("{e}."))),
+            };
             steps.set(vec![Step { plan: PlanStep::Call { label, action_index: 0, action, tx }, signature: None, status: Status::Refused(why) }]);
             return;
+        }
+        let mut tokens: Vec<TokenInfo> = Vec::new();
+        for a in &actions {
+            if let Some(t) = a.asset().and_then(|asset| position.tokens.iter().find(|t| t.address == asset)) {
+                if !tokens.contains(t) {
+                    tokens.push(t.clone());
+                }
+            }
         }
         let s = settings.get_untracked();
         let mut options = PlanOptions::new(U256::from(position.timestamp + PERMIT_LIFETIME_SECS));
         options.unlimited_approval = unlimited.get_untracked();
         options.use_permit = use_permit.get_untracked();
         spawn_local(async move {
-            let assets = match read_assets(&s, chain_id, &position, from, std::slice::from_ref(&token)).await {
+            let assets = match read_assets(&s, chain_id, &position, from, &tokens).await {
                 Ok(a) => a,
-                Err(why) => return form_error.set(Some(format!("{}'s balance and allowance could not be read: {why}", token.symbol))),
+                Err(why) => return form_error.set(Some(format!("Balances and allowances could not be read: {why}"))),
             };
-            match plan_transactions(position.pool, from, &[action], &assets, &options) {
+            match plan_transactions(position.pool, from, &actions, &assets, &options) {
                 Ok(plan) => {
                     steps.set(plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect());
                     check(0);
@@ -281,6 +289,11 @@ pub fn TransactPanel(
                 Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
             }
         });
+    };
+    let form_action = move || QueuedAction {
+        kind: kind.get_untracked(),
+        symbol: asset.get_untracked(),
+        amount: if max.get_untracked() && kind.get_untracked().takes_max() { "max".into() } else { amount_text.get_untracked() },
     };
 
     let sign_permit = move |i: usize| {
@@ -427,7 +440,7 @@ pub fn TransactPanel(
                         }.into_any()
                     }
                 }}
-                <form class="transact-form" on:submit=move |ev| { ev.prevent_default(); review(); }>
+                <form class="transact-form" on:submit=move |ev| { ev.prevent_default(); review(vec![form_action()]); }>
                     <select data-testid="tx-action" on:change=move |ev| {
                         if let Some(k) = ActionKind::from_slug(&event_target_value(&ev)) { kind.set(k); }
                     }>
@@ -456,7 +469,17 @@ pub fn TransactPanel(
                     <label>" Safety floor "<input type="text" size="5" data-testid="tx-floor" prop:value=move || floor_text.get()
                         on:input=move |ev| floor_text.set(event_target_value(&ev)) /></label>
                     <button type="submit" data-testid="tx-review">"Check"</button>
+                    <button type="button" data-testid="tx-add" on:click=move |_| queue.update(|q| q.push(form_action()))>"Add to the plan"</button>
                 </form>
+                <Show when=move || queue.with(|q| !q.is_empty())>
+                    <div class="tx-plan" data-testid="tx-plan">
+                        <strong>"Plan, signed in this order: "</strong>
+                        <ol>{move || queue.get().into_iter().map(|q| view! { <li data-testid="plan-action">{q.label()}</li> }).collect_view()}</ol>
+                        <button data-testid="tx-review-plan" on:click=move |_| review(queue.get_untracked())>"Check the plan"</button>
+                        " "
+                        <button class="link-button" data-testid="tx-clear-plan" on:click=move |_| { queue.set(Vec::new()); remove_param(PLAN_PARAM); }>"Clear"</button>
+                    </div>
+                </Show>
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
                     {move || steps.get().into_iter().enumerate().map(|(i, step)| {

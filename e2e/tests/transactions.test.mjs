@@ -436,14 +436,15 @@ test("a plan from the link (supply 2 WETH, then borrow 3,000 USDC) is signed in 
   assert.equal(await step(page, 2).getAttribute("data-status"), "waiting");
   await sign(page, 0);
   await sign(page, 1);
-  const beforeBorrow = (await walletRequests(page)).length;
   await waitStep(page, 2, "ready");
-  // The re-check: the borrow was simulated and estimated after the supply landed.
-  const recheck = (await walletRequests(page)).slice(0, beforeBorrow).map((r) => r.method);
-  const lastSend = recheck.lastIndexOf("eth_sendTransaction");
-  assert.ok(recheck.slice(lastSend).includes("eth_call") && recheck.slice(lastSend).includes("eth_estimateGas"), String(recheck.slice(lastSend)));
   const engineAfter = Number(await step(page, 2).locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
   await sign(page, 2);
+  // The re-check: between the supply's send and the borrow's, the borrow was simulated and estimated.
+  const methods = (await walletRequests(page)).map((r) => r.method);
+  const sendAt = methods.flatMap((m, i) => (m === "eth_sendTransaction" ? [i] : []));
+  assert.equal(sendAt.length, 3);
+  const between = methods.slice(sendAt[1] + 1, sendAt[2]);
+  assert.ok(between.includes("eth_call") && between.includes("eth_estimateGas"), String(between));
   const sends = await sent(page);
   assert.deepEqual(sends.map((t) => t.params[0].to), [market.reserves.WETH.address, market.contracts.pool, market.contracts.pool]);
   const [, supplyHash, borrowHash] = sends.map((t) => t.result);

@@ -7,11 +7,13 @@ use ballast_chain::aave_actions::{TokenInfo, TxRequest};
 use ballast_chain::aave_position;
 use ballast_chain::jsonrpc::{BlockTag, Request};
 use ballast_chain::multicall::CallOutcome;
-use ballast_chain::tx_fees::{decode_fee_history, decode_max_priority_fee, FeeQuote, FEE_HISTORY_BLOCKS, TIP_PERCENTILE};
+use ballast_chain::tx_fees::{
+    decode_fee_history, decode_max_priority_fee, FeeQuote, FEE_HISTORY_BLOCKS, TIP_PERCENTILE,
+};
 use ballast_chain::tx_plan::AssetState;
 use ballast_chain::tx_rpc::{
-    decode_gas_estimate, decode_receipt, decode_transaction, decode_transaction_count,
-    decode_transaction_hash, send_transaction_params, tx_progress, TxProgress,
+    decode_gas_estimate, decode_receipt, decode_transaction, decode_transaction_count, decode_transaction_hash,
+    send_transaction_params, tx_progress, TxProgress,
 };
 use ballast_core::aave_v3::AccountData;
 use ballast_core::Scenario;
@@ -125,7 +127,13 @@ pub async fn next_nonce(wallet: Wallet, from: Address) -> Result<u64, WalletErro
 }
 
 /// `eth_sendTransaction` with the quoted gas limit and fees, for `chain_id`.
-pub async fn send(wallet: Wallet, from: Address, tx: &TxRequest, chain_id: u64, fees: &FeeQuote) -> Result<B256, WalletError> {
+pub async fn send(
+    wallet: Wallet,
+    from: Address,
+    tx: &TxRequest,
+    chain_id: u64,
+    fees: &FeeQuote,
+) -> Result<B256, WalletError> {
     let hash = wallet.request("eth_sendTransaction", send_transaction_params(from, tx, chain_id, fees)).await?;
     decode_transaction_hash(&hash).map_err(bad)
 }

@@ -167,10 +167,9 @@ pub fn parse_amount(text: &str, max: bool, token: &TokenInfo) -> Result<ActionAm
     if decimal.is_zero() {
         return Err(AmountError::Zero);
     }
-    let units = decimal.to_scaled_integer(u32::from(token.decimals)).ok_or_else(|| AmountError::TooManyDecimals {
-        symbol: token.symbol.clone(),
-        decimals: token.decimals,
-    })?;
+    let units = decimal
+        .to_scaled_integer(u32::from(token.decimals))
+        .ok_or_else(|| AmountError::TooManyDecimals { symbol: token.symbol.clone(), decimals: token.decimals })?;
     let units = U256::try_from_be_slice(&units.to_bytes_be()).ok_or(AmountError::TooLarge)?;
     if units == U256::MAX {
         return Err(AmountError::TooLarge);
@@ -261,7 +260,10 @@ pub fn asset_state(
         _ => Err(()),
     };
     let uint = |i: usize, what: &str| {
-        ok(i).ok().and_then(|d| decode_uint(d).ok()).ok_or_else(|| format!("{}'s {what} could not be read", token.symbol))
+        ok(i)
+            .ok()
+            .and_then(|d| decode_uint(d).ok())
+            .ok_or_else(|| format!("{}'s {what} could not be read", token.symbol))
     };
     let balance = uint(0, "balance")?;
     let allowance = uint(1, "allowance for the Pool")?;
@@ -330,10 +332,16 @@ mod tests {
     #[test]
     fn amounts_become_exact_token_units_or_are_refused_by_name() {
         assert_eq!(parse_amount("1,234.5", false, &usdc()), Ok(ActionAmount::Exact(U256::from(1_234_500_000u64))));
-        assert_eq!(parse_amount("0.0000001", false, &usdc()).unwrap_err().to_string(), "USDC has 6 decimals; the amount has more");
+        assert_eq!(
+            parse_amount("0.0000001", false, &usdc()).unwrap_err().to_string(),
+            "USDC has 6 decimals; the amount has more"
+        );
         assert_eq!(parse_amount("  ", false, &usdc()), Err(AmountError::Empty));
         assert_eq!(parse_amount("0.000", false, &usdc()), Err(AmountError::Zero));
-        assert_eq!(parse_amount("1e5", false, &usdc()).unwrap_err().to_string(), "\"1e5\" is not an amount: write it like 1.5");
+        assert_eq!(
+            parse_amount("1e5", false, &usdc()).unwrap_err().to_string(),
+            "\"1e5\" is not an amount: write it like 1.5"
+        );
         assert_eq!(parse_amount("x", true, &usdc()), Ok(ActionAmount::Max));
         assert_eq!(parse_floor("0.9"), Err("the safety floor must be 1 or more".into()));
         assert_eq!(parse_floor("1.25"), Ok(BigRational::new(5.into(), 4.into())));
@@ -342,7 +350,10 @@ mod tests {
     #[test]
     fn a_plan_in_the_link_round_trips_and_bad_parts_are_named() {
         let (plan, notices) = parse_plan_param("supply:WETH:2, borrow:USDC:3000,repay:USDC:max,fly:WETH:1,supply:WETH");
-        assert_eq!(plan.iter().map(QueuedAction::label).collect::<Vec<_>>(), ["supply 2 WETH", "borrow 3000 USDC", "repay all USDC"]);
+        assert_eq!(
+            plan.iter().map(QueuedAction::label).collect::<Vec<_>>(),
+            ["supply 2 WETH", "borrow 3000 USDC", "repay all USDC"]
+        );
         assert_eq!(notices.len(), 2);
         assert!(notices[0].contains("\"fly:WETH:1\""), "{}", notices[0]);
         assert_eq!(plan_param(&plan), "supply:WETH:2,borrow:USDC:3000,repay:USDC:max");
@@ -375,7 +386,12 @@ mod tests {
     #[test]
     fn permit_support_needs_a_matching_domain_separator() {
         let token = usdc();
-        let domain = PermitDomain { name: "USD Coin".into(), version: "2".into(), chain_id: 31_337, verifying_contract: token.address };
+        let domain = PermitDomain {
+            name: "USD Coin".into(),
+            version: "2".into(),
+            chain_id: 31_337,
+            verifying_contract: token.address,
+        };
         let word = |v: U256| CallOutcome::Success(Bytes::from(v.to_be_bytes::<32>().to_vec()));
         let outcomes = |separator: B256| {
             vec![
@@ -388,7 +404,10 @@ mod tests {
             ]
         };
         let state = asset_state(&token, &outcomes(domain.separator()), U256::from(7u8), 31_337).unwrap();
-        assert_eq!((state.balance, state.allowance, state.variable_debt), (U256::from(5_000_000u64), U256::ZERO, U256::from(7u8)));
+        assert_eq!(
+            (state.balance, state.allowance, state.variable_debt),
+            (U256::from(5_000_000u64), U256::ZERO, U256::from(7u8))
+        );
         assert_eq!(state.permit.map(|p| (p.domain, p.nonce)), Some((domain.clone(), U256::from(3u8))));
         // Another chain's separator: no permit, an approval instead.
         let other = PermitDomain { chain_id: 1, ..domain };

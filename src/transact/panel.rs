@@ -110,7 +110,10 @@ pub fn TransactPanel(
         let list = chains.get_untracked();
         let wallet_chain = wallet.session.with_untracked(|s| s.as_ref().map(|s| s.chain_id));
         let fallback = settings.with_untracked(|s| s.market_chain_id);
-        wallet_chain.filter(|c| list.contains(c)).or(Some(fallback).filter(|c| list.contains(c))).or(list.first().copied())
+        wallet_chain
+            .filter(|c| list.contains(c))
+            .or(Some(fallback).filter(|c| list.contains(c)))
+            .or(list.first().copied())
     };
     let target = RwSignal::new(first_chain());
     let live = RwSignal::new(None::<Result<LivePosition, String>>);
@@ -261,7 +264,11 @@ pub fn TransactPanel(
                 Ok(tx) => (actions[0].clone(), tx),
                 Err(e) => return form_error.set(Some(format!("{e}."))),
             };
-            steps.set(vec![Step { plan: PlanStep::Call { label, action_index: 0, action, tx }, signature: None, status: Status::Refused(why) }]);
+            steps.set(vec![Step {
+                plan: PlanStep::Call { label, action_index: 0, action, tx },
+                signature: None,
+                status: Status::Refused(why),
+            }]);
             return;
         }
         let mut tokens: Vec<TokenInfo> = Vec::new();
@@ -283,7 +290,9 @@ pub fn TransactPanel(
             };
             match plan_transactions(position.pool, from, &actions, &assets, &options) {
                 Ok(plan) => {
-                    steps.set(plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect());
+                    steps.set(
+                        plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect(),
+                    );
                     check(0);
                 }
                 Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
@@ -293,14 +302,20 @@ pub fn TransactPanel(
     let form_action = move || QueuedAction {
         kind: kind.get_untracked(),
         symbol: asset.get_untracked(),
-        amount: if max.get_untracked() && kind.get_untracked().takes_max() { "max".into() } else { amount_text.get_untracked() },
+        amount: if max.get_untracked() && kind.get_untracked().takes_max() {
+            "max".into()
+        } else {
+            amount_text.get_untracked()
+        },
     };
 
     let sign_permit = move |i: usize| {
         if busy.get_value() {
             return;
         }
-        let Some(PlanStep::PermitCall { call, .. }) = steps.with_untracked(|s| s.get(i).map(|s| s.plan.clone())) else { return };
+        let Some(PlanStep::PermitCall { call, .. }) = steps.with_untracked(|s| s.get(i).map(|s| s.plan.clone())) else {
+            return;
+        };
         busy.set_value(true);
         set_status(i, Status::Signing);
         spawn_local(async move {
@@ -374,7 +389,10 @@ pub fn TransactPanel(
                         Err(e) => simulation_failure(&e),
                         Ok(_) => "it would pass now: the chain changed in between".into(),
                     };
-                    set_status(i, Status::Failed(format!("Reverted on chain in block {}. {why}", receipt.block_number)));
+                    set_status(
+                        i,
+                        Status::Failed(format!("Reverted on chain in block {}. {why}", receipt.block_number)),
+                    );
                     refresh();
                 }
                 Ok((hash, TxProgress::Replaced)) => {
@@ -394,7 +412,9 @@ pub fn TransactPanel(
         spawn_local(async move {
             match wallet.switch_chain(chain_id).await {
                 Ok(()) => {}
-                Err(e) if e.is_user_rejection() => chain_note.set(Some("You declined the switch in your wallet.".into())),
+                Err(e) if e.is_user_rejection() => {
+                    chain_note.set(Some("You declined the switch in your wallet.".into()))
+                }
                 Err(e) => chain_note.set(Some(format!("The wallet did not switch: {e}."))),
             }
         });

@@ -104,7 +104,8 @@ impl Wallet {
             listening: StoredValue::new(Vec::new()),
         };
         provide_context(wallet);
-        let remembered = remembered_rdns(storage().and_then(|s| s.get_item(REMEMBERED_WALLET_KEY).ok().flatten()).as_deref());
+        let remembered =
+            remembered_rdns(storage().and_then(|s| s.get_item(REMEMBERED_WALLET_KEY).ok().flatten()).as_deref());
         let restoring = StoredValue::new(remembered);
         discover_wallets(move |found| {
             let pending = restoring.get_value();
@@ -219,7 +220,10 @@ impl Wallet {
 
     /// A request to the connected wallet.
     pub async fn request(self, method: &str, params: Value) -> Result<Value, WalletError> {
-        let id = self.session.with_untracked(|s| s.as_ref().map(|s| s.wallet.id.clone())).ok_or(WalletError::NotConnected)?;
+        let id = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.wallet.id.clone()))
+            .ok_or(WalletError::NotConnected)?;
         let provider = provider_of(&id).ok_or(WalletError::NotConnected)?;
         provider.request(method, &params).await
     }

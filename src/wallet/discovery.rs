@@ -64,21 +64,16 @@ pub fn provider_of(id: &str) -> Option<Eip1193Provider> {
 
 /// Every wallet found so far: the announced ones, then `window.ethereum` if it is none of them.
 fn listed() -> Vec<WalletInfo> {
-    let mut list: Vec<WalletInfo> = FOUND.with(|f| {
-        f.borrow().iter().filter(|(w, _)| w.id != WINDOW_ETHEREUM_ID).map(|(w, _)| w.clone()).collect()
-    });
+    let mut list: Vec<WalletInfo> =
+        FOUND.with(|f| f.borrow().iter().filter(|(w, _)| w.id != WINDOW_ETHEREUM_ID).map(|(w, _)| w.clone()).collect());
     if let Some(injected) = Eip1193Provider::window_ethereum() {
         let announced = FOUND.with(|f| f.borrow().iter().any(|(w, p)| w.id != WINDOW_ETHEREUM_ID && p.is(&injected)));
         FOUND.with(|f| {
             let mut f = f.borrow_mut();
             f.retain(|(w, _)| w.id != WINDOW_ETHEREUM_ID);
             if !announced {
-                let info = WalletInfo {
-                    id: WINDOW_ETHEREUM_ID.into(),
-                    name: "Browser wallet".into(),
-                    icon: None,
-                    rdns: None,
-                };
+                let info =
+                    WalletInfo { id: WINDOW_ETHEREUM_ID.into(), name: "Browser wallet".into(), icon: None, rdns: None };
                 f.push((info.clone(), injected));
                 list.push(info);
             }
@@ -156,6 +151,9 @@ mod tests {
         assert_eq!(w.name.len(), 60);
         assert_eq!(w.rdns, None);
         assert_eq!(w.remember_key(), WINDOW_ETHEREUM_ID);
-        assert_eq!(wallet_info("u", "Test", "", "dev.ballast.testwallet").unwrap().remember_key(), "dev.ballast.testwallet");
+        assert_eq!(
+            wallet_info("u", "Test", "", "dev.ballast.testwallet").unwrap().remember_key(),
+            "dev.ballast.testwallet"
+        );
     }
 }

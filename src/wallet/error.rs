@@ -43,7 +43,8 @@ impl WalletError {
     /// `message` and `data`. Some wallets wrap a code in
     /// `data.originalError` (MetaMask mobile's 4902); that one counts.
     pub fn from_parts(code: Option<i64>, message: &str, data: Option<Value>, method: &str) -> Self {
-        let inner = data.as_ref().and_then(|d| d.get("originalError")).and_then(|o| o.get("code")).and_then(Value::as_i64);
+        let inner =
+            data.as_ref().and_then(|d| d.get("originalError")).and_then(|o| o.get("code")).and_then(Value::as_i64);
         let message: String = message.chars().take(300).collect();
         match code {
             Some(USER_REJECTED) => Self::UserRejected,
@@ -106,14 +107,18 @@ mod tests {
     #[test]
     fn a_wrapped_4902_is_an_unknown_chain() {
         let data = json!({"originalError": {"code": 4902, "message": "Unrecognized chain ID"}});
-        assert_eq!(WalletError::from_parts(Some(-32603), "x", Some(data), "wallet_switchEthereumChain"), WalletError::UnrecognizedChain);
+        assert_eq!(
+            WalletError::from_parts(Some(-32603), "x", Some(data), "wallet_switchEthereumChain"),
+            WalletError::UnrecognizedChain
+        );
     }
 
     #[test]
     fn revert_data_is_found_where_wallets_put_it() {
         let flat = WalletError::from_parts(Some(3), "execution reverted", Some(json!("0x08c379a0")), "eth_call");
         assert_eq!(flat.revert_data(), Some(vec![0x08, 0xc3, 0x79, 0xa0]));
-        let nested = WalletError::from_parts(Some(-32603), "x", Some(json!({"originalError": {"data": "0x3532"}})), "eth_call");
+        let nested =
+            WalletError::from_parts(Some(-32603), "x", Some(json!({"originalError": {"data": "0x3532"}})), "eth_call");
         assert_eq!(nested.revert_data(), Some(vec![0x35, 0x32]));
         let inner = WalletError::from_parts(Some(-32000), "x", Some(json!({"data": "0x01"})), "eth_call");
         assert_eq!(inner.revert_data(), Some(vec![1]));

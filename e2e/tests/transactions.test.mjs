@@ -110,6 +110,11 @@ test("the picker lists the announced wallet with its icon; connecting shows acco
   assert.equal(await page.locator("[data-testid=wallet-chain]").innerText(), "Local (anvil)");
   assert.equal((await methods(page)).filter((m) => m === "eth_requestAccounts").length, 1);
 
+  // "Use the connected account" watches it like a typed address.
+  await page.locator("[data-testid=watch-connected]").click();
+  await page.locator(`[data-testid=watched-address][data-address="${account(6).address}"]`).waitFor();
+  assert.match(page.url(), new RegExp(`address=${account(6).address}`));
+
   await setWallet(page, { account: 1 });
   await page.locator(`[data-testid=wallet-session][data-account="${account(7).address}"]`).waitFor();
   await setWallet(page, { chainId: 1 });
@@ -118,6 +123,23 @@ test("the picker lists the announced wallet with its icon; connecting shows acco
   await setWallet(page, { connected: false });
   await page.locator("[data-testid=wallet-connect]").waitFor();
   assert.equal(await session(page).count(), 0);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("a wallet that only sets window.ethereum is offered as the browser wallet, and remembered as such", T, async () => {
+  const { ctx, page } = await open("?view=positions", { wallet: { announce: false, persist: true } });
+  await page.locator("[data-testid=wallet-connect]").click();
+  const choices = page.locator("[data-testid=wallet-choice]");
+  assert.equal(await choices.count(), 1);
+  assert.equal(await choices.innerText(), "Browser wallet");
+  assert.equal(await choices.locator("img").count(), 0);
+  await choices.click();
+  await session(page).waitFor();
+  assert.equal(await session(page).getAttribute("data-wallet"), "window.ethereum");
+  await page.reload();
+  await session(page).waitFor({ timeout: 10_000 });
+  assert.ok(!(await methods(page)).includes("eth_requestAccounts"));
   ctx.assertNoErrors();
   await ctx.close();
 });

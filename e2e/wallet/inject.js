@@ -360,7 +360,8 @@ function install() {
     Object.defineProperty(window, "ethereum", { value: provider, configurable: true, writable: true });
   }
 
-  // EIP-6963 multi-wallet discovery.
+  // EIP-6963 multi-wallet discovery (`announce: false`: an old wallet, window.ethereum only).
+  if (cfg.announce === false) return;
   const info = Object.freeze({ uuid: uuid4(), name: "Ballast Test Wallet", icon: ICON, rdns: "dev.ballast.testwallet" });
   const detail = Object.freeze({ info, provider });
   const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail }));

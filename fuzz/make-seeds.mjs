@@ -50,3 +50,17 @@ for (const i of [1, 2, 3, 4]) {
   len.writeUInt32BE(hex(market.reserves_data).length);
   put("abi_return", `account-${i}-scenario`, Buffer.concat([Buffer.from([13]), len, hex(market.reserves_data), hex(account.user_reserves_data)]));
 }
+
+// tx_answers: the first byte picks the reader (see fuzz_targets/tx_answers.rs).
+const tx = JSON.parse(read("crates/ballast-chain/tests/fixtures/tx/encodings.json"));
+for (const [name, data] of Object.entries(tx.reverts)) put("tx_answers", `revert-${name}`, withSelector(0, hex(data)));
+const wrapped = { code: -32603, message: "Internal JSON-RPC error.", data: { code: 3, message: "execution reverted", data: tx.reverts.error_string_35 } };
+put("tx_answers", "error-object", withSelector(1, Buffer.from(JSON.stringify(wrapped))));
+const receipt = { transactionHash: `0x${"ab".repeat(32)}`, blockNumber: "0x10", status: "0x1", gasUsed: "0x30d40", effectiveGasPrice: "0x3b9aca00" };
+put("tx_answers", "receipt", withSelector(2, Buffer.from(JSON.stringify(receipt))));
+const history = { oldestBlock: "0x10", baseFeePerGas: ["0x3b9aca00", "0x3b9aca01"], gasUsedRatio: [0.5], reward: [["0x5f5e100"]] };
+put("tx_answers", "fee-history", withSelector(2, Buffer.from(JSON.stringify(history))));
+for (const [name, data] of Object.entries(tx.calldata)) put("tx_answers", `calldata-${name}`, withSelector(3, hex(data)));
+put("tx_answers", "signature", withSelector(4, hex(tx.permit.signature)));
+put("tx_answers", "signature-hex", withSelector(4, Buffer.from(tx.permit.signature)));
+put("tx_answers", "name", withSelector(5, hex(tx.returns.name_usd_coin)));

@@ -19,7 +19,8 @@
 //! [`aave_actions`] builds the Pool calls and reads any transaction back into
 //! words from its bytes, [`erc20`] the token reads and `approve`, [`permit`]
 //! EIP-2612 typed data and signatures, [`tx_plan`] turns a plan's actions
-//! into the ordered approvals, permits and calls, [`tx_rpc`] simulates,
+//! into the ordered approvals, permits and calls (on the state
+//! [`tx_plan_reads`] reads), [`tx_rpc`] simulates,
 //! sends and follows them, [`tx_fees`] quotes the EIP-1559 fee,
 //! [`tx_guard`] checks the chain, target and health factor before a send,
 //! and [`revert`] says in words why one would fail or did.
@@ -50,6 +51,7 @@ pub mod tx_fees;
 mod tx_fixtures;
 pub mod tx_guard;
 pub mod tx_plan;
+pub mod tx_plan_reads;
 pub mod tx_rpc;
 /// Maker and Liquity v1 mainnet contracts, generated from their npm deployment files.
 pub mod vault_addresses;

@@ -22,8 +22,9 @@
 //!
 //! Balances are checked too: a supply or repay of more than the wallet holds
 //! (after the plan's earlier borrows and withdrawals) is refused here, before
-//! any signature. The app re-reads the position between steps; this plan is
-//! for the state it was given.
+//! any signature. The app re-reads the position between steps and plans the
+//! remaining actions again on the fresh state; a plan is for the state it
+//! was given.
 //!
 //! The actions are intents: `Supply` and `Repay`, not their `…WithPermit`
 //! forms, which the plan makes itself ([`PermitCall::tx`]). A `…WithPermit`
@@ -41,7 +42,8 @@ pub const REPAY_MAX_MARGIN_BPS: u32 = 10;
 
 const BPS: u32 = 10_000;
 
-/// What the plan needs to know of one asset, read for the user just before planning.
+/// What the plan needs to know of one asset, read for the user just before
+/// planning ([`crate::tx_plan_reads`] reads and decodes it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssetState {
     pub token: TokenInfo,

@@ -5,17 +5,17 @@
 //! and a failed simulation in words (`ballast_chain::revert`). Pure, so it is
 //! tested natively.
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use ballast_chain::aave_actions::{AaveAction, ActionAmount, TokenInfo};
 use ballast_chain::erc20::{
-    allowance_calldata, balance_of_calldata, decode_domain_separator, decode_name, decode_uint, decode_version,
-    domain_separator_calldata, name_calldata, nonces_calldata, version_calldata,
+    allowance_calldata, balance_of_calldata, decode_uint, domain_separator_calldata, name_calldata, nonces_calldata,
+    version_calldata,
 };
 use ballast_chain::multicall::{Call, CallOutcome};
-use ballast_chain::permit::PermitDomain;
 use ballast_chain::revert::decode_error_object;
 use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict};
-use ballast_chain::tx_plan::{AssetState, PermitSupport};
+use ballast_chain::tx_plan::AssetState;
+use ballast_chain::tx_plan_reads::{needs_approve_from_zero, permit_support};
 use ballast_core::aave_v3::AccountData;
 use ballast_core::exact::PlainDecimal;
 use ballast_core::Scenario;
@@ -246,9 +246,13 @@ pub fn asset_calls(token: Address, user: Address, pool: Address) -> Vec<Call> {
     ]
 }
 
-/// [`asset_calls`]' outcomes as the plan's view of the asset. A permit is
-/// offered only when the domain built from name, version and chain hashes to
-/// the token's own `DOMAIN_SEPARATOR()`.
+/// [`asset_calls`]' outcomes as the plan's view of the asset; permit support
+/// by `tx_plan_reads::permit_support`'s rule (the domain Ballast builds must be
+/// the token's own `DOMAIN_SEPARATOR()`).
+///
+/// Not `tx_plan_reads::asset_state_calls`: that also reads the variable debt
+/// token, whose address the position reader does not keep; the debt here is
+/// the position's, read at the same time.
 pub fn asset_state(
     token: &TokenInfo,
     outcomes: &[CallOutcome],
@@ -267,22 +271,14 @@ pub fn asset_state(
     };
     let balance = uint(0, "balance")?;
     let allowance = uint(1, "allowance for the Pool")?;
-    let permit = (|| {
-        let nonce = decode_uint(ok(2).ok()?).ok()?;
-        let separator: B256 = decode_domain_separator(ok(3).ok()?).ok()?;
-        let name = decode_name(ok(4).ok()?).ok()?;
-        let version = decode_version(ok(5)).ok()?;
-        let domain = PermitDomain { name, version, chain_id, verifying_contract: token.address };
-        domain.matches(separator).then_some(PermitSupport { domain, nonce })
-    })();
+    let data = |i: usize| ok(i).ok();
     Ok(AssetState {
         token: token.clone(),
         balance,
         allowance,
         variable_debt,
-        permit,
-        // USDT's approve reverts when changing one non-zero allowance to another.
-        approve_from_zero: token.symbol == "USDT",
+        permit: permit_support(token.address, chain_id, data(4), data(5), data(2), data(3)),
+        approve_from_zero: needs_approve_from_zero(chain_id, token.address),
     })
 }
 
@@ -312,7 +308,7 @@ pub fn same_account(wallet: Address, checked: Address) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_primitives::{address, Bytes};
+    use alloy_primitives::{address, Bytes, B256};
     use ballast_chain::permit::PermitDomain;
 
     /// An ABI-encoded `string` return: offset, length, the bytes padded to a word.

@@ -95,7 +95,8 @@ const session = (page) => page.locator("[data-testid=wallet-session]");
 const methods = async (page) => (await walletRequests(page)).map((r) => r.method);
 
 test("the picker lists the announced wallet with its icon; connecting shows account and chain; events are followed", T, async () => {
-  const { ctx, page } = await open("?view=positions");
+  // Only the local chain: watching the connected account reads every chain the link names.
+  const { ctx, page } = await open("?view=positions&chains=31337");
   // Nothing is asked of the wallet before the click but quiet reads.
   assert.deepEqual((await methods(page)).filter((m) => m === "eth_requestAccounts"), []);
   await page.locator("[data-testid=wallet-connect]").click();

@@ -13,6 +13,7 @@ use crate::pages::risk::RiskPage;
 use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
 use crate::url_state::{push_param, read_param};
+use crate::wallet::{Wallet, WalletButton};
 
 /// The navigation: one link per page, switching without a reload and kept in
 /// the address bar (`?view=`) so Back, reload and bookmarks land on the same page.
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
     // Only the Prices and Positions pages read chains, and only with live data on.
     let live = RwSignal::new(crate::chain::settings::load().0.live_data);
     provide_context(LiveData(live));
+    Wallet::provide();
     let source = Signal::derive(move || match snapshot.get() {
         _ if matches!(page.get(), Page::Prices | Page::Positions) && live.get() => DataSource::Live,
         None => DataSource::Loading,
@@ -75,6 +77,7 @@ pub fn App() -> impl IntoView {
             <span class="brand">"Ballast"</span>
             <Nav page />
             <DataSourceBadge source />
+            <WalletButton />
         </header>
         <main>
             <p class="notice" data-testid="snapshot-notice">{notice}</p>

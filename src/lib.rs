@@ -10,7 +10,9 @@ pub mod glossary;
 pub mod pages;
 pub mod risk_worker;
 pub mod snapshot_source;
+pub mod transact;
 pub mod url_state;
+pub mod wallet;
 
 /// Mounts the app on `<body>`.
 pub fn run() {

@@ -34,6 +34,8 @@ export function walletBundle() {
  * @param {boolean} [config.reject=false] reject every approval-needing request with 4001
  * @param {number[]} [config.knownChainIds] extra chains wallet_switchEthereumChain accepts
  * @param {boolean} [config.setWindowEthereum=true] also set window.ethereum (else EIP-6963 only)
+ * @param {boolean} [config.announce=true] announce through EIP-6963 (else window.ethereum only, like an old wallet)
+ * @param {boolean} [config.persist=false] keep connection, account and chain across reloads of the tab
  */
 export async function walletInitScript(config) {
   return `globalThis.__BALLAST_TEST_WALLET_CONFIG__=${JSON.stringify(config)};\n${await walletBundle()}`;

@@ -7,6 +7,11 @@
 //   __ballastTestWallet.set({ chainId: 1 })        report another chain (emits chainChanged)
 //   __ballastTestWallet.set({ account: 2 })        switch account (emits accountsChanged)
 //   __ballastTestWallet.set({ connected: false })  disconnect (emits accountsChanged([]))
+//   __ballastTestWallet.set({ replaceNext: true })  the next eth_sendTransaction returns its hash but a
+//                                                   0-value self-transfer with its nonce is mined instead
+//                                                   (as when the user cancels it in the wallet)
+//   __ballastTestWallet.set({ forgetChains: [31337] }) wallet_switchEthereumChain to them answers 4902
+import { keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 const CONFIG_GLOBAL = "__BALLAST_TEST_WALLET_CONFIG__";
@@ -74,7 +79,23 @@ function install() {
     chainId: cfg.chainId ?? ANVIL_CHAIN_ID, // the chain id the wallet *reports*
     connected: !!cfg.connected,
     reject: !!cfg.reject,
+    replaceNext: false,
     knownChains: new Set([ANVIL_CHAIN_ID, ...(cfg.knownChainIds ?? [])]),
+  };
+  // `persist`: like a real wallet, remember the page's permission, account and chain across
+  // reloads of the same tab (sessionStorage of the page's origin).
+  const PERSIST_KEY = "__ballastTestWalletState";
+  if (cfg.persist) {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(PERSIST_KEY) ?? "null");
+      if (saved) Object.assign(state, { connected: saved.connected, accountIndex: saved.accountIndex, chainId: saved.chainId });
+    } catch {}
+  }
+  const persist = () => {
+    if (!cfg.persist) return;
+    try {
+      sessionStorage.setItem(PERSIST_KEY, JSON.stringify({ connected: state.connected, accountIndex: state.accountIndex, chainId: state.chainId }));
+    } catch {}
   };
   const requests = []; // log of {method, params, result|error} for tests
   const listeners = new Map();
@@ -83,6 +104,7 @@ function install() {
   const exposedAccounts = () => (state.connected ? [account().address] : []);
 
   function emit(event, payload) {
+    persist();
     for (const fn of [...(listeners.get(event) ?? [])]) {
       try {
         fn(payload);
@@ -153,6 +175,16 @@ function install() {
       };
     }
     const signed = await account().signTransaction(request);
+    if (state.replaceNext) {
+      state.replaceNext = false;
+      // The user "cancels" it: the same nonce, to themselves, for nothing, at a higher fee.
+      const bump = (v) => (v === undefined ? undefined : (BigInt(v) * 3n) / 2n + 1n);
+      const cancel = { ...request, to: from, value: 0n, data: "0x", gas: 21_000n };
+      if (request.type === "legacy") cancel.gasPrice = bump(request.gasPrice);
+      else Object.assign(cancel, { maxFeePerGas: bump(request.maxFeePerGas), maxPriorityFeePerGas: bump(request.maxPriorityFeePerGas) });
+      await forward("eth_sendRawTransaction", [await account().signTransaction(cancel)]);
+      return keccak256(signed);
+    }
     return forward("eth_sendRawTransaction", [signed]);
   }
 
@@ -316,6 +348,8 @@ function install() {
         state.knownChains.add(id);
         setChain(id);
       }
+      if ("replaceNext" in patch) state.replaceNext = !!patch.replaceNext;
+      for (const id of patch.forgetChains ?? []) state.knownChains.delete(Number(BigInt(id)));
       return control.state();
     },
     emit,
@@ -326,7 +360,8 @@ function install() {
     Object.defineProperty(window, "ethereum", { value: provider, configurable: true, writable: true });
   }
 
-  // EIP-6963 multi-wallet discovery.
+  // EIP-6963 multi-wallet discovery (`announce: false`: an old wallet, window.ethereum only).
+  if (cfg.announce === false) return;
   const info = Object.freeze({ uuid: uuid4(), name: "Ballast Test Wallet", icon: ICON, rdns: "dev.ballast.testwallet" });
   const detail = Object.freeze({ info, provider });
   const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail }));

@@ -187,6 +187,7 @@ pub fn PositionsPage(snapshot: Snapshot) -> impl IntoView {
                 <button data-testid="reload" disabled=move || !live() on:click=move |_| reload.update(|r| *r += 1)>"Read again"</button>
             </div>
             <WatchForm addresses watch_list keep save_list />
+            <crate::transact::TransactPanel settings on_confirmed=move || reload.update(|r| *r += 1) />
             <ChainList reads />
             <EmptyState live=Signal::derive(live) addresses reads board />
             <TotalsView board />
@@ -332,7 +333,7 @@ async fn read_chain(
 }
 
 /// One `aggregate3` to Multicall3, its outcomes in the calls' order.
-async fn aggregate(client: &RpcClient, calls: &[Call]) -> Result<Vec<CallOutcome>, String> {
+pub(crate) async fn aggregate(client: &RpcClient, calls: &[Call]) -> Result<Vec<CallOutcome>, String> {
     let data = aggregate3_calldata(calls).map_err(|e| e.to_string())?;
     let request = Request::eth_call(1, MULTICALL3, &data, BlockTag::Latest);
     let mut answers = client.batch(&[request]).await.map_err(|e| e.to_string())?;
@@ -344,7 +345,7 @@ async fn aggregate(client: &RpcClient, calls: &[Call]) -> Result<Vec<CallOutcome
 
 /// A market's addresses: listed ones as they are; a market from the settings
 /// has its Pool read from its PoolAddressesProvider.
-async fn resolve_market(client: &RpcClient, source: &MarketSource) -> Result<MarketAddresses, String> {
+pub(crate) async fn resolve_market(client: &RpcClient, source: &MarketSource) -> Result<MarketAddresses, String> {
     match *source {
         MarketSource::Listed(addresses) => Ok(addresses),
         MarketSource::Custom { provider, ui_pool_data_provider } => {
@@ -418,6 +419,7 @@ fn WatchForm(
                     prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
             </label>
             <button type="submit" data-testid="watch">"Watch"</button>
+            <UseConnectedAccount addresses watch_list keep save_list />
             <span class="muted">" No wallet needed: positions are public on chain."</span>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="watch-error">{e}</p> })}
         </form>
@@ -438,6 +440,34 @@ fn WatchForm(
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// "Use the connected account": watches the wallet's account like a typed one.
+#[component]
+fn UseConnectedAccount(
+    addresses: RwSignal<Vec<Address>>,
+    watch_list: RwSignal<WatchList>,
+    keep: impl Fn(Vec<Address>) + Copy + Send + Sync + 'static,
+    save_list: impl Fn(WatchList) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let wallet = crate::wallet::use_wallet();
+    let connected = move || wallet.session.with(|s| s.as_ref().map(|s| s.account));
+    move || {
+        connected().map(|account| {
+            view! {
+                <button type="button" data-testid="watch-connected" on:click=move |_| {
+                    let mut list = watch_list.get_untracked();
+                    list.add(account);
+                    save_list(list);
+                    let mut shown = addresses.get_untracked();
+                    if !shown.contains(&account) {
+                        shown.push(account);
+                    }
+                    keep(shown);
+                }>"Use the connected account"</button>
+            }
+        })
     }
 }
 

@@ -1,0 +1,436 @@
+//! The transaction panel apart from its IO: the form's action and amount as
+//! a `ballast_chain::aave_actions::AaveAction`, the engine's verdict on the
+//! health factor after it (`ballast_chain::tx_guard`), each asset's
+//! allowance, balance and permit support read into a `tx_plan::AssetState`,
+//! and a failed simulation in words (`ballast_chain::revert`). Pure, so it is
+//! tested natively.
+
+use alloy_primitives::{Address, U256};
+use ballast_chain::aave_actions::{AaveAction, ActionAmount, TokenInfo};
+use ballast_chain::erc20::{
+    allowance_calldata, balance_of_calldata, decode_uint, domain_separator_calldata, name_calldata, nonces_calldata,
+    version_calldata,
+};
+use ballast_chain::multicall::{Call, CallOutcome};
+use ballast_chain::revert::decode_error_object;
+use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict};
+use ballast_chain::tx_plan::AssetState;
+use ballast_chain::tx_plan_reads::{needs_approve_from_zero, permit_support};
+use ballast_core::aave_v3::AccountData;
+use ballast_core::exact::PlainDecimal;
+use ballast_core::Scenario;
+use num_bigint::{BigInt, Sign};
+use num_rational::BigRational;
+use serde_json::json;
+
+use crate::wallet::WalletError;
+
+/// The default safety floor, as the form shows it (`tx_guard::default_safety_floor`).
+pub const DEFAULT_FLOOR: &str = "1.1";
+
+/// The Pool actions the form offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    Supply,
+    Withdraw,
+    Borrow,
+    Repay,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 4] = [ActionKind::Supply, ActionKind::Withdraw, ActionKind::Borrow, ActionKind::Repay];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ActionKind::Supply => "supply",
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::Borrow => "borrow",
+            ActionKind::Repay => "repay",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.slug() == slug)
+    }
+
+    /// Only withdraw and repay have an "all" form (`type(uint256).max`).
+    pub fn takes_max(self) -> bool {
+        matches!(self, ActionKind::Withdraw | ActionKind::Repay)
+    }
+
+    /// The Pool pulls the user's tokens: an approval or permit may come first.
+    pub fn pulls_tokens(self) -> bool {
+        matches!(self, ActionKind::Supply | ActionKind::Repay)
+    }
+
+    pub fn action(self, asset: Address, amount: ActionAmount) -> AaveAction {
+        match self {
+            ActionKind::Supply => AaveAction::Supply { asset, amount },
+            ActionKind::Withdraw => AaveAction::Withdraw { asset, amount },
+            ActionKind::Borrow => AaveAction::Borrow { asset, amount },
+            ActionKind::Repay => AaveAction::Repay { asset, amount },
+        }
+    }
+}
+
+/// The query parameter carrying a plan to sign from the panel:
+/// `?plan=supply:WETH:2,borrow:USDC:3000,repay:USDC:max`.
+pub const PLAN_PARAM: &str = "plan";
+
+/// One action of a plan, as typed (resolved against the market's tokens when checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedAction {
+    pub kind: ActionKind,
+    pub symbol: String,
+    /// Tokens as typed, or `max` (withdraw and repay only).
+    pub amount: String,
+}
+
+impl QueuedAction {
+    /// "supply 2 WETH", "repay all USDC".
+    pub fn label(&self) -> String {
+        if self.amount == "max" {
+            format!("{} all {}", self.kind.slug(), self.symbol)
+        } else {
+            format!("{} {} {}", self.kind.slug(), self.amount, self.symbol)
+        }
+    }
+
+    /// The Pool action, with the market's `tokens`.
+    pub fn resolve(&self, tokens: &[TokenInfo]) -> Result<AaveAction, String> {
+        let token = tokens
+            .iter()
+            .find(|t| t.symbol == self.symbol)
+            .ok_or_else(|| format!("{}: {} is not an asset of this market", self.label(), self.symbol))?;
+        let max = self.amount == "max";
+        if max && !self.kind.takes_max() {
+            return Err(format!("{}: only withdraw and repay take max", self.label()));
+        }
+        let amount = parse_amount(&self.amount, max, token).map_err(|e| format!("{}: {e}", self.label()))?;
+        Ok(self.kind.action(token.address, amount))
+    }
+}
+
+/// `?plan=`'s actions, and a notice for each part that is not one.
+pub fn parse_plan_param(text: &str) -> (Vec<QueuedAction>, Vec<String>) {
+    let mut actions = Vec::new();
+    let mut notices = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let fields: Vec<&str> = part.split(':').collect();
+        match fields.as_slice() {
+            [kind, symbol, amount] if ActionKind::from_slug(kind).is_some() && !symbol.is_empty() && !amount.is_empty() => {
+                actions.push(QueuedAction {
+                    kind: ActionKind::from_slug(kind).unwrap_or(ActionKind::Supply),
+                    symbol: (*symbol).to_owned(),
+                    amount: (*amount).to_owned(),
+                })
+            }
+            _ => notices.push(format!(
+                "The plan step {:?} in the link was skipped: write it as action:ASSET:amount (supply, withdraw, borrow or repay).",
+                part.chars().take(40).collect::<String>()
+            )),
+        }
+    }
+    (actions, notices)
+}
+
+/// The `?plan=` value for a list of actions.
+pub fn plan_param(actions: &[QueuedAction]) -> String {
+    actions.iter().map(|a| format!("{}:{}:{}", a.kind.slug(), a.symbol, a.amount)).collect::<Vec<_>>().join(",")
+}
+
+/// Why a typed amount is not one to send.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("enter an amount")]
+    Empty,
+    #[error("{0:?} is not an amount: write it like 1.5")]
+    NotANumber(String),
+    #[error("the amount must be more than 0")]
+    Zero,
+    #[error("{symbol} has {decimals} decimals; the amount has more")]
+    TooManyDecimals { symbol: String, decimals: u8 },
+    #[error("the amount is too large")]
+    TooLarge,
+}
+
+/// The typed amount of `token` in its smallest unit, or everything (`max`).
+pub fn parse_amount(text: &str, max: bool, token: &TokenInfo) -> Result<ActionAmount, AmountError> {
+    if max {
+        return Ok(ActionAmount::Max);
+    }
+    let text = text.trim().replace(['_', ','], "");
+    if text.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    let decimal = PlainDecimal::parse(&text).map_err(|_| AmountError::NotANumber(text.chars().take(40).collect()))?;
+    if decimal.is_zero() {
+        return Err(AmountError::Zero);
+    }
+    let units = decimal
+        .to_scaled_integer(u32::from(token.decimals))
+        .ok_or_else(|| AmountError::TooManyDecimals { symbol: token.symbol.clone(), decimals: token.decimals })?;
+    let units = U256::try_from_be_slice(&units.to_bytes_be()).ok_or(AmountError::TooLarge)?;
+    if units == U256::MAX {
+        return Err(AmountError::TooLarge);
+    }
+    Ok(ActionAmount::Exact(units))
+}
+
+/// The safety floor the user typed; at least 1.
+pub fn parse_floor(text: &str) -> Result<BigRational, String> {
+    let d = PlainDecimal::parse(text.trim()).map_err(|_| format!("{:?} is not a number", text.trim()))?;
+    let r = d.to_rational();
+    if r < BigRational::from_integer(1.into()) {
+        return Err("the safety floor must be 1 or more".into());
+    }
+    Ok(r)
+}
+
+/// The engine's judgement of `actions` on the position just read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judged {
+    /// The health factor after (`None`: no debt).
+    pub after: Option<BigRational>,
+    /// Said before signing (under the floor, or under 1 but rising).
+    pub warning: Option<String>,
+}
+
+/// Refused (`Err`, in words, the wallet not asked) when the engine refuses
+/// the action or it leaves the health factor under 1 without raising it.
+pub fn judge(
+    scenario: &Scenario,
+    actions: &[AaveAction],
+    tokens: &[TokenInfo],
+    floor: &BigRational,
+) -> Result<Judged, String> {
+    let refused = |why: String| format!("Refused: {why}. Nothing was sent to your wallet.");
+    let (before, after) = health_before_and_after(scenario, actions, tokens).map_err(|e| refused(e.to_string()))?;
+    match health_verdict(before.as_ref(), after.as_ref(), floor) {
+        HealthVerdict::Refuse { message } => Err(refused(message)),
+        HealthVerdict::Warn { message } => Ok(Judged { after, warning: Some(format!("Careful: {message}.")) }),
+        HealthVerdict::Safe => Ok(Judged { after, warning: None }),
+    }
+}
+
+fn ratio(value: U256, decimals: u32) -> BigRational {
+    BigRational::new(BigInt::from_bytes_be(Sign::Plus, &value.to_be_bytes::<32>()), BigInt::from(10u32).pow(decimals))
+}
+
+/// The chain's health factor (a wad; `U256::MAX` without debt) as a rational.
+pub fn chain_health_factor(account: &AccountData) -> Option<BigRational> {
+    (account.health_factor != U256::MAX).then(|| ratio(account.health_factor, 18))
+}
+
+/// The user's variable debt of `token` in the scenario read, in its smallest unit.
+pub fn debt_units(scenario: &Scenario, token: &TokenInfo) -> U256 {
+    scenario
+        .debt
+        .iter()
+        .find(|h| h.asset == token.symbol)
+        .and_then(|h| h.amount.to_scaled_integer(u32::from(token.decimals)))
+        .and_then(|units| U256::try_from_be_slice(&units.to_bytes_be()))
+        .unwrap_or_default()
+}
+
+/// The reads behind one asset's [`AssetState`], for one Multicall3 batch:
+/// balance and allowance (strict), then permit support (tolerant: most tokens have none).
+pub fn asset_calls(token: Address, user: Address, pool: Address) -> Vec<Call> {
+    vec![
+        Call { target: token, allow_failure: false, call_data: balance_of_calldata(user) },
+        Call { target: token, allow_failure: false, call_data: allowance_calldata(user, pool) },
+        Call::tolerant(token, nonces_calldata(user)),
+        Call::tolerant(token, domain_separator_calldata()),
+        Call::tolerant(token, name_calldata()),
+        Call::tolerant(token, version_calldata()),
+    ]
+}
+
+/// [`asset_calls`]' outcomes as the plan's view of the asset; permit support
+/// by `tx_plan_reads::permit_support`'s rule (the domain Ballast builds must be
+/// the token's own `DOMAIN_SEPARATOR()`).
+///
+/// Not `tx_plan_reads::asset_state_calls`: that also reads the variable debt
+/// token, whose address the position reader does not keep; the debt here is
+/// the position's, read at the same time.
+pub fn asset_state(
+    token: &TokenInfo,
+    outcomes: &[CallOutcome],
+    variable_debt: U256,
+    chain_id: u64,
+) -> Result<AssetState, String> {
+    let ok = |i: usize| match outcomes.get(i) {
+        Some(CallOutcome::Success(data)) => Ok(data.as_ref()),
+        _ => Err(()),
+    };
+    let uint = |i: usize, what: &str| {
+        ok(i)
+            .ok()
+            .and_then(|d| decode_uint(d).ok())
+            .ok_or_else(|| format!("{}'s {what} could not be read", token.symbol))
+    };
+    let balance = uint(0, "balance")?;
+    let allowance = uint(1, "allowance for the Pool")?;
+    let data = |i: usize| ok(i).ok();
+    Ok(AssetState {
+        token: token.clone(),
+        balance,
+        allowance,
+        variable_debt,
+        permit: permit_support(token.address, chain_id, data(4), data(5), data(2), data(3)),
+        approve_from_zero: needs_approve_from_zero(chain_id, token.address),
+    })
+}
+
+/// A wallet's refusal of a simulation in words: the revert decoded when it is one.
+pub fn simulation_failure(e: &WalletError) -> String {
+    if let WalletError::Rpc { code, message, data } = e {
+        let object = json!({ "code": code, "message": message, "data": data });
+        if let Some(reason) = decode_error_object(&object) {
+            return format!("The simulation reverts: {reason}. Nothing was sent.");
+        }
+    }
+    format!("The simulation could not run: {e}. Nothing was sent.")
+}
+
+/// The step was checked for one account; the wallet must still be on it.
+pub fn same_account(wallet: Address, checked: Address) -> Result<(), String> {
+    if wallet == checked {
+        return Ok(());
+    }
+    Err(format!(
+        "The wallet's account changed to {} since this step was checked for {}: check it again. Nothing was sent.",
+        wallet.to_checksum(None),
+        checked.to_checksum(None)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{address, Bytes, B256};
+    use ballast_chain::permit::PermitDomain;
+
+    /// An ABI-encoded `string` return: offset, length, the bytes padded to a word.
+    fn abi_string(text: &str) -> Vec<u8> {
+        let mut out = U256::from(32u8).to_be_bytes::<32>().to_vec();
+        out.extend(U256::from(text.len()).to_be_bytes::<32>());
+        let mut data = text.as_bytes().to_vec();
+        data.resize(text.len().div_ceil(32) * 32, 0);
+        out.extend(data);
+        out
+    }
+
+    fn usdc() -> TokenInfo {
+        TokenInfo { address: address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"), symbol: "USDC".into(), decimals: 6 }
+    }
+
+    #[test]
+    fn amounts_become_exact_token_units_or_are_refused_by_name() {
+        assert_eq!(parse_amount("1,234.5", false, &usdc()), Ok(ActionAmount::Exact(U256::from(1_234_500_000u64))));
+        assert_eq!(
+            parse_amount("0.0000001", false, &usdc()).unwrap_err().to_string(),
+            "USDC has 6 decimals; the amount has more"
+        );
+        assert_eq!(parse_amount("  ", false, &usdc()), Err(AmountError::Empty));
+        assert_eq!(parse_amount("0.000", false, &usdc()), Err(AmountError::Zero));
+        assert_eq!(
+            parse_amount("1e5", false, &usdc()).unwrap_err().to_string(),
+            "\"1e5\" is not an amount: write it like 1.5"
+        );
+        assert_eq!(parse_amount("x", true, &usdc()), Ok(ActionAmount::Max));
+        assert_eq!(parse_floor("0.9"), Err("the safety floor must be 1 or more".into()));
+        assert_eq!(parse_floor("1.25"), Ok(BigRational::new(5.into(), 4.into())));
+    }
+
+    #[test]
+    fn a_plan_in_the_link_round_trips_and_bad_parts_are_named() {
+        let (plan, notices) = parse_plan_param("supply:WETH:2, borrow:USDC:3000,repay:USDC:max,fly:WETH:1,supply:WETH");
+        assert_eq!(
+            plan.iter().map(QueuedAction::label).collect::<Vec<_>>(),
+            ["supply 2 WETH", "borrow 3000 USDC", "repay all USDC"]
+        );
+        assert_eq!(notices.len(), 2);
+        assert!(notices[0].contains("\"fly:WETH:1\""), "{}", notices[0]);
+        assert_eq!(plan_param(&plan), "supply:WETH:2,borrow:USDC:3000,repay:USDC:max");
+        let tokens = [usdc()];
+        assert_eq!(
+            plan[1].resolve(&tokens),
+            Ok(AaveAction::Borrow { asset: usdc().address, amount: ActionAmount::Exact(U256::from(3_000_000_000u64)) })
+        );
+        assert_eq!(plan[0].resolve(&tokens).unwrap_err(), "supply 2 WETH: WETH is not an asset of this market");
+        let supply_max = QueuedAction { kind: ActionKind::Supply, symbol: "USDC".into(), amount: "max".into() };
+        assert_eq!(supply_max.resolve(&tokens).unwrap_err(), "supply all USDC: only withdraw and repay take max");
+    }
+
+    #[test]
+    fn the_chains_health_factor_is_a_wad_and_max_means_no_debt() {
+        let mut account = AccountData {
+            total_collateral_base: U256::ZERO,
+            total_debt_base: U256::ZERO,
+            ltv: U256::ZERO,
+            current_liquidation_threshold: U256::ZERO,
+            health_factor: U256::MAX,
+            available_borrows_base: U256::ZERO,
+        };
+        assert_eq!(chain_health_factor(&account), None);
+        account.health_factor = U256::from(1_500_000_000_000_000_000u128);
+        assert_eq!(chain_health_factor(&account), Some(BigRational::new(3.into(), 2.into())));
+    }
+
+    /// A permit token answers every read; its domain must hash to its DOMAIN_SEPARATOR.
+    #[test]
+    fn permit_support_needs_a_matching_domain_separator() {
+        let token = usdc();
+        let domain = PermitDomain {
+            name: "USD Coin".into(),
+            version: "2".into(),
+            chain_id: 31_337,
+            verifying_contract: token.address,
+        };
+        let word = |v: U256| CallOutcome::Success(Bytes::from(v.to_be_bytes::<32>().to_vec()));
+        let outcomes = |separator: B256| {
+            vec![
+                word(U256::from(5_000_000u64)),
+                word(U256::ZERO),
+                word(U256::from(3u8)),
+                CallOutcome::Success(Bytes::from(separator.to_vec())),
+                CallOutcome::Success(Bytes::from(abi_string("USD Coin"))),
+                CallOutcome::Success(Bytes::from(abi_string("2"))),
+            ]
+        };
+        let state = asset_state(&token, &outcomes(domain.separator()), U256::from(7u8), 31_337).unwrap();
+        assert_eq!(
+            (state.balance, state.allowance, state.variable_debt),
+            (U256::from(5_000_000u64), U256::ZERO, U256::from(7u8))
+        );
+        assert_eq!(state.permit.map(|p| (p.domain, p.nonce)), Some((domain.clone(), U256::from(3u8))));
+        // Another chain's separator: no permit, an approval instead.
+        let other = PermitDomain { chain_id: 1, ..domain };
+        assert_eq!(asset_state(&token, &outcomes(other.separator()), U256::ZERO, 31_337).unwrap().permit, None);
+        // A token without nonces(): no permit; a failed balance read is an error.
+        let mut plain = outcomes(B256::ZERO);
+        plain[2] = CallOutcome::Reverted(Bytes::new());
+        assert_eq!(asset_state(&token, &plain, U256::ZERO, 31_337).unwrap().permit, None);
+        plain[0] = CallOutcome::Reverted(Bytes::new());
+        assert_eq!(asset_state(&token, &plain, U256::ZERO, 31_337).unwrap_err(), "USDC's balance could not be read");
+    }
+
+    #[test]
+    fn a_simulated_revert_is_put_in_words_and_other_failures_are_named() {
+        // Error(string) "35": Aave's HEALTH_FACTOR_LOWER_THAN_LIQUIDATION_THRESHOLD.
+        let data = format!("0x08c379a0{}", alloy_primitives::hex::encode(abi_string("35")));
+        let e = WalletError::from_parts(Some(3), "execution reverted", Some(json!(data)), "eth_call");
+        let words = simulation_failure(&e);
+        assert!(words.starts_with("The simulation reverts: "), "{words}");
+        assert!(words.contains("Aave error 35"), "{words}");
+        assert_eq!(
+            simulation_failure(&WalletError::Disconnected),
+            "The simulation could not run: the wallet is disconnected. Nothing was sent."
+        );
+        let me = address!("2222222222222222222222222222222222222222");
+        let other = address!("3333333333333333333333333333333333333333");
+        assert_eq!(same_account(me, me), Ok(()));
+        assert!(same_account(other, me).unwrap_err().contains("account changed to 0x3333"));
+    }
+}

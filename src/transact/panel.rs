@@ -1,0 +1,607 @@
+//! The transaction panel: for the connected account's Aave V3 position on a
+//! chain, an action becomes ordered steps (an exact approval first when the
+//! Pool needs one), each checked right before it is signed: the position
+//! read again, the engine's health factor after it (under 1: refused before
+//! the wallet is asked), `eth_call` and `eth_estimateGas` from the user's
+//! address with the revert in words, the calldata decoded, gas and fee.
+
+use alloy_primitives::{Address, B256, U256};
+use ballast_chain::aave_actions::{pool_tx, DescribeContext, TokenInfo, TxRequest};
+use ballast_chain::tx_fees::{wei_to_eth, wei_to_eth_rounded_up, FeeQuote};
+use ballast_chain::tx_guard::check_before_send;
+use ballast_chain::tx_plan::{plan_transactions, PlanOptions, PlanStep};
+use ballast_chain::tx_rpc::TxProgress;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use num_rational::BigRational;
+
+use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, LivePosition};
+use super::model::{
+    chain_health_factor, judge, parse_floor, parse_plan_param, same_account, simulation_failure, ActionKind, Judged,
+    QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
+};
+use crate::chain::settings::ChainSettings;
+use crate::pages::positions::model::{default_chains, health_factor};
+use crate::url_state::{read_param, remove_param};
+use crate::wallet::chains::chain_label;
+use crate::wallet::{use_wallet, WalletError};
+
+/// How long a permit signed now stays valid, after the block the position was read at.
+const PERMIT_LIFETIME_SECS: u64 = 20 * 60;
+
+/// Where a step is.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Waiting,
+    Checking,
+    /// A permit to sign before the call can be simulated.
+    NeedsPermit(Box<Judged>),
+    Ready(Box<Checked>),
+    /// Refused before the wallet was asked to send (HF under 1, a simulated revert, a failed check).
+    Refused(String),
+    Signing,
+    Pending(B256),
+    Confirmed(B256),
+    Failed(String),
+    Replaced(B256),
+    /// The user declined in the wallet: calm; the step can be checked again.
+    Declined,
+}
+
+impl Status {
+    fn slug(&self) -> &'static str {
+        match self {
+            Status::Waiting => "waiting",
+            Status::Checking => "checking",
+            Status::NeedsPermit(_) => "permit",
+            Status::Ready(_) => "ready",
+            Status::Refused(_) => "refused",
+            Status::Signing => "signing",
+            Status::Pending(_) => "pending",
+            Status::Confirmed(_) => "confirmed",
+            Status::Failed(_) => "failed",
+            Status::Replaced(_) => "replaced",
+            Status::Declined => "declined",
+        }
+    }
+}
+
+/// A step checked and ready to sign.
+#[derive(Debug, Clone, PartialEq)]
+struct Checked {
+    from: Address,
+    chain_id: u64,
+    tx: TxRequest,
+    fee: FeeQuote,
+    /// The calldata in words (`ballast_chain::aave_actions::describe`).
+    summary: String,
+    /// The engine's health factor after the step, on the position just read.
+    after: Option<BigRational>,
+    warning: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    plan: PlanStep,
+    /// The wallet's permit signature, once given.
+    signature: Option<String>,
+    status: Status,
+}
+
+impl Step {
+    fn kind(&self) -> String {
+        match &self.plan {
+            PlanStep::Approve { .. } => "approve".into(),
+            PlanStep::Call { action, .. } => action.function().into(),
+            PlanStep::PermitCall { call, .. } => format!("{}-with-permit", call.action.function()),
+        }
+    }
+}
+
+#[component]
+pub fn TransactPanel(
+    settings: RwSignal<ChainSettings>,
+    /// Called after a transaction is confirmed, so the page reads positions again.
+    on_confirmed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let wallet = use_wallet();
+    let chains = Memo::new(move |_| settings.with(default_chains));
+    let first_chain = move || {
+        let list = chains.get_untracked();
+        let wallet_chain = wallet.session.with_untracked(|s| s.as_ref().map(|s| s.chain_id));
+        let fallback = settings.with_untracked(|s| s.market_chain_id);
+        wallet_chain
+            .filter(|c| list.contains(c))
+            .or(Some(fallback).filter(|c| list.contains(c)))
+            .or(list.first().copied())
+    };
+    let target = RwSignal::new(first_chain());
+    let live = RwSignal::new(None::<Result<LivePosition, String>>);
+    let kind = RwSignal::new(ActionKind::Supply);
+    let asset = RwSignal::new(String::new());
+    let amount_text = RwSignal::new(String::new());
+    let max = RwSignal::new(false);
+    let unlimited = RwSignal::new(false);
+    let use_permit = RwSignal::new(true);
+    let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
+    let accept_floor = RwSignal::new(false);
+    let steps = RwSignal::new(Vec::<Step>::new());
+    // A plan of several actions: from the link (`?plan=`, the planner's way in) or added here.
+    let (from_link, link_notices) = read_param(PLAN_PARAM).map(|t| parse_plan_param(&t)).unwrap_or_default();
+    let queue = RwSignal::new(from_link);
+    let form_error = RwSignal::new((!link_notices.is_empty()).then(|| link_notices.join(" ")));
+    let chain_note = RwSignal::new(None::<String>);
+    // One wallet request at a time, whatever the clicks: set before the wallet is asked.
+    let busy = StoredValue::new(false);
+    let reads = StoredValue::new(0u64);
+
+    let account = move || wallet.session.with(|s| s.as_ref().map(|s| s.account));
+    let refresh = move || {
+        let (Some(owner), Some(chain_id)) = (account(), target.get()) else { return };
+        let s = settings.get();
+        let n = reads.get_value() + 1;
+        reads.set_value(n);
+        spawn_local(async move {
+            let read = read_live(&s, chain_id, owner).await;
+            if reads.get_value() == n {
+                if let Ok(p) = &read {
+                    if asset.get_untracked().is_empty() {
+                        asset.set(p.tokens.first().map(|t| t.symbol.clone()).unwrap_or_default());
+                    }
+                }
+                live.set(Some(read));
+            }
+        });
+    };
+    // Read when the account, the chain or the settings change.
+    Effect::new(move |_| {
+        if settings.with(|s| s.live_data) {
+            refresh();
+        } else {
+            live.set(None);
+        }
+    });
+
+    let set_status = move |i: usize, status: Status| {
+        steps.update(|all| {
+            if let Some(step) = all.get_mut(i) {
+                step.status = status;
+            }
+        })
+    };
+
+    // Checks step `i` on a fresh read of the position: the engine's verdict,
+    // the send checks, eth_call and eth_estimateGas from the user, the fee.
+    let check = move |i: usize| {
+        let Some(step) = steps.with_untracked(|s| s.get(i).cloned()) else { return };
+        let (Some(session), Some(chain_id)) = (wallet.session.get_untracked(), target.get_untracked()) else { return };
+        let from = session.account;
+        let s = settings.get_untracked();
+        let floor = parse_floor(&floor_text.get_untracked());
+        let unlimited = unlimited.get_untracked();
+        set_status(i, Status::Checking);
+        spawn_local(async move {
+            let refuse = |why: String| set_status(i, Status::Refused(why));
+            let position = match read_live(&s, chain_id, from).await {
+                Ok(p) => p,
+                Err(why) => return refuse(format!("The position could not be read: {why}")),
+            };
+            live.set(Some(Ok(position.clone())));
+            let floor = match floor {
+                Ok(f) => f,
+                Err(why) => return refuse(format!("The safety floor: {why}.")),
+            };
+            let action = match &step.plan {
+                PlanStep::Approve { .. } => None,
+                PlanStep::Call { action, .. } => Some(action.clone()),
+                PlanStep::PermitCall { call, .. } => Some(call.action.clone()),
+            };
+            let judged = match action {
+                Some(action) => match judge(&position.scenario, &[action], &position.tokens, &floor) {
+                    Ok(j) => j,
+                    Err(why) => return refuse(why),
+                },
+                None => Judged { after: chain_health_factor(&position.account), warning: None },
+            };
+            let tx = match (&step.plan, &step.signature) {
+                (PlanStep::Approve { tx, .. } | PlanStep::Call { tx, .. }, _) => tx.clone(),
+                (PlanStep::PermitCall { call, .. }, Some(signature)) => match call.tx(signature) {
+                    Ok(tx) => tx,
+                    Err(why) => return refuse(format!("The permit cannot be used: {why}.")),
+                },
+                (PlanStep::PermitCall { .. }, None) => return set_status(i, Status::NeedsPermit(Box::new(judged))),
+            };
+            let wallet_chain = wallet.session.with_untracked(|s| s.as_ref().map_or(0, |s| s.chain_id));
+            let context = DescribeContext { pool: position.pool, user: from, tokens: &position.tokens };
+            let description = match check_before_send(&tx, chain_id, wallet_chain, &context, unlimited) {
+                Ok(d) => d,
+                Err(why) => return refuse(format!("Not sent: {why}.")),
+            };
+            if let Err(e) = simulate(wallet, from, &tx).await {
+                return refuse(simulation_failure(&e));
+            }
+            let fee = match quote(wallet, from, &tx).await {
+                Ok(fee) => fee,
+                Err(e) => return refuse(simulation_failure(&e)),
+            };
+            set_status(
+                i,
+                Status::Ready(Box::new(Checked {
+                    from,
+                    chain_id,
+                    tx,
+                    fee,
+                    summary: description.to_string(),
+                    after: judged.after,
+                    warning: judged.warning,
+                })),
+            );
+        });
+    };
+
+    // Actions as ordered steps (an approval or permit first where the Pool pulls tokens).
+    let review = move |queued: Vec<QueuedAction>| {
+        form_error.set(None);
+        steps.set(Vec::new());
+        let Some(Ok(position)) = live.get_untracked() else {
+            return form_error.set(Some("The position has not been read yet.".into()));
+        };
+        let Some(from) = account() else { return };
+        let Some(chain_id) = target.get_untracked() else { return };
+        let actions = match queued.iter().map(|q| q.resolve(&position.tokens)).collect::<Result<Vec<_>, _>>() {
+            Ok(a) if !a.is_empty() => a,
+            Ok(_) => return form_error.set(Some("Nothing to check: add an action.".into())),
+            Err(why) => return form_error.set(Some(format!("{why}."))),
+        };
+        let floor = match parse_floor(&floor_text.get_untracked()) {
+            Ok(f) => f,
+            Err(why) => return form_error.set(Some(format!("The safety floor: {why}."))),
+        };
+        // The engine first: a plan it refuses never reaches the wallet, not even as a read.
+        if let Err(why) = judge(&position.scenario, &actions, &position.tokens, &floor) {
+            let label = queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then ");
+            let (action, tx) = match pool_tx(position.pool, from, &actions[0]) {
+                Ok(tx) => (actions[0].clone(), tx),
+                Err(e) => return form_error.set(Some(format!("{e}."))),
+            };
+            steps.set(vec![Step {
+                plan: PlanStep::Call { label, action_index: 0, action, tx },
+                signature: None,
+                status: Status::Refused(why),
+            }]);
+            return;
+        }
+        let mut tokens: Vec<TokenInfo> = Vec::new();
+        for a in &actions {
+            if let Some(t) = a.asset().and_then(|asset| position.tokens.iter().find(|t| t.address == asset)) {
+                if !tokens.contains(t) {
+                    tokens.push(t.clone());
+                }
+            }
+        }
+        let s = settings.get_untracked();
+        let mut options = PlanOptions::new(U256::from(position.timestamp + PERMIT_LIFETIME_SECS));
+        options.unlimited_approval = unlimited.get_untracked();
+        options.use_permit = use_permit.get_untracked();
+        spawn_local(async move {
+            let assets = match read_assets(&s, chain_id, &position, from, &tokens).await {
+                Ok(a) => a,
+                Err(why) => return form_error.set(Some(format!("Balances and allowances could not be read: {why}"))),
+            };
+            match plan_transactions(position.pool, from, &actions, &assets, &options) {
+                Ok(plan) => {
+                    steps.set(
+                        plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect(),
+                    );
+                    check(0);
+                }
+                Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
+            }
+        });
+    };
+    let form_action = move || QueuedAction {
+        kind: kind.get_untracked(),
+        symbol: asset.get_untracked(),
+        amount: if max.get_untracked() && kind.get_untracked().takes_max() {
+            "max".into()
+        } else {
+            amount_text.get_untracked()
+        },
+    };
+
+    let sign_permit = move |i: usize| {
+        if busy.get_value() {
+            return;
+        }
+        let Some(PlanStep::PermitCall { call, .. }) = steps.with_untracked(|s| s.get(i).map(|s| s.plan.clone())) else {
+            return;
+        };
+        busy.set_value(true);
+        set_status(i, Status::Signing);
+        spawn_local(async move {
+            let signed = wallet.request("eth_signTypedData_v4", call.permit.sign_params()).await;
+            busy.set_value(false);
+            match signed {
+                Ok(sig) => {
+                    let sig = sig.as_str().unwrap_or_default().to_owned();
+                    steps.update(|all| {
+                        if let Some(step) = all.get_mut(i) {
+                            step.signature = Some(sig);
+                        }
+                    });
+                    check(i);
+                }
+                Err(e) if e.is_user_rejection() => set_status(i, Status::Declined),
+                Err(e) => set_status(i, Status::Failed(format!("The wallet did not sign the permit: {e}."))),
+            }
+        });
+    };
+
+    let sign = move |i: usize| {
+        if busy.get_value() {
+            return;
+        }
+        let Some(Status::Ready(checked)) = steps.with_untracked(|s| s.get(i).map(|s| s.status.clone())) else { return };
+        let Some(session) = wallet.session.get_untracked() else { return };
+        if checked.warning.is_some() && !accept_floor.get_untracked() {
+            return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
+        }
+        // Right before sending: the same account, the position's chain, the market's Pool or token.
+        if let Err(why) = same_account(session.account, checked.from) {
+            return set_status(i, Status::Refused(why));
+        }
+        let guard = live.with_untracked(|l| match l {
+            Some(Ok(p)) => {
+                let context = DescribeContext { pool: p.pool, user: checked.from, tokens: &p.tokens };
+                check_before_send(&checked.tx, checked.chain_id, session.chain_id, &context, unlimited.get_untracked())
+                    .map(|_| ())
+                    .map_err(|why| format!("Not sent: {why}."))
+            }
+            _ => Err("The position is not read: check again. Nothing was sent.".into()),
+        });
+        if let Err(why) = guard {
+            return set_status(i, Status::Refused(why));
+        }
+        busy.set_value(true);
+        set_status(i, Status::Signing);
+        spawn_local(async move {
+            let outcome = async {
+                let nonce = next_nonce(wallet, checked.from).await?;
+                let hash = send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee).await?;
+                set_status(i, Status::Pending(hash));
+                Ok::<_, WalletError>((hash, wait(wallet, hash, checked.from, nonce).await?))
+            }
+            .await;
+            busy.set_value(false);
+            match outcome {
+                Ok((hash, TxProgress::Confirmed(_))) => {
+                    set_status(i, Status::Confirmed(hash));
+                    on_confirmed();
+                    // The next step is checked on the position as it is now.
+                    if steps.with_untracked(|s| s.len()) > i + 1 {
+                        check(i + 1);
+                    } else {
+                        refresh();
+                    }
+                }
+                Ok((_, TxProgress::Failed(receipt))) => {
+                    let why = match simulate(wallet, checked.from, &checked.tx).await {
+                        Err(e) => simulation_failure(&e),
+                        Ok(_) => "it would pass now: the chain changed in between".into(),
+                    };
+                    set_status(
+                        i,
+                        Status::Failed(format!("Reverted on chain in block {}. {why}", receipt.block_number)),
+                    );
+                    refresh();
+                }
+                Ok((hash, TxProgress::Replaced)) => {
+                    set_status(i, Status::Replaced(hash));
+                    refresh();
+                }
+                Ok((hash, TxProgress::Pending)) => set_status(i, Status::Pending(hash)),
+                Err(e) if e.is_user_rejection() => set_status(i, Status::Declined),
+                Err(e) => set_status(i, Status::Failed(format!("The wallet did not send it: {e}."))),
+            }
+        });
+    };
+
+    let switch = move |_| {
+        let Some(chain_id) = target.get_untracked() else { return };
+        chain_note.set(None);
+        spawn_local(async move {
+            match wallet.switch_chain(chain_id).await {
+                Ok(()) => {}
+                Err(e) if e.is_user_rejection() => {
+                    chain_note.set(Some("You declined the switch in your wallet.".into()))
+                }
+                Err(e) => chain_note.set(Some(format!("The wallet did not switch: {e}."))),
+            }
+        });
+    };
+
+    view! {
+        <Show when=move || wallet.session.with(Option::is_some)>
+            <section class="transact" data-testid="transact">
+                <h3>"Transact as "<code data-testid="transact-account">{move || account().map(|a| a.to_checksum(None))}</code></h3>
+                <label>"Chain "
+                    <select data-testid="transact-chain" on:change=move |ev| {
+                        target.set(event_target_value(&ev).parse().ok());
+                        steps.set(Vec::new());
+                    }>
+                        {move || chains.get().into_iter().map(|id| view! {
+                            <option value=id.to_string() selected=move || target.get() == Some(id)>{chain_label(id)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {move || {
+                    let (Some(session), Some(chain_id)) = (wallet.session.get(), target.get()) else { return None };
+                    (session.chain_id != chain_id).then(|| view! {
+                        <p class="warning" role="alert" data-testid="wrong-chain">
+                            {format!("Your wallet is on {}; this position is on {}. ", chain_label(session.chain_id), chain_label(chain_id))}
+                            <button data-testid="switch-chain" on:click=switch>{format!("Switch the wallet to {}", chain_label(chain_id))}</button>
+                        </p>
+                    })
+                }}
+                {move || chain_note.get().map(|n| view! { <p class="muted" role="status" data-testid="chain-note">{n}</p> })}
+                {move || match live.get() {
+                    None if !settings.with(|s| s.live_data) => view! {
+                        <p class="muted" data-testid="transact-live-off">"Turn on live data above: the position is read from chain before anything is signed."</p>
+                    }.into_any(),
+                    None => view! { <p class="muted">"Reading your position…"</p> }.into_any(),
+                    Some(Err(why)) => view! { <p class="error" role="alert" data-testid="transact-error">{format!("Your position could not be read: {why}")}</p> }.into_any(),
+                    Some(Ok(p)) => {
+                        let hf = health_factor(chain_health_factor(&p.account).as_ref());
+                        view! {
+                            <p data-testid="transact-position">{format!("{} · health factor ", p.market)}
+                                <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>
+                                " (the chain's getUserAccountData)"
+                            </p>
+                        }.into_any()
+                    }
+                }}
+                <form class="transact-form" on:submit=move |ev| { ev.prevent_default(); review(vec![form_action()]); }>
+                    <select data-testid="tx-action" on:change=move |ev| {
+                        if let Some(k) = ActionKind::from_slug(&event_target_value(&ev)) { kind.set(k); }
+                    }>
+                        {ActionKind::ALL.into_iter().map(|k| view! { <option value=k.slug()>{k.slug()}</option> }).collect_view()}
+                    </select>
+                    <select data-testid="tx-asset" on:change=move |ev| asset.set(event_target_value(&ev))>
+                        {move || live.get().and_then(Result::ok).map(|p| p.tokens.into_iter().map(|t| {
+                            let symbol = t.symbol.clone();
+                            view! { <option value=symbol.clone() selected=move || asset.get() == symbol>{t.symbol.clone()}</option> }
+                        }).collect_view())}
+                    </select>
+                    <input type="text" data-testid="tx-amount" placeholder="amount" inputmode="decimal" autocomplete="off"
+                        prop:value=move || amount_text.get() on:input=move |ev| amount_text.set(event_target_value(&ev)) />
+                    <Show when=move || kind.get().takes_max()>
+                        <label><input type="checkbox" data-testid="tx-max" prop:checked=move || max.get()
+                            on:change=move |ev| max.set(event_target_checked(&ev)) />" all of it (max)"</label>
+                    </Show>
+                    <Show when=move || kind.get().pulls_tokens()>
+                        <label><input type="checkbox" data-testid="tx-permit" prop:checked=move || use_permit.get()
+                            on:change=move |ev| use_permit.set(event_target_checked(&ev)) />
+                            " Sign a permit instead of an approval where the token allows"</label>
+                        <label class="unlimited"><input type="checkbox" data-testid="tx-unlimited" prop:checked=move || unlimited.get()
+                            on:change=move |ev| unlimited.set(event_target_checked(&ev)) />
+                            " Approve an unlimited amount (the Pool could then take any amount of this token from you later)"</label>
+                    </Show>
+                    <label>" Safety floor "<input type="text" size="5" data-testid="tx-floor" prop:value=move || floor_text.get()
+                        on:input=move |ev| floor_text.set(event_target_value(&ev)) /></label>
+                    <button type="submit" data-testid="tx-review">"Check"</button>
+                    <button type="button" data-testid="tx-add" on:click=move |_| queue.update(|q| q.push(form_action()))>"Add to the plan"</button>
+                </form>
+                <Show when=move || queue.with(|q| !q.is_empty())>
+                    <div class="tx-plan" data-testid="tx-plan">
+                        <strong>"Plan, signed in this order: "</strong>
+                        <ol>{move || queue.get().into_iter().map(|q| view! { <li data-testid="plan-action">{q.label()}</li> }).collect_view()}</ol>
+                        <button data-testid="tx-review-plan" on:click=move |_| review(queue.get_untracked())>"Check the plan"</button>
+                        " "
+                        <button class="link-button" data-testid="tx-clear-plan" on:click=move |_| { queue.set(Vec::new()); remove_param(PLAN_PARAM); }>"Clear"</button>
+                    </div>
+                </Show>
+                {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
+                <ol class="tx-steps">
+                    {move || steps.get().into_iter().enumerate().map(|(i, step)| {
+                        step_view(i, step, accept_floor, StepActions { sign, sign_permit, recheck: check })
+                    }).collect_view()}
+                </ol>
+            </section>
+        </Show>
+    }
+}
+
+/// What a step's buttons do.
+#[derive(Clone, Copy)]
+struct StepActions<S, P, R> {
+    sign: S,
+    sign_permit: P,
+    recheck: R,
+}
+
+fn fee_line(fee: &FeeQuote) -> String {
+    format!(
+        "Gas {} (limit {}) · fee about {} ETH, at most {} ETH (base fee {} gwei + tip {} gwei)",
+        fee.gas_estimate,
+        fee.gas_limit,
+        wei_to_eth(fee.expected_cost_wei()),
+        wei_to_eth(fee.max_cost_wei()),
+        gwei(fee.next_base_fee_per_gas),
+        gwei(fee.max_priority_fee_per_gas),
+    )
+}
+
+/// Wei per gas in gwei, rounded up to 3 decimals (`wei_to_eth_rounded_up` at the gwei scale).
+fn gwei(wei_per_gas: u128) -> String {
+    wei_to_eth_rounded_up(U256::from(wei_per_gas) * U256::from(1_000_000_000u64), 12)
+}
+
+fn step_view<S, P, R>(i: usize, step: Step, accept_floor: RwSignal<bool>, act: StepActions<S, P, R>) -> impl IntoView
+where
+    S: Fn(usize) + Copy + Send + Sync + 'static,
+    P: Fn(usize) + Copy + Send + Sync + 'static,
+    R: Fn(usize) + Copy + Send + Sync + 'static,
+{
+    let kind = step.kind();
+    let status = step.status.slug();
+    let title = step.plan.label().to_owned();
+    let warning = |w: Option<String>| {
+        w.map(|w| {
+            view! {
+                <p class="warning" role="alert" data-testid="tx-warning">{w}" "
+                    <label><input type="checkbox" data-testid="tx-accept-floor" prop:checked=move || accept_floor.get()
+                        on:change=move |ev| accept_floor.set(event_target_checked(&ev)) />" Send it anyway"</label>
+                </p>
+            }
+        })
+    };
+    let body = match step.status {
+        Status::Waiting => view! { <p class="muted">"Waits for the step before."</p> }.into_any(),
+        Status::Checking => view! { <p class="muted">"Reading the position, simulating and estimating…"</p> }.into_any(),
+        Status::Refused(why) => view! { <p class="error" role="alert" data-testid="tx-reason">{why}</p> }.into_any(),
+        Status::NeedsPermit(judged) => {
+            let hf = health_factor(judged.after.as_ref());
+            view! {
+                <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
+                {warning(judged.warning)}
+                <p class="muted">"Your wallet signs a permit for this exact amount (no approval transaction); the call is then simulated before you send it."</p>
+                <button data-testid="tx-sign-permit" on:click=move |_| (act.sign_permit)(i)>"Sign the permit"</button>
+            }
+            .into_any()
+        }
+        Status::Ready(c) => {
+            let hf = health_factor(c.after.as_ref());
+            let fee = c.fee;
+            view! {
+                <p data-testid="tx-decoded">{c.summary.clone()}</p>
+                <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
+                <p data-testid="tx-fee" data-gas=fee.gas_estimate.to_string() data-gas-limit=fee.gas_limit.to_string()
+                    data-max-fee-per-gas=fee.max_fee_per_gas.to_string() data-max-priority-fee-per-gas=fee.max_priority_fee_per_gas.to_string()>
+                    {fee_line(&fee)}
+                </p>
+                {warning(c.warning.clone())}
+                <button data-testid="tx-sign" on:click=move |_| (act.sign)(i)>"Sign and send"</button>
+            }
+            .into_any()
+        }
+        Status::Signing => view! { <p class="muted">"Waiting for you in the wallet…"</p><button data-testid="tx-sign" disabled=true>"Sign and send"</button> }.into_any(),
+        Status::Pending(hash) => view! { <p>"Pending: "<code data-testid="tx-hash">{hash.to_string()}</code></p><button data-testid="tx-sign" disabled=true>"Sign and send"</button> }.into_any(),
+        Status::Confirmed(hash) => view! { <p>"Confirmed: "<code data-testid="tx-hash">{hash.to_string()}</code></p> }.into_any(),
+        Status::Failed(why) => view! { <p class="error" role="alert" data-testid="tx-reason">{why}</p> }.into_any(),
+        Status::Replaced(hash) => view! {
+            <p class="warning" role="alert" data-testid="tx-reason">
+                "Replaced: another transaction used its nonce (sped up or cancelled in the wallet). "<code data-testid="tx-hash">{hash.to_string()}</code>" will not be mined."
+            </p>
+        }.into_any(),
+        Status::Declined => view! {
+            <p class="muted" role="status" data-testid="tx-reason">"You declined in your wallet. Nothing was sent."</p>
+            <button data-testid="tx-check-again" on:click=move |_| (act.recheck)(i)>"Check again"</button>
+        }.into_any(),
+    };
+    view! {
+        <li class="tx-step" data-testid="tx-step" data-kind=kind data-status=status>
+            <strong>{title}</strong>
+            {body}
+        </li>
+    }
+}

@@ -289,7 +289,10 @@ test("health charts load ECharts only after the health factor is painted, and fo
     }
 
     // Not in the page's head: fetched once, for both charts, after the health factor was painted.
-    assert.ok(!(await (await fetch(server.url)).text()).includes("echarts.min.js"), "index.html loads ECharts eagerly");
+    // The page names ECharts only in the meta tag carrying its integrity digest, never in a script or preload.
+    const indexHtml = await (await fetch(server.url)).text();
+    assert.ok(!/<(script|link)\b[^>]*echarts\.min\.js/i.test(indexHtml), "index.html loads ECharts eagerly");
+    assert.match(indexHtml, /<meta name="ballast:integrity:echarts\.min\.js" content="sha384-/);
     const timing = await page.evaluate(() => ({
       shown: window.__healthFactorShownAt,
       firstPaint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,

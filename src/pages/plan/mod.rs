@@ -690,12 +690,17 @@ fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, repo
             <LiquidationPreviewView preview=liquidation_preview(&scenario) />
             <h3><Term id="liquidation-price">"Liquidation prices"</Term></h3>
             <p class="muted">"Each asset's price at which the health factor reaches 1, all other prices held; shown rounded toward today's price."</p>
-            <Show when=move || has_lines fallback=|| view! { <p class="muted">"No single price move can liquidate this position."</p> }>
-                <table class="lines">
-                    <thead><tr><th>"Asset"</th><th>"Liquidated if it"</th><th>"Price"</th><th>"Move from today"</th></tr></thead>
-                    <tbody>{line_rows.clone()}</tbody>
-                </table>
-            </Show>
+            {if has_lines {
+                view! {
+                    <table class="lines">
+                        <thead><tr><th>"Asset"</th><th>"Liquidated if it"</th><th>"Price"</th><th>"Move from today"</th></tr></thead>
+                        <tbody>{line_rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            } else {
+                view! { <p class="muted">"No single price move can liquidate this position."</p> }.into_any()
+            }}
         </div>
     }
 }

@@ -4,16 +4,17 @@ use crate::components::Term;
 
 /// A labelled figure. The text shown is rounded for people; `value` keeps the
 /// engine's full-precision figure in `data-value`, which the tests compare.
+/// Either may be a signal: the figure then updates in place.
 #[component]
 pub fn Figure(
     /// What the figure is, in the domain's words.
     label: &'static str,
     /// The rounded text shown.
     #[prop(into)]
-    shown: String,
+    shown: Signal<String>,
     /// The engine's full value.
     #[prop(into)]
-    value: String,
+    value: Signal<String>,
     /// A stable hook for tests.
     test_id: &'static str,
     /// An explanation shown on hover.

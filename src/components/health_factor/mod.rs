@@ -9,41 +9,69 @@ use crate::data_source::human_utc;
 /// The health factor, large, coloured by band, rounded down so it never looks
 /// safer than it is; "∞" when there is no debt. With a `basis`, the band says
 /// which kind of price it rests on, and no band (no verdict) is given over a
-/// price that cannot be trusted.
+/// price that cannot be trusted. Updated in place as `report` changes (`None`:
+/// no report yet, shown as "∞" with no number behind it).
 #[component]
-pub fn HealthFactor(report: Report, #[prop(optional)] basis: Option<VerdictBasis>) -> impl IntoView {
-    let band = HealthBand::of(report.health_factor_exact.as_ref());
-    let shown =
-        report.health_factor_exact.as_ref().map_or_else(|| "∞".to_owned(), |hf| format_fixed(hf, 2, Rounding::Down));
-    let value = report.health_factor.clone().unwrap_or_else(|| "none".to_owned());
-    let (class, label, rests_on) = match &basis {
-        Some(VerdictBasis::NoVerdict { untrusted }) => (
-            "health-factor band-none".to_owned(),
-            "No verdict".to_owned(),
-            Some(format!(
-                "The price of {} cannot be trusted (stale, invalid or of unknown age).",
-                untrusted.join(", ")
-            )),
-        ),
-        other => {
-            let rests_on = other.as_ref().map(|b| match b {
-                VerdictBasis::Live => "On live prices, all fresh.".to_owned(),
-                VerdictBasis::Snapshot { taken_at } => {
-                    format!("On saved prices, not live (saved {}).", human_utc(taken_at))
-                }
-                VerdictBasis::WhatIf => "On what-if prices you set.".to_owned(),
-                VerdictBasis::NoVerdict { .. } => String::new(),
-            });
-            (format!("health-factor {}", band.css_class()), band.label().to_owned(), rests_on)
-        }
-    };
+pub fn HealthFactor(
+    #[prop(into)] report: Signal<Option<Report>>,
+    #[prop(optional, into)] basis: MaybeProp<VerdictBasis>,
+) -> impl IntoView {
+    let verdict = Memo::new(move |_| report.with(|r| basis.with(|b| Verdict::of(r.as_ref(), b.as_ref()))));
+    let field = move |f: fn(&Verdict) -> String| move || verdict.with(f);
     view! {
-        <section class=class aria-live="polite">
+        <section class=field(|v| v.class.clone()) aria-live="polite">
             <span class="health-factor-label"><Term id="health-factor">"Health factor"</Term></span>
-            <span class="health-factor-value" data-testid="health-factor" data-value=value>{shown}</span>
-            <span class="health-factor-band" data-testid="health-band">{label}</span>
-            {rests_on.map(|r| view! { <span class="health-factor-basis" data-testid="health-basis">{r}</span> })}
+            <span class="health-factor-value" data-testid="health-factor" data-value=field(|v| v.value.clone())>
+                {field(|v| v.shown.clone())}
+            </span>
+            <span class="health-factor-band" data-testid="health-band">{field(|v| v.label.clone())}</span>
+            {move || {
+                verdict
+                    .with(|v| v.rests_on.clone())
+                    .map(|r| view! { <span class="health-factor-basis" data-testid="health-basis">{r}</span> })
+            }}
             <span class="health-factor-scale">{HealthBand::THRESHOLDS}</span>
         </section>
+    }
+}
+
+/// What the health factor section shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Verdict {
+    class: String,
+    label: String,
+    shown: String,
+    value: String,
+    rests_on: Option<String>,
+}
+
+impl Verdict {
+    fn of(report: Option<&Report>, basis: Option<&VerdictBasis>) -> Self {
+        let exact = report.and_then(|r| r.health_factor_exact.as_ref());
+        let band = HealthBand::of(exact);
+        let shown = exact.map_or_else(|| "∞".to_owned(), |hf| format_fixed(hf, 2, Rounding::Down));
+        let value = report.and_then(|r| r.health_factor.clone()).unwrap_or_else(|| "none".to_owned());
+        let (class, label, rests_on) = match basis {
+            Some(VerdictBasis::NoVerdict { untrusted }) => (
+                "health-factor band-none".to_owned(),
+                "No verdict".to_owned(),
+                Some(format!(
+                    "The price of {} cannot be trusted (stale, invalid or of unknown age).",
+                    untrusted.join(", ")
+                )),
+            ),
+            other => {
+                let rests_on = other.map(|b| match b {
+                    VerdictBasis::Live => "On live prices, all fresh.".to_owned(),
+                    VerdictBasis::Snapshot { taken_at } => {
+                        format!("On saved prices, not live (saved {}).", human_utc(taken_at))
+                    }
+                    VerdictBasis::WhatIf => "On what-if prices you set.".to_owned(),
+                    VerdictBasis::NoVerdict { .. } => String::new(),
+                });
+                (format!("health-factor {}", band.css_class()), band.label().to_owned(), rests_on)
+            }
+        };
+        Verdict { class, label, shown, value, rests_on }
     }
 }

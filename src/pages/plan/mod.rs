@@ -12,29 +12,19 @@ pub mod keep;
 pub mod keep_panel;
 pub mod looping;
 pub mod model;
+pub mod report_view;
 
-use ballast_core::aave_v3::AccountData;
-use ballast_core::display::{
-    format_fixed, format_liquidation_price, format_percent_toward_zero, group_exact, Rounding,
-};
 use ballast_core::exact::PlainDecimal;
-use ballast_core::liquidation::Direction;
 use ballast_core::scenario::Scenario;
-use ballast_core::{Report, Snapshot};
+use ballast_core::Snapshot;
 use leptos::prelude::*;
-use num_rational::BigRational;
 
-use crate::components::{CrashHealthChart, Figure, HealthFactor, OracleLagView, PriceHealthChart, Term};
-use crate::data_source::human_utc;
+use crate::components::{CrashHealthChart, PriceHealthChart, Term};
 use crate::url_state::{
     current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
 };
-use ballast_chain::price_status::VerdictBasis;
 use keep_panel::{KeepPanel, Opened};
-use model::{
-    form_action, liquidation_preview, price_for_slider, slider_percent, with_price, EditHistory, LiquidationPreview,
-    PositionPlan,
-};
+use model::{form_action, price_for_slider, slider_percent, with_price, EditHistory, PositionPlan};
 
 /// The scenario being edited and its undo history, changed only together.
 #[derive(Clone, Copy)]
@@ -228,9 +218,6 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
     }
 }
 
-/// USD figures are shown with cents.
-const USD_DECIMALS: u32 = 2;
-
 #[component]
 pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     let positions: Vec<(String, String)> =
@@ -372,6 +359,8 @@ fn Planner(
     let symbols = plan.priced_assets();
     let plan = StoredValue::new(plan);
     let report = Memo::new(move |_| working.with(ballast_core::evaluate));
+    // The engine's refusal, if any: the report view is rebuilt only when this changes.
+    let refusal = Memo::new(move |_| report.with(|r| r.as_ref().err().map(ToString::to_string)));
     let changed = move || plan.with_value(|p| working.with(|w| *w != p.scenario));
     let share_link = RwSignal::new(None::<Result<String, String>>);
     let history = RwSignal::new(EditHistory::default());
@@ -468,17 +457,18 @@ fn Planner(
             <looping::LoopPlanner working />
             <KeepPanel working label open />
             // Also on edits that leave the report as it was (an asset listed, not held): the table shows it.
-            {move || {
-                working.track();
-                match report.get() {
-                    Ok(report) => view! { <ReportView plan working report /> }.into_any(),
-                    Err(error) => view! {
-                        <p class="error" role="alert" data-testid="engine-error">
-                            {format!("The engine refused this position: {error}")}
-                        </p>
-                    }
-                    .into_any(),
+            // Mounted once and updated in place; rebuilt only between a report and a refusal.
+            {move || match refusal.get() {
+                None => {
+                    let report = Memo::new(move |_| report.with(|r| r.as_ref().ok().cloned()));
+                    view! { <report_view::ReportView plan working report /> }.into_any()
                 }
+                Some(error) => view! {
+                    <p class="error" role="alert" data-testid="engine-error">
+                        {format!("The engine refused this position: {error}")}
+                    </p>
+                }
+                .into_any(),
             }}
             // Mounted with the report; ECharts itself arrives after first paint.
             <div class="charts">
@@ -554,248 +544,4 @@ fn PriceControl(plan: StoredValue<PositionPlan>, edit: Edit, symbol: String) -> 
             </span>
         </div>
     }
-}
-
-fn usd(value: &BigRational, rounding: Rounding) -> String {
-    format!("${}", format_fixed(value, USD_DECIMALS, rounding))
-}
-
-/// An exact decimal the engine printed (a USD value, a token amount) back to
-/// a rational; nothing is lost.
-fn exact_usd(text: &str) -> Option<BigRational> {
-    PlainDecimal::parse(text).ok().map(|d| d.to_rational())
-}
-
-#[component]
-fn ReportView(plan: StoredValue<PositionPlan>, working: RwSignal<Scenario>, report: Report) -> impl IntoView {
-    let scenario = working.get_untracked();
-    let rows = plan.with_value(|p| p.rows(&scenario));
-    let collateral = exact_usd(&report.collateral_value).map(|v| usd(&v, Rounding::Down)).unwrap_or_default();
-    let debt = exact_usd(&report.debt_value).map(|v| usd(&v, Rounding::Up)).unwrap_or_default();
-    let aave = report.aave_v3.map(|a| view! { <AaveAccount account=a /> });
-    let what_if = plan.with_value(|p| p.scenario.assets.iter().zip(&scenario.assets).any(|(a, b)| a.price != b.price));
-    let price_kind = if what_if { "what-if prices you set" } else { "the snapshot's saved prices" };
-    // The oldest saved price dates the snapshot the verdict rests on.
-    let oldest_saved = plan.with_value(|p| p.saved_prices.iter().map(|(_, s)| s.updated_at.clone()).min());
-    let basis = match (what_if, oldest_saved) {
-        (true, _) => VerdictBasis::WhatIf,
-        (false, Some(taken_at)) => VerdictBasis::Snapshot { taken_at },
-        (false, None) => VerdictBasis::Snapshot { taken_at: "an unknown time".to_owned() },
-    };
-    let lines = report.liquidation_prices.clone();
-    let line_rows = lines
-        .into_iter()
-        .map(|line| {
-            let current = scenario.asset(&line.asset).and_then(|(_, a)| a.price.as_ref()).map(|p| p.to_rational());
-            let exact_distance = current.as_ref().and_then(|c| line.distance_from(c));
-            let distance_value = exact_distance.as_ref().map(ballast_core::exact::format_exact).unwrap_or_default();
-            let distance =
-                exact_distance.as_ref().map(|d| format_percent_toward_zero(d, 1)).unwrap_or_else(|| "—".to_owned());
-            let direction = match line.direction {
-                Direction::Below => "falls below",
-                Direction::Above => "rises above",
-            };
-            view! {
-                <tr data-testid="liquidation-price" data-asset=line.asset.clone()>
-                    <td>{line.asset.clone()}</td>
-                    <td>{direction}</td>
-                    <td class="num" data-value=line.price.clone()>{format!("${}", format_liquidation_price(&line, 4))}</td>
-                    <td class="num" data-testid="liquidation-distance" data-value=distance_value>{distance}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let has_lines = !report.liquidation_prices.is_empty();
-    let has_max_borrow = rows.iter().any(|r| r.max_borrow.is_some());
-    let asset_rows = rows
-        .into_iter()
-        .map(|a| {
-            let price_value = a.price.clone().unwrap_or_else(|| "par".to_owned());
-            let (price, age) = match (&a.price, &a.saved) {
-                (Some(p), Some(saved)) if a.what_if => (
-                    format!("${}", group_exact(p.as_str())),
-                    format!("what-if · saved {} at ${}", human_utc(&saved.updated_at), group_exact(saved.usd.as_str())),
-                ),
-                (Some(p), Some(saved)) => {
-                    (format!("${}", group_exact(p.as_str())), format!("{} · {}", human_utc(&saved.updated_at), saved.source))
-                }
-                (Some(p), None) => (format!("${}", group_exact(p.as_str())), "no saved price".to_owned()),
-                (None, _) => ("par".to_owned(), "debt valued at par".to_owned()),
-            };
-            // Shown rounded down to 4 decimals; data-value keeps the exact amount.
-            let max_borrow = a
-                .max_borrow
-                .as_deref()
-                .and_then(exact_usd)
-                .map_or_else(|| "—".to_owned(), |v| format_fixed(&v, 4, Rounding::Down));
-            view! {
-                <tr data-asset=a.symbol.clone() class:what-if=a.what_if>
-                    <td>{a.symbol.clone()}</td>
-                    <td class="num" data-testid="asset-collateral" data-value=a.collateral.clone().unwrap_or_default()>{a.collateral.as_deref().map(group_exact).unwrap_or_default()}</td>
-                    <td class="num" data-testid="asset-debt" data-value=a.debt.clone().unwrap_or_default()>{a.debt.as_deref().map(group_exact).unwrap_or_default()}</td>
-                    <td class="num" data-testid="asset-price" data-value=price_value>{price}</td>
-                    <td class="muted">{age}</td>
-                    <Show when=move || has_max_borrow>
-                        <td class="num" data-testid="max-borrow" data-value=a.max_borrow.clone().unwrap_or_default()>
-                            {max_borrow.clone()}
-                        </td>
-                    </Show>
-                </tr>
-            }
-        })
-        .collect_view();
-
-    view! {
-        <div class="report">
-            <HealthFactor report=report.clone() basis=basis />
-            <OracleLagView scenario=scenario.clone() price_kind=price_kind />
-            <div class="figures">
-                <Figure
-                    label="Collateral value"
-                    shown=collateral
-                    value=report.collateral_value.clone()
-                    test_id="collateral-value"
-                    term="collateral-value"
-                    hint="Collateral that counts toward the health factor, at the prices shown (rounded down)."
-                />
-                <Figure
-                    label="Debt value"
-                    shown=debt
-                    value=report.debt_value.clone()
-                    test_id="debt-value"
-                    term="debt-value"
-                    hint="Everything owed, at the prices shown (rounded up)."
-                />
-                <Figure
-                    label="Liquidatable now"
-                    shown=if report.liquidatable { "Yes" } else { "No" }
-                    value=report.liquidatable.to_string()
-                    test_id="liquidatable"
-                    term="liquidatable"
-                />
-            </div>
-            {aave}
-            <h3>"Assets"</h3>
-            <table class="assets">
-                <thead>
-                    <tr>
-                        <th>"Asset"</th><th><Term id="collateral">"Collateral"</Term></th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
-                        <Show when=move || has_max_borrow>
-                            <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands."><Term id="max-borrow">"Max borrow"</Term></th>
-                        </Show>
-                    </tr>
-                </thead>
-                <tbody>{asset_rows}</tbody>
-            </table>
-            <LiquidationPreviewView preview=liquidation_preview(&scenario) />
-            <h3><Term id="liquidation-price">"Liquidation prices"</Term></h3>
-            <p class="muted">"Each asset's price at which the health factor reaches 1, all other prices held; shown rounded toward today's price."</p>
-            {if has_lines {
-                view! {
-                    <table class="lines">
-                        <thead><tr><th>"Asset"</th><th>"Liquidated if it"</th><th>"Price"</th><th>"Move from today"</th></tr></thead>
-                        <tbody>{line_rows}</tbody>
-                    </table>
-                }
-                .into_any()
-            } else {
-                view! { <p class="muted">"No single price move can liquidate this position."</p> }.into_any()
-            }}
-        </div>
-    }
-}
-
-#[component]
-fn AaveAccount(account: AccountData) -> impl IntoView {
-    let percent = |bps| {
-        format!(
-            "{} %",
-            format_fixed(
-                &(AccountData::bps_to_fraction(bps) * BigRational::from_integer(100.into())),
-                2,
-                Rounding::Down
-            )
-        )
-    };
-    view! {
-        <div class="figures aave" data-testid="aave-account">
-            <Figure
-                label="Max LTV"
-                shown=percent(account.ltv)
-                value=account.ltv.to_string()
-                test_id="aave-ltv"
-                term="ltv"
-                hint="The Pool's weighted average loan-to-value, floored to basis points."
-            />
-            <Figure
-                label="Liquidation threshold"
-                shown=percent(account.current_liquidation_threshold)
-                value=account.current_liquidation_threshold.to_string()
-                test_id="aave-threshold"
-                term="liquidation-threshold"
-                hint="The Pool's weighted average liquidation threshold, floored to basis points."
-            />
-            <Figure
-                label="Available to borrow"
-                shown=usd(&AccountData::base_to_usd(account.available_borrows_base), Rounding::Down)
-                value=account.available_borrows_base.to_string()
-                test_id="aave-available-borrows"
-                term="available-to-borrow"
-                hint="getUserAccountData's availableBorrowsBase, in USD."
-            />
-        </div>
-    }
-}
-
-/// What a liquidator would do now, or why it cannot.
-#[component]
-fn LiquidationPreviewView(preview: Option<LiquidationPreview>) -> impl IntoView {
-    let Some(p) = preview else {
-        return view! {
-            <p class="muted" data-testid="liquidation-preview-none">
-                "Not liquidatable at these prices. Move a price past its line below to preview a liquidation."
-            </p>
-        }
-        .into_any();
-    };
-    let tokens = |text: &str| exact_usd(text).map_or_else(String::new, |v| format_fixed(&v, 6, Rounding::Down));
-    let after = p.health_factor_after.clone();
-    let after_shown = after
-        .as_deref()
-        .and_then(exact_usd)
-        .map_or_else(|| "∞ (no debt left)".to_owned(), |hf| format_fixed(&hf, 2, Rounding::Down));
-    view! {
-        <section class="liquidation-preview" data-testid="liquidation-preview">
-            <h3><Term id="liquidation-preview">"Liquidation preview"</Term></h3>
-            <p>
-                {format!("A liquidator may repay up to {} % of the {} debt (the ", p.close_factor_percent, p.debt_asset)}
-                <Term id="close-factor">"close factor"</Term>
-                {format!(") and seize {} with a {} % ", p.collateral_asset, p.bonus_percent)}
-                <Term id="liquidation-bonus">"liquidation bonus"</Term>
-                "."
-            </p>
-            <div class="figures">
-                <Figure
-                    label="Debt repaid"
-                    shown=format!("{} {}", tokens(&p.debt_repaid), p.debt_asset)
-                    value=p.debt_repaid.clone()
-                    test_id="preview-debt-repaid"
-                />
-                <Figure
-                    label="Collateral seized"
-                    shown=format!("{} {}", tokens(&p.collateral_seized), p.collateral_asset)
-                    value=p.collateral_seized.clone()
-                    test_id="preview-collateral-seized"
-                    hint="What the liquidator receives, the bonus included (the protocol's fee is taken out)."
-                />
-                <Figure
-                    label="Health factor after"
-                    shown=after_shown
-                    value=after.unwrap_or_else(|| "none".to_owned())
-                    test_id="preview-health-factor-after"
-                />
-            </div>
-        </section>
-    }
-    .into_any()
 }

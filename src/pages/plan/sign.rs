@@ -120,6 +120,10 @@ pub fn sign_plan(opened: &Scenario, edited: &Scenario) -> SignPlan {
         m.debt.clear();
         for a in &mut m.assets {
             a.price = None;
+            // The reserve totals move with the user's own supply, borrow, withdraw and repay.
+            a.total_supplied = None;
+            a.total_borrowed = None;
+            a.isolation_mode_total_debt = None;
         }
         m
     };
@@ -164,8 +168,10 @@ mod tests {
 
     #[test]
     fn supply_and_borrow_edits_become_supply_then_borrow_by_the_exact_difference() {
-        let opened = position();
+        let mut opened = position();
+        opened.assets[0].total_supplied = Some(PlainDecimal::parse("1000").unwrap());
         let mut edited = opened.clone();
+        edited.assets[0].total_supplied = Some(PlainDecimal::parse("1002.25").unwrap());
         edited.collateral[0] = holding("WETH", "12.25");
         edited.debt[0] = holding("USDC", "8000.5");
         let plan = sign_plan(&opened, &edited);

@@ -480,3 +480,34 @@ test("a plan from the link (supply 2 WETH, then borrow 3,000 USDC) is signed in 
   ctx.assertNoErrors();
   await ctx.close();
 });
+
+test("a live position edited in the planner (supply 2 WETH, borrow 3,000 USDC) opens the panel with those steps in order; a demo plan offers no signing", T, async () => {
+  // Account 1 holds 10 WETH against 8,000 USDC.
+  const me = account(1);
+  const { ctx, page } = await open(`?view=positions&address=${me.address}&chains=31337`, { keys: [1] });
+  const live = page.locator(`[data-testid=position][data-owner="${me.address}"]`);
+  await live.locator("[data-testid=plan-link]").click();
+  await page.locator("[data-testid=sign-changes]").waitFor({ timeout: 30_000 });
+  await page.locator("[data-testid=sign-nothing]").waitFor();
+  for (const [kind, asset, amount] of [["supply", "WETH", "2"], ["borrow", "USDC", "3000"]]) {
+    await page.selectOption("[data-testid=action-kind]", kind);
+    await page.selectOption("[data-testid=action-asset]", asset);
+    await page.fill("[data-testid=action-amount]", amount);
+    await page.locator("[data-testid=action-apply]").click();
+  }
+  assert.deepEqual(await page.locator("[data-testid=sign-action]").allInnerTexts(), ["supply 2 WETH", "borrow 3000 USDC"]);
+  assert.deepEqual(await page.locator("[data-testid=sign-excluded]").allInnerTexts(), []);
+  await page.locator("[data-testid=sign-open-panel]").click();
+  await connect(page);
+  await page.locator("[data-testid=chain-hf]").waitFor({ timeout: 30_000 });
+  assert.deepEqual(await page.locator("[data-testid=plan-action]").allInnerTexts(), ["supply 2 WETH", "borrow 3000 USDC"]);
+  // Nothing was sent: the panel waits for the user's review and click.
+  assert.deepEqual((await walletRequests(page)).filter((r) => r.method === "eth_sendTransaction"), []);
+
+  // The snapshot's demo position is not the user's: no sign box.
+  await page.goto(`${server.url}?view=plan`);
+  await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator("[data-testid=sign-changes]").count(), 0);
+  ctx.assertNoErrors();
+  await ctx.close();
+});

@@ -17,6 +17,8 @@ pub struct ChainInfo {
     /// The address-book key of the chain's main Aave V3 market
     /// (`ballast_chain::aave_markets`); `None` where the user sets one.
     pub aave_v3_market_key: Option<&'static str>,
+    /// The block explorer's base URL (a transaction is `{base}/tx/{hash}`); none for a local chain.
+    pub explorer_url: Option<&'static str>,
 }
 
 impl ChainInfo {
@@ -41,6 +43,7 @@ pub const CHAINS: &[ChainInfo] = &[
         default_rpc_url: "https://ethereum-rpc.publicnode.com",
         has_sequencer: false,
         aave_v3_market_key: Some("AaveV3Ethereum"),
+        explorer_url: Some("https://etherscan.io"),
     },
     ChainInfo {
         chain_id: 42_161,
@@ -48,6 +51,7 @@ pub const CHAINS: &[ChainInfo] = &[
         default_rpc_url: "https://arb1.arbitrum.io/rpc",
         has_sequencer: true,
         aave_v3_market_key: Some("AaveV3Arbitrum"),
+        explorer_url: Some("https://arbiscan.io"),
     },
     ChainInfo {
         chain_id: 10,
@@ -55,6 +59,7 @@ pub const CHAINS: &[ChainInfo] = &[
         default_rpc_url: "https://mainnet.optimism.io",
         has_sequencer: true,
         aave_v3_market_key: Some("AaveV3Optimism"),
+        explorer_url: Some("https://optimistic.etherscan.io"),
     },
     ChainInfo {
         chain_id: 8_453,
@@ -62,6 +67,7 @@ pub const CHAINS: &[ChainInfo] = &[
         default_rpc_url: "https://mainnet.base.org",
         has_sequencer: true,
         aave_v3_market_key: Some("AaveV3Base"),
+        explorer_url: Some("https://basescan.org"),
     },
     ChainInfo {
         chain_id: 137,
@@ -69,6 +75,7 @@ pub const CHAINS: &[ChainInfo] = &[
         default_rpc_url: "https://polygon-rpc.com",
         has_sequencer: false,
         aave_v3_market_key: Some("AaveV3Polygon"),
+        explorer_url: Some("https://polygonscan.com"),
     },
     ChainInfo {
         chain_id: 43_114,
@@ -76,6 +83,7 @@ pub const CHAINS: &[ChainInfo] = &[
         default_rpc_url: "https://api.avax.network/ext/bc/C/rpc",
         has_sequencer: false,
         aave_v3_market_key: Some("AaveV3Avalanche"),
+        explorer_url: Some("https://snowtrace.io"),
     },
     ChainInfo {
         chain_id: LOCAL_CHAIN_ID,
@@ -84,6 +92,7 @@ pub const CHAINS: &[ChainInfo] = &[
         // A local fork may be of an L2; the settings say whether it has a sentinel.
         has_sequencer: false,
         aave_v3_market_key: None,
+        explorer_url: None,
     },
 ];
 
@@ -92,9 +101,23 @@ pub fn chain(chain_id: u64) -> Option<&'static ChainInfo> {
     CHAINS.iter().find(|c| c.chain_id == chain_id)
 }
 
+/// The explorer's page for transaction `hash` on `chain_id`, where the chain has one.
+pub fn tx_explorer_link(chain_id: u64, hash: &str) -> Option<String> {
+    chain(chain_id)?.explorer_url.map(|base| format!("{base}/tx/{hash}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transaction_links_to_its_chains_explorer_and_the_local_chain_to_none() {
+        assert_eq!(tx_explorer_link(1, "0xab").as_deref(), Some("https://etherscan.io/tx/0xab"));
+        assert_eq!(tx_explorer_link(8_453, "0xab").as_deref(), Some("https://basescan.org/tx/0xab"));
+        assert_eq!(tx_explorer_link(LOCAL_CHAIN_ID, "0xab"), None);
+        assert_eq!(tx_explorer_link(999_999, "0xab"), None);
+        assert!(CHAINS.iter().filter(|c| c.chain_id != LOCAL_CHAIN_ID).all(|c| c.explorer_url.is_some()));
+    }
 
     #[test]
     fn every_chain_is_listed_once_with_an_endpoint() {

@@ -503,7 +503,7 @@ pub fn TransactPanel(
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
                     {move || steps.get().into_iter().enumerate().map(|(i, step)| {
-                        step_view(i, step, accept_floor, StepActions { sign, sign_permit, recheck: check })
+                        step_view(i, step, target.get(), accept_floor, StepActions { sign, sign_permit, recheck: check })
                     }).collect_view()}
                 </ol>
             </section>
@@ -536,7 +536,13 @@ fn gwei(wei_per_gas: u128) -> String {
     wei_to_eth_rounded_up(U256::from(wei_per_gas) * U256::from(1_000_000_000u64), 12)
 }
 
-fn step_view<S, P, R>(i: usize, step: Step, accept_floor: RwSignal<bool>, act: StepActions<S, P, R>) -> impl IntoView
+fn step_view<S, P, R>(
+    i: usize,
+    step: Step,
+    chain_id: Option<u64>,
+    accept_floor: RwSignal<bool>,
+    act: StepActions<S, P, R>,
+) -> impl IntoView
 where
     S: Fn(usize) + Copy + Send + Sync + 'static,
     P: Fn(usize) + Copy + Send + Sync + 'static,
@@ -553,6 +559,12 @@ where
                         on:change=move |ev| accept_floor.set(event_target_checked(&ev)) />" Send it anyway"</label>
                 </p>
             }
+        })
+    };
+    // The explorer's page beside a hash, on chains that have one (none for a local chain).
+    let explorer = move |hash: String| {
+        chain_id.and_then(|id| crate::chain::registry::tx_explorer_link(id, &hash)).map(|href| {
+            view! { " "<a data-testid="tx-explorer" href=href target="_blank" rel="noopener noreferrer">"View on the explorer"</a> }
         })
     };
     let body = match step.status {
@@ -585,8 +597,8 @@ where
             .into_any()
         }
         Status::Signing => view! { <p class="muted">"Waiting for you in the wallet…"</p><button data-testid="tx-sign" disabled=true>"Sign and send"</button> }.into_any(),
-        Status::Pending(hash) => view! { <p>"Pending: "<code data-testid="tx-hash">{hash.to_string()}</code></p><button data-testid="tx-sign" disabled=true>"Sign and send"</button> }.into_any(),
-        Status::Confirmed(hash) => view! { <p>"Confirmed: "<code data-testid="tx-hash">{hash.to_string()}</code></p> }.into_any(),
+        Status::Pending(hash) => view! { <p>"Pending: "<code data-testid="tx-hash">{hash.to_string()}</code>{explorer(hash.to_string())}</p><button data-testid="tx-sign" disabled=true>"Sign and send"</button> }.into_any(),
+        Status::Confirmed(hash) => view! { <p>"Confirmed: "<code data-testid="tx-hash">{hash.to_string()}</code>{explorer(hash.to_string())}</p> }.into_any(),
         Status::Failed(why) => view! { <p class="error" role="alert" data-testid="tx-reason">{why}</p> }.into_any(),
         Status::Replaced(hash) => view! {
             <p class="warning" role="alert" data-testid="tx-reason">

@@ -13,6 +13,8 @@ pub mod keep_panel;
 pub mod looping;
 pub mod model;
 pub mod report_view;
+pub mod sign;
+pub mod sign_panel;
 
 use ballast_core::exact::PlainDecimal;
 use ballast_core::scenario::Scenario;
@@ -229,7 +231,11 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     let link =
         ballast_core::share::in_fragment(&read_fragment()).map(str::to_owned).or_else(|| read_param(SCENARIO_PARAM));
     let (from_link, link_problem) = match link.map(|l| ballast_core::share::decode(&l)) {
-        Some(Ok(scenario)) => (Some(Opened { id: "shared", label: "Shared scenario".into(), scenario }), None),
+        // Opened from the Positions page's live read: its edits can be signed.
+        Some(Ok(scenario)) => match read_param(sign::LIVE_PARAM) {
+            Some(chain) => (Some(Opened { id: "live", label: format!("Live position on {chain}"), scenario }), None),
+            None => (Some(Opened { id: "shared", label: "Shared scenario".into(), scenario }), None),
+        },
         Some(Err(e)) => (None, Some(e.to_string())),
         None => (None, None),
     };
@@ -242,6 +248,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                 "imported" => "imported file",
                 "blank" | "typed" => "typed in",
                 "earlier" => "your earlier plan",
+                "live" => "live position",
                 _ => "shared link",
             };
             Some(PositionPlan::opened(o.scenario, o.id, &o.label, source))
@@ -268,6 +275,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     let open = Callback::new(move |o: Opened| {
         remember_current();
         remove_param(SCENARIO_PARAM);
+        remove_param(sign::LIVE_PARAM);
         write_fragment(None);
         link_problem.set(None);
         opened.set(Some(o));
@@ -304,6 +312,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                         remember_current();
                         write_param(POSITION_PARAM, &id);
                         remove_param(SCENARIO_PARAM);
+                        remove_param(sign::LIVE_PARAM);
                         write_fragment(None);
                         opened.set(None);
                         selected.set(Some(id));
@@ -451,6 +460,7 @@ fn Planner(
                     .collect_view()}
             </section>
             <ActionForm edit />
+            {(plan.with_value(|p| p.id == "live")).then(|| view! { <sign_panel::SignChanges plan working /> })}
             <assets::AssetEditor edit />
             <governance::GovernanceForm edit />
             <interest::InterestPanel plan edit />

@@ -598,7 +598,11 @@ fn PositionView(row: PositionRow, found: Option<(Option<Address>, Scenario)>) ->
         HealthSource::Engine => "the engine",
     };
     let owner = found.as_ref().and_then(|(o, _)| *o).map(|o| o.to_checksum(None)).unwrap_or_default();
-    let plan = found.as_ref().map(|(_, s)| plan_link(s));
+    // A live read (an owner) opens as a live position, whose edits can be signed.
+    let plan = found.as_ref().map(|(owner, s)| match owner {
+        Some(_) => model::live_plan_link(s, &row.chain),
+        None => plan_link(s),
+    });
     let ltv_used = model::percent(row.ltv_used.as_ref());
     let ltv_max = model::percent(row.ltv_max.as_ref());
     let threshold = model::percent(row.liquidation_threshold.as_ref());

@@ -262,6 +262,16 @@ pub fn plan_link(scenario: &Scenario) -> String {
     format!("?view=plan&scenario={}", ballast_core::share::encode(scenario))
 }
 
+/// The Plan page's link for a position read live on `chain`: its edits there
+/// can be signed (see `crate::pages::plan::sign`).
+pub fn live_plan_link(scenario: &Scenario, chain: &str) -> String {
+    let chain: String = chain
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("{}&{}={chain}", plan_link(scenario), crate::pages::plan::sign::LIVE_PARAM)
+}
+
 /// A figure as shown and as kept in `data-value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {

@@ -25,6 +25,7 @@ use crate::chain::rpc::RpcClient;
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::markets_for;
 use crate::pages::positions::{aggregate, resolve_market};
+use crate::wallet::chains::parse_chain_id;
 use crate::wallet::{Wallet, WalletError};
 
 /// The user's position on one market, read at one block.
@@ -138,24 +139,79 @@ pub async fn send(
     decode_transaction_hash(&hash).map_err(bad)
 }
 
-/// Follows `hash` until it is mined or its nonce is used by another
-/// transaction. Its nonce is the node's when the node knows the transaction,
-/// else `expected_nonce` (read before sending).
-pub async fn wait(wallet: Wallet, hash: B256, from: Address, expected_nonce: u64) -> Result<TxProgress, WalletError> {
+/// Polls in a row that may fail (a node hiccup, a wallet busy) before
+/// following the hash is given up and the step left pending.
+const WAIT_FAULTS_TOLERATED: u32 = 5;
+
+/// Follows `hash` on `chain_id` until it is mined or its nonce is used by
+/// another transaction. Its nonce is the node's when the node knows the
+/// transaction, else `expected_nonce` (read before sending).
+///
+/// Once a hash exists the transaction may be mined, so nothing here ever says
+/// it was not sent: when the wallet moves to another chain (whose receipts and
+/// nonces say nothing about this one) or keeps failing, it stays `Pending`,
+/// and the user follows the hash instead of being invited to send again.
+pub async fn wait(wallet: Wallet, hash: B256, from: Address, expected_nonce: u64, chain_id: u64) -> TxProgress {
     let mut nonce = None;
+    let mut faults = 0;
     loop {
-        if nonce.is_none() {
-            let seen = ask(wallet, Request::transaction_by_hash(0, hash)).await?;
-            nonce = decode_transaction(&seen).map_err(bad)?.map(|t| t.nonce);
+        match poll(wallet, hash, from, expected_nonce, chain_id, &mut nonce).await {
+            Ok(Some(done)) => return done,
+            Ok(None) => faults = 0,
+            Err(Unfollowable::OtherChain) => return TxProgress::Pending,
+            Err(Unfollowable::Fault) => {
+                faults += 1;
+                if faults >= WAIT_FAULTS_TOLERATED {
+                    return TxProgress::Pending;
+                }
+            }
         }
-        // The nonce before the receipt: a transaction mined in between shows as mined, never replaced.
-        let mined = ask(wallet, Request::transaction_count(0, from, BlockTag::Latest)).await?;
-        let mined = decode_transaction_count(&mined).map_err(bad)?;
-        let receipt = ask(wallet, Request::transaction_receipt(0, hash)).await?;
-        let receipt = decode_receipt(&receipt).map_err(bad)?;
-        match tx_progress(receipt.as_ref(), mined, nonce.unwrap_or(expected_nonce)) {
-            TxProgress::Pending => sleep_ms(400).await,
-            done => return Ok(done),
-        }
+        sleep_ms(400).await;
+    }
+}
+
+/// Why one poll could not judge the transaction.
+enum Unfollowable {
+    /// The wallet is on another chain now.
+    OtherChain,
+    /// A request failed or answered nonsense.
+    Fault,
+}
+
+/// One look at the transaction; `None` while it is pending.
+async fn poll(
+    wallet: Wallet,
+    hash: B256,
+    from: Address,
+    expected_nonce: u64,
+    chain_id: u64,
+    nonce: &mut Option<u64>,
+) -> Result<Option<TxProgress>, Unfollowable> {
+    on_chain(wallet, chain_id).await?;
+    if nonce.is_none() {
+        let seen = ask(wallet, Request::transaction_by_hash(0, hash)).await.map_err(|_| Unfollowable::Fault)?;
+        *nonce = decode_transaction(&seen).map_err(|_| Unfollowable::Fault)?.map(|t| t.nonce);
+    }
+    // The nonce before the receipt: a transaction mined in between shows as mined, never replaced.
+    let mined =
+        ask(wallet, Request::transaction_count(0, from, BlockTag::Latest)).await.map_err(|_| Unfollowable::Fault)?;
+    let mined = decode_transaction_count(&mined).map_err(|_| Unfollowable::Fault)?;
+    let receipt = ask(wallet, Request::transaction_receipt(0, hash)).await.map_err(|_| Unfollowable::Fault)?;
+    let receipt = decode_receipt(&receipt).map_err(|_| Unfollowable::Fault)?;
+    // Answers read while the wallet switched chains say nothing about this one.
+    on_chain(wallet, chain_id).await?;
+    Ok(match tx_progress(receipt.as_ref(), mined, nonce.unwrap_or(expected_nonce)) {
+        TxProgress::Pending => None,
+        done => Some(done),
+    })
+}
+
+/// Whether the wallet still answers for `chain_id`.
+async fn on_chain(wallet: Wallet, chain_id: u64) -> Result<(), Unfollowable> {
+    let answer = wallet.request("eth_chainId", Value::Array(vec![])).await.map_err(|_| Unfollowable::Fault)?;
+    match parse_chain_id(&answer) {
+        Some(id) if id == chain_id => Ok(()),
+        Some(_) => Err(Unfollowable::OtherChain),
+        None => Err(Unfollowable::Fault),
     }
 }

@@ -365,16 +365,32 @@ pub fn TransactPanel(
         busy.set_value(true);
         set_status(i, Status::Signing);
         spawn_local(async move {
-            let outcome = async {
+            let sent = async {
                 let nonce = next_nonce(wallet, checked.from).await?;
                 let hash = send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee).await?;
-                set_status(i, Status::Pending(hash));
-                Ok::<_, WalletError>((hash, wait(wallet, hash, checked.from, nonce).await?))
+                Ok::<_, WalletError>((hash, nonce))
             }
             .await;
+            let (hash, nonce) = match sent {
+                Ok(sent) => sent,
+                Err(e) => {
+                    busy.set_value(false);
+                    return set_status(
+                        i,
+                        if e.is_user_rejection() {
+                            Status::Declined
+                        } else {
+                            Status::Failed(format!("The wallet did not send it: {e}."))
+                        },
+                    );
+                }
+            };
+            set_status(i, Status::Pending(hash));
+            // From here on the transaction may be mined: no outcome below says it was not sent.
+            let progress = wait(wallet, hash, checked.from, nonce, checked.chain_id).await;
             busy.set_value(false);
-            match outcome {
-                Ok((hash, TxProgress::Confirmed(_))) => {
+            match progress {
+                TxProgress::Confirmed(_) => {
                     set_status(i, Status::Confirmed(hash));
                     on_confirmed();
                     // The next step is checked on the position as it is now.
@@ -384,7 +400,7 @@ pub fn TransactPanel(
                         refresh();
                     }
                 }
-                Ok((_, TxProgress::Failed(receipt))) => {
+                TxProgress::Failed(receipt) => {
                     let why = match simulate(wallet, checked.from, &checked.tx).await {
                         Err(e) => simulation_failure(&e),
                         Ok(_) => "it would pass now: the chain changed in between".into(),
@@ -395,13 +411,11 @@ pub fn TransactPanel(
                     );
                     refresh();
                 }
-                Ok((hash, TxProgress::Replaced)) => {
+                TxProgress::Replaced => {
                     set_status(i, Status::Replaced(hash));
                     refresh();
                 }
-                Ok((hash, TxProgress::Pending)) => set_status(i, Status::Pending(hash)),
-                Err(e) if e.is_user_rejection() => set_status(i, Status::Declined),
-                Err(e) => set_status(i, Status::Failed(format!("The wallet did not send it: {e}."))),
+                TxProgress::Pending => set_status(i, Status::Pending(hash)),
             }
         });
     };

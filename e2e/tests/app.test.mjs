@@ -5,31 +5,17 @@
 //
 // Needs BALLAST_DIST (the built site) and BALLAST_CLI (the `ballast` binary);
 // scripts/test sets both. Without them (a bare `npm test`) the suite skips.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { siteUnderTest, snapshotCli, useBrowser, dataValue } from "../lib/site.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-const CLI = process.env.BALLAST_CLI;
-const configured = Boolean(DIST && CLI);
-if (configured) {
-  // Set but missing is a broken build, not a reason to skip.
-  assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-  assert.ok(existsSync(CLI), `no ballast binary at ${CLI}`);
-}
-const skip = configured ? false : "set BALLAST_DIST and BALLAST_CLI (scripts/test does)";
-
-/** A demo position of the shipped snapshot as a scenario file's bytes. */
-const snapshotScenario = (position) =>
-  execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]);
-
-/** What `ballast eval` reports for a scenario. */
-const cliEval = (scenario) => JSON.parse(execFileSync(CLI, ["eval", "-"], { input: scenario }).toString());
+const { DIST, CLI, skip } = siteUnderTest({ cli: true });
+const { snapshotScenario, cliEval } = snapshotCli({ DIST, CLI });
 
 /** A demo position after `actions` through `ballast apply`; throws with its stderr when refused. */
 function cliApply(position, actions) {
@@ -41,23 +27,7 @@ function cliApply(position, actions) {
 /** What `ballast eval` reports for a demo position of the shipped snapshot. */
 const cliReport = (position) => cliEval(snapshotScenario(position));
 
-let browser;
-before(async () => {
-  if (configured) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function openApp(server, query) {
-  const ctx = await newTestContext(browser);
-  const page = await ctx.newPage();
-  await page.goto(`${server.url}${query}`);
-  await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
-  return { ctx, page };
-}
-
-const dataValue = (page, selector) => page.locator(selector).first().getAttribute("data-value");
+const { newContext, openApp } = useBrowser(skip);
 
 for (const position of ["aave-demo", "aave-emode-demo", "maker-demo", "liquity-demo"]) {
   test(`${position}: the app shows exactly what ballast eval prints`, { skip }, async () => {
@@ -269,7 +239,7 @@ test("health charts load ECharts only after the health factor is painted, and fo
   // Under a sub-path: the lazily injected script must resolve relative to the page.
   const server = await startStaticServer(DIST, { prefix: "/charts/prefix/" });
   try {
-    const ctx = await newTestContext(browser);
+    const ctx = await newContext();
     // When the health factor first reaches the DOM, recorded before any app code runs.
     await ctx.context.addInitScript(() => {
       new MutationObserver((_, observer) => {

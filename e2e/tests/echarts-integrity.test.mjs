@@ -4,18 +4,16 @@
 // is refused by the browser (no `echarts`, the chart says why).
 //
 // Needs BALLAST_DIST (the built site) for all but the first test.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { siteUnderTest, useBrowser } from "../lib/site.mjs";
 import { LAZY_SCRIPTS, withLazyIntegrity } from "../../scripts/externalize-loader.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+const { DIST, skip } = siteUnderTest();
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 const META = /<meta name="ballast:integrity:echarts\.min\.js" content="([^"]+)">/;
 
@@ -35,16 +33,10 @@ test("the built page names the digest of the built echarts.min.js", { skip }, ()
   assert.equal(html.match(META)?.[1], sri(readFileSync(path.join(DIST, "echarts.min.js"))));
 });
 
-let browser;
-before(async () => {
-  if (DIST) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const { newContext } = useBrowser(skip);
 
 async function openPlan(server, tamper) {
-  const ctx = await newTestContext(browser);
+  const ctx = await newContext();
   const page = await ctx.newPage();
   if (tamper) {
     const original = readFileSync(path.join(DIST, "echarts.min.js"), "utf8");

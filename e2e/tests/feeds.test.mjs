@@ -6,46 +6,24 @@
 // The chain's clock starts at 2026-01-01 while the browser's is the wall clock, so every
 // age is judged by block time (mineAt / evm_setNextBlockTimestamp), never by waiting.
 // Needs BALLAST_DIST (the built site), like app.test.mjs.
-import { test, before, after, beforeEach, afterEach } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
-import { startStaticServer } from "../lib/static-server.mjs";
-import { startMarket } from "../harness/market.mjs";
-import { latestBlock, makeProvider, mineAt, mined, snapshot } from "../harness/chain.mjs";
-import { accountSigner, marketContracts } from "../harness/contracts.mjs";
+import { newTestContext } from "../lib/browser.mjs";
+import { useLiveMarket } from "../lib/live-market.mjs";
+import { siteUnderTest } from "../lib/site.mjs";
+import { latestBlock, mineAt, mined } from "../harness/chain.mjs";
+import { accountSigner } from "../harness/contracts.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+const { DIST, skip } = siteUnderTest();
 const T = { skip, timeout: 120_000 };
 const SETTINGS_KEY = "ballast.chain-settings";
 
-let browser, chain, market, provider, c, server, restore;
-
-before(async () => {
-  if (skip) return;
-  chain = await startMarket();
-  market = chain.market;
-  provider = makeProvider(chain.rpcUrl);
-  c = marketContracts(market, provider);
-  server = await startStaticServer(DIST);
-  browser = await launchBrowser();
-}, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  provider?.destroy();
-  await chain?.stop();
-});
-beforeEach(async () => {
-  if (!skip) restore = await snapshot(provider);
-});
-afterEach(async () => {
-  if (restore) await restore();
-});
+const harness = useLiveMarket({ skip, dist: DIST });
+let browser, chain, market, provider, c, server;
+before(async () => ({ browser, chain, market, provider, contracts: c, server } = await harness));
 
 const admin = () => accountSigner(market, 0, provider);
 

@@ -7,71 +7,39 @@
 // copy of its creation code and moved to its canonical address, as in positions.test.mjs.
 //
 // Needs BALLAST_DIST (the built site), like feeds.test.mjs.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
-import { startStaticServer } from "../lib/static-server.mjs";
-import { startMarket } from "../harness/market.mjs";
-// viem keeps Multicall3's creation code (for its deployless reads) but does not export it.
-import { multicall3Bytecode } from "../node_modules/viem/_esm/constants/contracts.js";
-import { makeProvider, mined } from "../harness/chain.mjs";
+import { newTestContext } from "../lib/browser.mjs";
+import { SETTINGS_KEY, harnessSettings, seedLocalStorage, useLiveMarket } from "../lib/live-market.mjs";
+import { siteUnderTest } from "../lib/site.mjs";
+import { mined } from "../harness/chain.mjs";
 import { listReserve } from "../harness/list-reserve.mjs";
 import { ERC20_ABI, accountSigner, marketContracts } from "../harness/contracts.mjs";
 import { Contract, MaxUint256, parseUnits } from "ethers";
 
-const DIST = process.env.BALLAST_DIST;
-if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+const { DIST, skip } = siteUnderTest();
 const HOSTILE = "<img src=x onerror=alert(1)>";
-const MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11";
 const HOLDER = 6; // a fresh funded account of the harness
 
-let browser, chain, provider, server, listed;
-
-before(async () => {
-  if (skip) return;
-  chain = await startMarket();
-  provider = makeProvider(chain.rpcUrl);
-  listed = await listReserve({ market: chain.market, provider, name: HOSTILE, symbol: HOSTILE, price: "2" });
-  // Account 6 supplies 1,000 of it (collateral from the first supply).
-  const holder = accountSigner(chain.market, HOLDER, provider);
+let listed;
+/** Lists the hostile token; account 6 supplies 1,000 of it (collateral from the first supply). */
+async function listHostileToken({ market, provider }) {
+  listed = await listReserve({ market, provider, name: HOSTILE, symbol: HOSTILE, price: "2" });
+  const holder = accountSigner(market, HOLDER, provider);
   const token = new Contract(listed.token, ERC20_ABI, holder);
   const amount = parseUnits("1000", 18);
   await mined(token.mint(holder.address, amount));
-  await mined(token.approve(chain.market.contracts.pool, MaxUint256));
-  await mined(marketContracts(chain.market, holder).pool.supply(listed.token, amount, holder.address, 0));
-  const receipt = await mined(accountSigner(chain.market, 0, provider).sendTransaction({ data: multicall3Bytecode }));
-  await provider.send("anvil_setCode", [MULTICALL3, await provider.send("eth_getCode", [receipt.contractAddress, "latest"])]);
-  server = await startStaticServer(DIST);
-  browser = await launchBrowser();
-}, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  provider?.destroy();
-  await chain?.stop();
-});
+  await mined(token.approve(market.contracts.pool, MaxUint256));
+  await mined(marketContracts(market, holder).pool.supply(listed.token, amount, holder.address, 0));
+}
+const harness = useLiveMarket({ skip, dist: DIST, multicall: true, prepare: listHostileToken, restoreEachTest: false });
+let browser, chain, provider, server;
+before(async () => ({ browser, chain, provider, server } = await harness));
 
 /** A page with the harness market's live settings saved, recording dialogs and requests. */
 async function openLive(query) {
   const ctx = await newTestContext(browser);
-  const settings = {
-    version: 1,
-    live_data: true,
-    market_chain_id: 31337,
-    rpc_urls: { 31337: chain.rpcUrl },
-    addresses_providers: { 31337: chain.market.contracts.poolAddressesProvider },
-    ui_pool_data_providers: { 31337: chain.market.contracts.uiPoolDataProvider },
-    poll_secs: 3600,
-  };
-  await ctx.context.addInitScript(
-    ([key, value]) => {
-      if (location.protocol === "http:") window.localStorage.setItem(key, value);
-    },
-    ["ballast.chain-settings", JSON.stringify(settings)],
-  );
+  await seedLocalStorage(ctx.context, { [SETTINGS_KEY]: harnessSettings({ chain, market: chain.market }, { poll_secs: 3600 }) });
   const page = await ctx.newPage();
   const dialogs = [];
   page.on("dialog", (d) => {

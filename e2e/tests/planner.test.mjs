@@ -2,45 +2,18 @@
 // scenario evaluates under `ballast eval` to exactly the figures the page
 // shows; saved scenarios survive a reload and a corrupted entry; imports
 // open what they hold or say what is wrong; undo returns the exact scenario.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
-import path from "node:path";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { siteUnderTest, snapshotCli, useBrowser, dataValue } from "../lib/site.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-const CLI = process.env.BALLAST_CLI;
-const configured = Boolean(DIST && CLI);
-if (configured) {
-  assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-  assert.ok(existsSync(CLI), `no ballast binary at ${CLI}`);
-}
-const skip = configured ? false : "set BALLAST_DIST and BALLAST_CLI (scripts/test does)";
+const { DIST, CLI, skip } = siteUnderTest({ cli: true });
+const { snapshotScenario, cliEval } = snapshotCli({ DIST, CLI });
 
-const snapshotScenario = (position) =>
-  execFileSync(CLI, ["snapshot", path.join(DIST, "snapshot.json"), "--position", position]).toString();
-const cliEval = (scenario) => JSON.parse(execFileSync(CLI, ["eval", "-"], { input: scenario }).toString());
-
-let browser;
-before(async () => {
-  if (configured) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function openApp(server, query) {
-  const ctx = await newTestContext(browser);
-  const page = await ctx.newPage();
-  await page.goto(`${server.url}${query}`);
-  await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
-  return { ctx, page };
-}
-
-const dataValue = (page, selector) => page.locator(selector).first().getAttribute("data-value");
+const { newContext, openApp } = useBrowser(skip);
 const waitForHfChange = (page, old) =>
   page.waitForFunction((o) => document.querySelector("[data-testid=health-factor]").dataset.value !== o, old);
 
@@ -205,7 +178,7 @@ test("an imported file or pasted link opens with the CLI's figures; bad input sa
 test("every term on the Plan page carries the Glossary page's definition, on hover and on keyboard focus", { skip }, async () => {
   const server = await startStaticServer(DIST);
   try {
-    const ctx = await newTestContext(browser);
+    const ctx = await newContext();
     const page = await ctx.newPage();
     await page.goto(`${server.url}?view=glossary`);
     await page.locator("[data-testid=glossary]").waitFor({ timeout: 30_000 });
@@ -342,7 +315,7 @@ test("the Plan page fits 360 and 390 px wide and 1280 px, in light and dark them
   try {
     for (const colorScheme of ["dark", "light"]) {
       for (const width of [360, 390, 1280]) {
-        const ctx = await newTestContext(browser, { contextOptions: { viewport: { width, height: 900 }, colorScheme } });
+        const ctx = await newContext({ contextOptions: { viewport: { width, height: 900 }, colorScheme } });
         const page = await ctx.newPage();
         await page.goto(`${server.url}?position=aave-demo`);
         await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
@@ -375,7 +348,7 @@ test("axe-core finds no serious or critical accessibility problem on the Plan an
   const server = await startStaticServer(DIST);
   try {
     for (const colorScheme of ["dark", "light"]) {
-      const ctx = await newTestContext(browser, { contextOptions: { colorScheme } });
+      const ctx = await newContext({ contextOptions: { colorScheme } });
       const page = await ctx.newPage();
       await page.goto(`${server.url}?position=aave-demo`);
       await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });

@@ -9,28 +9,21 @@
 // The harness has no Multicall3, which the page reads through (ballast_chain::aave_position):
 // it is deployed from viem's copy of its bytecode and moved to its canonical address.
 // Needs BALLAST_DIST (the built site), like app.test.mjs.
-import { test, before, after, beforeEach, afterEach } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import net from "node:net";
-import path from "node:path";
-// viem keeps Multicall3's creation code (for its deployless reads) but does not export it.
-import { multicall3Bytecode } from "../node_modules/viem/_esm/constants/contracts.js";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
-import { startStaticServer } from "../lib/static-server.mjs";
-import { startMarket } from "../harness/market.mjs";
-import { makeProvider, mined, snapshot } from "../harness/chain.mjs";
-import { accountSigner, marketContracts } from "../harness/contracts.mjs";
+import { newTestContext } from "../lib/browser.mjs";
+import { SETTINGS_KEY, harnessSettings, seedLocalStorage, useLiveMarket } from "../lib/live-market.mjs";
+import { siteUnderTest } from "../lib/site.mjs";
+import { mined } from "../harness/chain.mjs";
+import { accountSigner } from "../harness/contracts.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+const { DIST, skip } = siteUnderTest();
 const T = { skip, timeout: 120_000 };
-const SETTINGS_KEY = "ballast.chain-settings";
 const WATCH_LIST_KEY = "ballast.watch-list";
-const MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11";
 
-let browser, chain, market, provider, c, server, restore, closedPort;
+const harness = useLiveMarket({ skip, dist: DIST, multicall: true });
+let browser, chain, market, provider, c, server, closedPort;
 
 /** A loopback port nothing listens on. */
 async function freeClosedPort() {
@@ -42,56 +35,20 @@ async function freeClosedPort() {
 }
 
 before(async () => {
-  if (skip) return;
-  chain = await startMarket();
-  market = chain.market;
-  provider = makeProvider(chain.rpcUrl);
-  c = marketContracts(market, provider);
-  const receipt = await mined(accountSigner(market, 0, provider).sendTransaction({ data: multicall3Bytecode }));
-  const code = await provider.send("eth_getCode", [receipt.contractAddress, "latest"]);
-  await provider.send("anvil_setCode", [MULTICALL3, code]);
+  ({ browser, chain, market, provider, contracts: c, server } = await harness);
   closedPort = await freeClosedPort();
-  server = await startStaticServer(DIST);
-  browser = await launchBrowser();
-}, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  provider?.destroy();
-  await chain?.stop();
-});
-beforeEach(async () => {
-  if (!skip) restore = await snapshot(provider);
-});
-afterEach(async () => {
-  if (restore) await restore();
 });
 
 const account = (i) => market.accounts[i].address;
 
 /** Settings for the harness market, as a user would save them (plus an Ethereum node that is not there). */
-function liveSettings(overrides = {}) {
-  return {
-    version: 1,
-    live_data: true,
-    market_chain_id: 31337,
-    rpc_urls: { 31337: chain.rpcUrl, 1: `http://127.0.0.1:${closedPort}` },
-    addresses_providers: { 31337: market.contracts.poolAddressesProvider },
-    ui_pool_data_providers: { 31337: market.contracts.uiPoolDataProvider },
-    timeout_ms: 4000,
-    ...overrides,
-  };
-}
+const liveSettings = (overrides = {}) =>
+  harnessSettings({ chain, market }, { rpc_urls: { 31337: chain.rpcUrl, 1: `http://127.0.0.1:${closedPort}` }, ...overrides });
 
 /** Opens `query` with `saved` ({key: value}) in localStorage beforehand. */
 async function open(query, saved = {}) {
   const ctx = await newTestContext(browser);
-  await ctx.context.addInitScript((entries) => {
-    // Only on the app's own pages, and only on the first load: a reload keeps what the page saved.
-    if (location.protocol !== "http:" || sessionStorage.getItem("seeded")) return;
-    sessionStorage.setItem("seeded", "1");
-    for (const [k, v] of entries) window.localStorage.setItem(k, v);
-  }, Object.entries(saved).map(([k, v]) => [k, JSON.stringify(v)]));
+  await seedLocalStorage(ctx.context, saved);
   const page = await ctx.newPage();
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));

@@ -7,14 +7,10 @@
 // Needs BALLAST_DIST (the built site).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { siteUnderTest, useBrowser } from "../lib/site.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+const { DIST, skip } = siteUnderTest();
 const T = { skip, timeout: 90_000 };
 const HISTORY = "https://pyth.dourolabs.app/v1/real_time/history";
 const DAY = 86_400;
@@ -69,20 +65,18 @@ const ewmaVolatility = (closes, lambda = 0.94) => {
 /** The page's rounding of a percentage into a field: four decimals, no trailing zeros. */
 const trimmed = (x) => x.toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
 
-let browser, server;
+const { newContext } = useBrowser(skip);
+let server;
 before(async () => {
-  if (skip) return;
-  server = await startStaticServer(DIST);
-  browser = await launchBrowser();
+  if (!skip) server = await startStaticServer(DIST);
 });
 after(async () => {
-  await browser?.close();
   await server?.close();
 });
 
 /** The Risk page with `settings` saved (null: none) and the history API faked by `serve(url, headers)`. */
 async function openRisk(settings, serve) {
-  const ctx = await newTestContext(browser);
+  const ctx = await newContext();
   if (settings) {
     await ctx.context.addInitScript(
       // Only before the page saves its own: a key saved on the page outlives a navigation.

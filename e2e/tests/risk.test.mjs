@@ -5,22 +5,14 @@
 // over 50 ms while the simulation runs.
 //
 // Needs BALLAST_DIST (the built site) and BALLAST_CLI (the `ballast` binary).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { siteUnderTest, useBrowser } from "../lib/site.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-const CLI = process.env.BALLAST_CLI;
-const configured = Boolean(DIST && CLI);
-if (configured) {
-  assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-  assert.ok(existsSync(CLI), `no ballast binary at ${CLI}`);
-}
-const skip = configured ? false : "set BALLAST_DIST and BALLAST_CLI (scripts/test does)";
+const { DIST, CLI, skip } = siteUnderTest({ cli: true });
 
 /** The Risk page's request for a demo position, as the command line builds it. */
 const cliRequest = (position, { horizon, paths, seed }) =>
@@ -34,13 +26,7 @@ const cliRequest = (position, { horizon, paths, seed }) =>
 /** What `ballast risk` reports for a request (JSON text). */
 const cliRisk = (requestJson) => JSON.parse(execFileSync(CLI, ["risk", "-"], { input: requestJson }).toString());
 
-let browser;
-before(async () => {
-  if (configured) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const { newContext } = useBrowser(skip);
 
 /** Records every main-thread task over 50 ms (the Long Tasks API) from the start. */
 const LONG_TASKS = `
@@ -51,7 +37,7 @@ const LONG_TASKS = `
 `;
 
 async function openRisk(server) {
-  const ctx = await newTestContext(browser);
+  const ctx = await newContext();
   await ctx.context.addInitScript({ content: LONG_TASKS });
   const page = await ctx.newPage();
   const workerRequests = [];

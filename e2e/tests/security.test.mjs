@@ -5,20 +5,18 @@
 //
 // Needs BALLAST_DIST (the built site); scripts/test sets it. The loader's
 // rewriting is tested on its own without it.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { siteUnderTest, useBrowser } from "../lib/site.mjs";
 import { externalizeInlineScripts } from "../../scripts/externalize-loader.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const DIST = process.env.BALLAST_DIST;
-if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+const { DIST, skip } = siteUnderTest();
 
 const sri = (bytes, algo = "sha384") => `${algo}-${createHash(algo).update(bytes).digest("base64")}`;
 const indexHtml = () => readFileSync(path.join(DIST, "index.html"), "utf8");
@@ -113,17 +111,11 @@ test("the built page: a strict policy first in <head>, no inline script, and int
   assert.equal(wasm[2], sri(readFileSync(path.join(DIST, wasm[1]))));
 });
 
-let browser;
-before(async () => {
-  if (DIST) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const { newContext } = useBrowser(skip);
 
 /** A fresh context that records every policy violation and every request the page makes. */
 async function recordingContext() {
-  const ctx = await newTestContext(browser);
+  const ctx = await newContext();
   await ctx.context.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener("securitypolicyviolation", (e) =>

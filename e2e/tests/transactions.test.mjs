@@ -5,65 +5,25 @@
 //
 // Needs BALLAST_DIST (the built site), like positions.test.mjs; puts Multicall3 at its
 // canonical address as that test does (the page reads positions through it).
-import { test, before, after, beforeEach, afterEach } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { multicall3Bytecode } from "../node_modules/viem/_esm/constants/contracts.js";
-import { launchBrowser, newTestContext } from "../lib/browser.mjs";
-import { startStaticServer } from "../lib/static-server.mjs";
-import { startMarket } from "../harness/market.mjs";
-import { makeProvider, mined, snapshot } from "../harness/chain.mjs";
-import { accountSigner, marketContracts } from "../harness/contracts.mjs";
+import { newTestContext } from "../lib/browser.mjs";
+import { SETTINGS_KEY, harnessSettings, seedLocalStorage, useLiveMarket } from "../lib/live-market.mjs";
+import { siteUnderTest } from "../lib/site.mjs";
+import { mined } from "../harness/chain.mjs";
+import { accountSigner } from "../harness/contracts.mjs";
 import { setWallet, walletRequests } from "../wallet/index.mjs";
 
-const DIST = process.env.BALLAST_DIST;
-if (DIST) assert.ok(existsSync(path.join(DIST, "index.html")), `no built site at ${DIST}`);
-const skip = DIST ? false : "set BALLAST_DIST (scripts/test does)";
+const { DIST, skip } = siteUnderTest();
 const T = { skip, timeout: 120_000 };
-const SETTINGS_KEY = "ballast.chain-settings";
-const MULTICALL3 = "0xcA11bde05977b3631167028862bE2a173976CA11";
 
-let browser, chain, market, provider, c, server, restore;
-
-before(async () => {
-  if (skip) return;
-  chain = await startMarket();
-  market = chain.market;
-  provider = makeProvider(chain.rpcUrl);
-  c = marketContracts(market, provider);
-  const receipt = await mined(accountSigner(market, 0, provider).sendTransaction({ data: multicall3Bytecode }));
-  const code = await provider.send("eth_getCode", [receipt.contractAddress, "latest"]);
-  await provider.send("anvil_setCode", [MULTICALL3, code]);
-  server = await startStaticServer(DIST);
-  browser = await launchBrowser();
-}, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  provider?.destroy();
-  await chain?.stop();
-});
-beforeEach(async () => {
-  if (!skip) restore = await snapshot(provider);
-});
-afterEach(async () => {
-  if (restore) await restore();
-});
+const harness = useLiveMarket({ skip, dist: DIST, multicall: true });
+let browser, chain, market, provider, c, server;
+before(async () => ({ browser, chain, market, provider, contracts: c, server } = await harness));
 
 const account = (i) => market.accounts[i];
 
-function liveSettings() {
-  return {
-    version: 1,
-    live_data: true,
-    market_chain_id: 31337,
-    rpc_urls: { 31337: chain.rpcUrl },
-    addresses_providers: { 31337: market.contracts.poolAddressesProvider },
-    ui_pool_data_providers: { 31337: market.contracts.uiPoolDataProvider },
-    timeout_ms: 4000,
-  };
-}
+const liveSettings = () => harnessSettings({ chain, market });
 
 /**
  * Opens `query` in a fresh context whose test wallet holds accounts `keys` (indices into the
@@ -73,11 +33,7 @@ async function open(query, { keys = [6, 7], wallet = {}, saved = { [SETTINGS_KEY
   const ctx = await newTestContext(browser, {
     wallet: { rpcUrl: chain.rpcUrl, privateKeys: keys.map((i) => account(i).privateKey), ...wallet },
   });
-  await ctx.context.addInitScript((entries) => {
-    if (location.protocol !== "http:" || sessionStorage.getItem("seeded")) return;
-    sessionStorage.setItem("seeded", "1");
-    for (const [k, v] of entries) window.localStorage.setItem(k, v);
-  }, Object.entries(saved).map(([k, v]) => [k, JSON.stringify(v)]));
+  await seedLocalStorage(ctx.context, saved);
   const page = await ctx.newPage();
   await page.goto(`${server.url}${query}`);
   await page.locator("[data-testid=wallet]").waitFor({ timeout: 30_000 });

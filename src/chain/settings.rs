@@ -18,14 +18,16 @@
 //! Every field but `version` may be left out. A saved value that does not
 //! parse is ignored (the defaults are used) and the user is told why. A saved
 //! `benchmarks_url` naming Pyth's retired benchmarks service is read as the
-//! new history default. `pyth_api_key` (the user's own key from Pyth) is kept
+//! new history default, and a `hermes_url` naming the pre-upgrade Hermes
+//! (which now redirects, and a keyed browser request cannot follow a redirect)
+//! as the upgraded one. `pyth_api_key` (the user's own key from Pyth) is kept
 //! only here, in this browser, and sent only as `Authorization: Bearer` to the
 //! Hermes and history endpoints above; it is written only when set.
 
 use std::collections::BTreeMap;
 
 use alloy_primitives::Address;
-use ballast_chain::pyth::{FeedId, HERMES_PUBLIC_ENDPOINT};
+use ballast_chain::pyth::{FeedId, HERMES_ENDPOINT, LEGACY_HERMES_ENDPOINT};
 use ballast_chain::pyth_access::PythApiKey;
 use ballast_chain::pyth_history::{PYTH_HISTORY_ENDPOINT, RETIRED_BENCHMARKS_ENDPOINT};
 use serde::{Deserialize, Serialize};
@@ -98,7 +100,7 @@ fn default_market_chain() -> u64 {
 }
 
 fn default_hermes_url() -> String {
-    HERMES_PUBLIC_ENDPOINT.to_owned()
+    HERMES_ENDPOINT.to_owned()
 }
 
 fn default_benchmarks_url() -> String {
@@ -110,6 +112,11 @@ fn no_key(key: &PythApiKey) -> bool {
 }
 
 /// Whether `url` is the retired benchmarks service (its root or its shim).
+/// Pyth's pre-upgrade Hermes, our old default, which a browser with a key can no longer use.
+fn is_legacy_hermes(url: &str) -> bool {
+    url.trim().trim_end_matches('/') == LEGACY_HERMES_ENDPOINT
+}
+
 fn is_retired_benchmarks(url: &str) -> bool {
     let url = url.trim().trim_end_matches('/');
     url == RETIRED_BENCHMARKS_ENDPOINT || url == format!("{RETIRED_BENCHMARKS_ENDPOINT}/v1/shims/tradingview/history")
@@ -248,6 +255,10 @@ impl ChainSettings {
                 if is_retired_benchmarks(&settings.benchmarks_url) {
                     settings.benchmarks_url = default_benchmarks_url();
                 }
+                // Saved while it was the default; it now redirects, which a keyed request cannot follow.
+                if is_legacy_hermes(&settings.hermes_url) {
+                    settings.hermes_url = default_hermes_url();
+                }
                 (settings, None)
             }
             Err(e) => ignored(e.to_string()),
@@ -289,7 +300,7 @@ mod tests {
         assert_eq!((settings.live_data, notice), (false, None));
         assert_eq!(settings.rpc_url(1).unwrap(), "https://ethereum-rpc.publicnode.com");
         assert_eq!(settings.timeout_ms, 8_000);
-        assert_eq!(settings.hermes_url, "https://hermes.pyth.network");
+        assert_eq!(settings.hermes_url, "https://pyth.dourolabs.app/hermes");
         assert_eq!(settings.benchmarks_url, "https://pyth.dourolabs.app/v1/real_time");
         assert!(!settings.pyth_api_key.is_set());
         // No key: none written, so the saved form is what older builds wrote.
@@ -297,7 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn old_saved_settings_load_and_leave_the_retired_benchmarks_service() {
+    fn old_saved_settings_load_and_leave_the_retired_benchmarks_service_and_the_pre_upgrade_hermes() {
         // As a build before the key saved them: no key, the benchmarks default.
         for old in [
             "https://benchmarks.pyth.network",
@@ -311,11 +322,17 @@ mod tests {
             assert_eq!(notice, None, "{old}");
             assert!(settings.live_data);
             assert_eq!(settings.benchmarks_url, "https://pyth.dourolabs.app/v1/real_time", "{old}");
+            assert_eq!(settings.hermes_url, "https://pyth.dourolabs.app/hermes", "{old}");
             assert!(!settings.pyth_api_key.is_set());
         }
         // A history endpoint the user chose stays theirs.
-        let own = r#"{"version":1,"benchmarks_url":"https://history.example/v1/real_time"}"#;
-        assert_eq!(ChainSettings::from_saved(Some(own)).0.benchmarks_url, "https://history.example/v1/real_time");
+        let own = r#"{"version":1,"benchmarks_url":"https://history.example/v1/real_time","hermes_url":"https://hermes.example/"}"#;
+        let settings = ChainSettings::from_saved(Some(own)).0;
+        assert_eq!(settings.benchmarks_url, "https://history.example/v1/real_time");
+        assert_eq!(settings.hermes_url, "https://hermes.example/");
+        // The old default with a trailing slash is still the old default.
+        let slash = r#"{"version":1,"hermes_url":"https://hermes.pyth.network/"}"#;
+        assert_eq!(ChainSettings::from_saved(Some(slash)).0.hermes_url, "https://pyth.dourolabs.app/hermes");
     }
 
     #[test]

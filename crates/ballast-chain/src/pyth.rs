@@ -15,8 +15,15 @@ use serde::Deserialize;
 
 use crate::decimal::{Decimal, DecimalError};
 
-/// Pyth's public Hermes; rate-limited, so the endpoint is the caller's choice.
-pub const HERMES_PUBLIC_ENDPOINT: &str = "https://hermes.pyth.network";
+/// Hermes on Pyth's upgraded Core, the endpoint Pyth's upgrade guide gives to
+/// clients with an API key (docs.pyth.network, "Preparing for the Pyth Core
+/// upgrade", EVM notes); the endpoint stays the user's choice.
+pub const HERMES_ENDPOINT: &str = "https://pyth.dourolabs.app/hermes";
+/// Pyth's public Hermes before the Core upgrade. It now redirects to the
+/// upgraded backend, and a browser cannot follow that with a key: a redirected
+/// CORS preflight fails, and a cross-origin redirect drops `Authorization`.
+/// Kept only to move old saved settings to [`HERMES_ENDPOINT`].
+pub const LEGACY_HERMES_ENDPOINT: &str = "https://hermes.pyth.network";
 /// Largest body read: a feed's entry is under 1 KiB with its binary update.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Most feeds asked for in one request.
@@ -99,7 +106,7 @@ pub enum HermesError {
 }
 
 /// The URL of the latest prices of `ids` at `endpoint` (e.g.
-/// [`HERMES_PUBLIC_ENDPOINT`], or a provider's URL with its path).
+/// [`HERMES_ENDPOINT`], or a provider's URL with its path).
 pub fn latest_price_url(endpoint: &str, ids: &[FeedId]) -> Result<String, HermesError> {
     let base = endpoint.trim_end_matches('/');
     let scheme_ok = base.starts_with("https://") || base.starts_with("http://");
@@ -210,7 +217,12 @@ mod tests {
         for bad in ["hermes.pyth.network", "ftp://x", "https://x?y=1", "https://", ""] {
             assert!(latest_price_url(bad, &[id(ETH_USD)]).is_err(), "{bad:?} accepted");
         }
-        assert_eq!(latest_price_url(HERMES_PUBLIC_ENDPOINT, &[]), Err(HermesError::IdCount(0)));
+        assert_eq!(latest_price_url(HERMES_ENDPOINT, &[]), Err(HermesError::IdCount(0)));
+        // The upgraded endpoint has a path: it is kept.
+        assert_eq!(
+            latest_price_url(HERMES_ENDPOINT, &[id(ETH_USD)]).unwrap(),
+            format!("https://pyth.dourolabs.app/hermes/v2/updates/price/latest?ids%5B%5D=0x{ETH_USD}&parsed=true")
+        );
     }
 
     #[test]

@@ -69,7 +69,14 @@ export async function startStaticServer(root, { prefix = "/", port = 0, spaFallb
 
   const server = http.createServer((req, res) => {
     const done = (status) => requests.push(`${req.method} ${req.url} ${status}`);
-    const pathname = new URL(req.url, "http://127.0.0.1").pathname;
+    let pathname;
+    try {
+      pathname = new URL(req.url, "http://127.0.0.1").pathname;
+    } catch {
+      // A target the URL parser refuses (e.g. "//", a scheme-relative URL with no host).
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("400 Bad Request\n");
+      return done(400);
+    }
 
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();

@@ -92,6 +92,9 @@ test("404 outside the prefix, for missing files, and for path traversal", { time
     assert.doesNotMatch(res.body, /secret|root:/, p);
   }
   assert.equal((await raw(server, PREFIX, "POST")).status, 405);
+  // A target that is no URL path is refused, and the server carries on.
+  assert.equal((await raw(server, "//")).status, 400);
+  assert.equal((await raw(server, PREFIX)).status, 200);
 });
 
 test("optional SPA fallback serves index.html for extension-less routes only", { timeout: 30_000 }, async () => {

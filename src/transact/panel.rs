@@ -6,7 +6,7 @@
 //! address with the revert in words, the calldata decoded, gas and fee.
 
 use alloy_primitives::{Address, B256, U256};
-use ballast_chain::aave_actions::{pool_tx, DescribeContext, TokenInfo, TxRequest};
+use ballast_chain::aave_actions::{pool_tx, AaveAction, DescribeContext, TokenInfo, TxRequest};
 use ballast_chain::tx_fees::{wei_to_eth, wei_to_eth_rounded_up, FeeQuote};
 use ballast_chain::tx_guard::check_before_send;
 use ballast_chain::tx_plan::{plan_transactions, PlanOptions, PlanStep};
@@ -17,8 +17,8 @@ use num_rational::BigRational;
 
 use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, LivePosition};
 use super::model::{
-    chain_health_factor, judge, parse_floor, parse_plan_param, same_account, simulation_failure, ActionKind, Judged,
-    QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
+    chain_health_factor, collateral_rows, emode_choices, judge, parse_floor, parse_plan_param, same_account,
+    simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::{default_chains, health_factor};
@@ -126,6 +126,8 @@ pub fn TransactPanel(
     let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
     let accept_floor = RwSignal::new(false);
     let steps = RwSignal::new(Vec::<Step>::new());
+    // The e-mode category picked in the form (None: the current one).
+    let emode_pick = RwSignal::new(None::<u8>);
     // A plan of several actions: from the link (`?plan=`, the planner's way in) or added here.
     let (from_link, link_notices) = read_param(PLAN_PARAM).map(|t| parse_plan_param(&t)).unwrap_or_default();
     let queue = RwSignal::new(from_link);
@@ -150,6 +152,7 @@ pub fn TransactPanel(
                     }
                 }
                 live.set(Some(read));
+                emode_pick.set(None);
             }
         });
     };
@@ -239,8 +242,9 @@ pub fn TransactPanel(
         });
     };
 
-    // Actions as ordered steps (an approval or permit first where the Pool pulls tokens).
-    let review = move |queued: Vec<QueuedAction>| {
+    // Actions as ordered steps (an approval or permit first where the Pool pulls tokens);
+    // `label` names them all when the engine refuses them.
+    let review_actions = move |actions: Vec<AaveAction>, label: String| {
         form_error.set(None);
         steps.set(Vec::new());
         let Some(Ok(position)) = live.get_untracked() else {
@@ -248,18 +252,15 @@ pub fn TransactPanel(
         };
         let Some(from) = account() else { return };
         let Some(chain_id) = target.get_untracked() else { return };
-        let actions = match queued.iter().map(|q| q.resolve(&position.tokens)).collect::<Result<Vec<_>, _>>() {
-            Ok(a) if !a.is_empty() => a,
-            Ok(_) => return form_error.set(Some("Nothing to check: add an action.".into())),
-            Err(why) => return form_error.set(Some(format!("{why}."))),
-        };
+        if actions.is_empty() {
+            return form_error.set(Some("Nothing to check: add an action.".into()));
+        }
         let floor = match parse_floor(&floor_text.get_untracked()) {
             Ok(f) => f,
             Err(why) => return form_error.set(Some(format!("The safety floor: {why}."))),
         };
         // The engine first: a plan it refuses never reaches the wallet, not even as a read.
         if let Err(why) = judge(&position.scenario, &actions, &position.tokens, &floor) {
-            let label = queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then ");
             let (action, tx) = match pool_tx(position.pool, from, &actions[0]) {
                 Ok(tx) => (actions[0].clone(), tx),
                 Err(e) => return form_error.set(Some(format!("{e}."))),
@@ -298,6 +299,25 @@ pub fn TransactPanel(
                 Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
             }
         });
+    };
+    let review = move |queued: Vec<QueuedAction>| {
+        let tokens = live.with_untracked(|l| match l {
+            Some(Ok(p)) => Some(p.tokens.clone()),
+            _ => None,
+        });
+        let Some(tokens) = tokens else {
+            steps.set(Vec::new());
+            return form_error.set(Some("The position has not been read yet.".into()));
+        };
+        match queued.iter().map(|q| q.resolve(&tokens)).collect::<Result<Vec<_>, _>>() {
+            Ok(actions) => {
+                review_actions(actions, queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then "))
+            }
+            Err(why) => {
+                steps.set(Vec::new());
+                form_error.set(Some(format!("{why}.")))
+            }
+        }
     };
     let form_action = move || QueuedAction {
         kind: kind.get_untracked(),
@@ -471,6 +491,7 @@ pub fn TransactPanel(
                                 <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>
                                 " (the chain's getUserAccountData)"
                             </p>
+                            {collateral_and_emode(&p, emode_pick, review_actions)}
                         }.into_any()
                     }
                 }}
@@ -523,6 +544,64 @@ pub fn TransactPanel(
             </section>
         </Show>
     }
+}
+
+/// Collateral on/off per reserve the user supplies, and the e-mode category:
+/// each change is checked like any action (engine HF after, simulation, fee).
+fn collateral_and_emode<R>(position: &LivePosition, emode_pick: RwSignal<Option<u8>>, review: R) -> impl IntoView
+where
+    R: Fn(Vec<AaveAction>, String) + Copy + Send + Sync + 'static,
+{
+    let rows = collateral_rows(&position.scenario, &position.tokens);
+    let choices = emode_choices(&position.scenario, &position.emode_labels);
+    let current = choices.iter().find(|c| c.current).map_or(0, |c| c.id);
+    let rows = (!rows.is_empty()).then(|| {
+        view! {
+            <ul class="tx-collateral" data-testid="tx-collateral">
+                {rows.into_iter().map(|row| {
+                    let symbol = row.token.symbol.clone();
+                    let (state, button) = if row.enabled {
+                        ("used as collateral", format!("Stop using {symbol} as collateral"))
+                    } else {
+                        ("not used as collateral", format!("Use {symbol} as collateral"))
+                    };
+                    let label = button.clone();
+                    let action = row.toggle();
+                    view! {
+                        <li data-testid="collateral-row" data-asset=symbol.clone() data-enabled=row.enabled.to_string()>
+                            {format!("{symbol}: {state} ")}
+                            <button type="button" data-testid="collateral-toggle"
+                                on:click=move |_| review(vec![action.clone()], label.clone())>{button}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    });
+    let emode = (choices.len() > 1).then(|| {
+        let options = choices.clone();
+        view! {
+            <p class="tx-emode" data-testid="tx-emode" data-current=current.to_string()>
+                "E-mode "
+                <select data-testid="emode-select" on:change=move |ev| emode_pick.set(event_target_value(&ev).parse().ok())>
+                    {options.into_iter().map(|c| {
+                        let text = if c.current { format!("{} (current)", c.label) } else { c.label.clone() };
+                        let id = c.id;
+                        view! { <option value=id.to_string() selected=move || emode_pick.get().unwrap_or(current) == id>{text}</option> }
+                    }).collect_view()}
+                </select>
+                " "
+                <button type="button" data-testid="emode-apply" disabled=move || emode_pick.get().unwrap_or(current) == current
+                    on:click=move |_| {
+                    let id = emode_pick.get_untracked().unwrap_or(current);
+                    let label = choices.iter().find(|c| c.id == id).map_or_else(String::new, |c| c.label.clone());
+                    let label = if id == 0 { "Leave e-mode".to_owned() } else { format!("Switch to e-mode {label}") };
+                    review(vec![AaveAction::SetEMode { category: id }], label)
+                }>"Check the e-mode change"</button>
+            </p>
+        }
+    });
+    view! { {rows}{emode} }
 }
 
 /// What a step's buttons do.

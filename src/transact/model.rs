@@ -12,8 +12,9 @@ use ballast_chain::erc20::{
     version_calldata,
 };
 use ballast_chain::multicall::{Call, CallOutcome};
+use ballast_chain::permit::PermitRequest;
 use ballast_chain::revert::decode_error_object;
-use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict};
+use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict, SendRefusal};
 use ballast_chain::tx_plan::AssetState;
 use ballast_chain::tx_plan_reads::{needs_approve_from_zero, permit_support};
 use ballast_core::aave_v3::AccountData;
@@ -369,6 +370,23 @@ pub fn same_account(wallet: Address, checked: Address) -> Result<(), String> {
     ))
 }
 
+/// Before a permit is signed, as before a send: the wallet is on the account
+/// the permit is for, and on the chain the permit names, which is the market's.
+pub fn permit_checks(
+    wallet_account: Address,
+    wallet_chain: u64,
+    market_chain: Option<u64>,
+    permit: &PermitRequest,
+) -> Result<(), String> {
+    same_account(wallet_account, permit.owner)?;
+    let chain = permit.domain.chain_id;
+    if market_chain != Some(chain) || wallet_chain != chain {
+        let why = SendRefusal::WrongChain { wallet: wallet_chain, market: market_chain.unwrap_or(chain) };
+        return Err(format!("Not signed: {why}. Nothing was signed."));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -555,5 +573,34 @@ mod tests {
         let other = address!("3333333333333333333333333333333333333333");
         assert_eq!(same_account(me, me), Ok(()));
         assert!(same_account(other, me).unwrap_err().contains("account changed to 0x3333"));
+    }
+
+    #[test]
+    fn a_permit_is_signed_only_by_its_owner_on_its_chain() {
+        let me = address!("2222222222222222222222222222222222222222");
+        let other = address!("3333333333333333333333333333333333333333");
+        let domain = PermitDomain {
+            name: "USD Coin".into(),
+            version: "2".into(),
+            chain_id: 1,
+            verifying_contract: usdc().address,
+        };
+        let permit = PermitRequest {
+            domain,
+            owner: me,
+            spender: other,
+            value: U256::from(5u8),
+            nonce: U256::ZERO,
+            deadline: U256::from(1_767_225_600u64),
+        };
+        assert_eq!(permit_checks(me, 1, Some(1), &permit), Ok(()));
+        assert!(permit_checks(other, 1, Some(1), &permit).unwrap_err().contains("account changed to 0x3333"));
+        assert_eq!(
+            permit_checks(me, 8453, Some(1), &permit).unwrap_err(),
+            "Not signed: the wallet is on chain 8453, but this market is on chain 1: switch the wallet first. \
+             Nothing was signed."
+        );
+        // The panel moved to another chain since the permit was planned.
+        assert!(permit_checks(me, 1, Some(10), &permit).is_err());
     }
 }

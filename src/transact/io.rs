@@ -93,10 +93,14 @@ pub async fn read_assets(
     owner: Address,
     tokens: &[TokenInfo],
 ) -> Result<Vec<AssetState>, String> {
+    // An e-mode change pulls no token: nothing to read (and no batch of nothing).
+    if tokens.is_empty() {
+        return Ok(Vec::new());
+    }
     let client = RpcClient::from_settings(settings, chain_id).map_err(|e| e.to_string())?;
     let calls: Vec<_> = tokens.iter().flat_map(|t| asset_calls(t.address, owner, position.pool)).collect();
     let outcomes = aggregate(&client, &calls).await?;
-    let per = calls.len() / tokens.len().max(1);
+    let per = (calls.len() / tokens.len()).max(1);
     tokens
         .iter()
         .zip(outcomes.chunks(per))

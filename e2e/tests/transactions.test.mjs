@@ -467,3 +467,95 @@ test("a live position edited in the planner (supply 2 WETH, borrow 3,000 USDC) o
   ctx.assertNoErrors();
   await ctx.close();
 });
+
+// --- Collateral on/off and e-mode -----------------------------------------------------------------
+
+/** Account i supplies `supplies` ({ symbol: amount }) and borrows `borrows` straight on chain. */
+async function seed(i, supplies, borrows = {}) {
+  const signer = accountSigner(market, i, provider);
+  const pool = c.pool.connect(signer);
+  const me = account(i).address;
+  for (const [symbol, amount] of Object.entries(supplies)) {
+    await mined(c.token(symbol).connect(signer).approve(market.contracts.pool, units(symbol, amount)));
+    await mined(pool.supply(market.reserves[symbol].address, units(symbol, amount), me, 0));
+  }
+  for (const [symbol, amount] of Object.entries(borrows)) {
+    await mined(pool.borrow(market.reserves[symbol].address, units(symbol, amount), 2, 0, me));
+  }
+}
+const collateralRow = (page, symbol) => page.locator(`[data-testid=collateral-row][data-asset="${symbol}"]`);
+
+test("collateral off then on, and e-mode on, land on chain; the panel shows the chain's new account data after each", T, async () => {
+  const me = account(9);
+  await seed(9, { WETH: "10", DAI: "10000" }, { USDC: "1000" });
+  const { ctx, page } = await openPanel([9]);
+  assert.equal(await collateralRow(page, "WETH").getAttribute("data-enabled"), "true");
+  assert.equal(await collateralRow(page, "DAI").getAttribute("data-enabled"), "true");
+  const collateralBase = async () => (await c.pool.getUserAccountData(me.address)).totalCollateralBase;
+  const withDai = await collateralBase();
+
+  // DAI off: the decoded call, the engine's HF after (the chain's, once sent), the fee, then the send.
+  await collateralRow(page, "DAI").locator("[data-testid=collateral-toggle]").click();
+  let s = await waitStep(page, 0, "ready");
+  assert.equal(await s.getAttribute("data-kind"), "setUserUseReserveAsCollateral");
+  assert.match(await s.locator("[data-testid=tx-decoded]").innerText(), /DAI/);
+  assert.equal(await s.locator("[data-testid=tx-fee]").count(), 1);
+  let engineAfter = Number(await s.locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
+  await sign(page, 0);
+  let data = await c.pool.getUserAccountData(me.address);
+  assert.equal(data.totalCollateralBase, units("WETH", "10") * 3000n * 10n ** 8n / 10n ** 18n, "only the WETH counts");
+  assert.ok(Math.abs(engineAfter - Number(data.healthFactor) / 1e18) < 1e-6, `${engineAfter} vs ${data.healthFactor}`);
+  assert.equal(await waitChainHf(page, me.address), exact(data.healthFactor, 18));
+  await page.locator('[data-testid=collateral-row][data-asset="DAI"][data-enabled="false"]').waitFor({ timeout: 30_000 });
+
+  // DAI on again.
+  await collateralRow(page, "DAI").locator("[data-testid=collateral-toggle]").click();
+  s = await waitStep(page, 0, "ready");
+  engineAfter = Number(await s.locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
+  await sign(page, 0);
+  data = await c.pool.getUserAccountData(me.address);
+  assert.equal(data.totalCollateralBase, withDai);
+  assert.ok(Math.abs(engineAfter - Number(data.healthFactor) / 1e18) < 1e-6, `${engineAfter} vs ${data.healthFactor}`);
+  assert.equal(await waitChainHf(page, me.address), exact(data.healthFactor, 18));
+  await page.locator('[data-testid=collateral-row][data-asset="DAI"][data-enabled="true"]').waitFor({ timeout: 30_000 });
+
+  // E-mode: the market's stablecoin category by its label, none current; entering it lands.
+  const emode = page.locator("[data-testid=tx-emode]");
+  assert.equal(await emode.getAttribute("data-current"), "0");
+  assert.deepEqual(await page.locator("[data-testid=emode-select] option").allInnerTexts(), ["No e-mode (current)", "Stablecoins"]);
+  assert.equal(await page.locator("[data-testid=emode-apply]").isDisabled(), true, "nothing to change yet");
+  await page.locator("[data-testid=emode-select]").selectOption("1");
+  await page.locator("[data-testid=emode-apply]").click();
+  s = await waitStep(page, 0, "ready");
+  assert.equal(await s.getAttribute("data-kind"), "setUserEMode");
+  engineAfter = Number(await s.locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
+  await sign(page, 0);
+  assert.equal(await c.pool.getUserEMode(me.address), 1n);
+  data = await c.pool.getUserAccountData(me.address);
+  assert.ok(Math.abs(engineAfter - Number(data.healthFactor) / 1e18) < 1e-6, `${engineAfter} vs ${data.healthFactor}`);
+  assert.equal(await waitChainHf(page, me.address), exact(data.healthFactor, 18));
+  await page.locator('[data-testid=tx-emode][data-current="1"]').waitFor({ timeout: 30_000 });
+  assert.deepEqual(await page.locator("[data-testid=emode-select] option").allInnerTexts(), ["No e-mode", "Stablecoins (current)"]);
+  const sends = await sent(page);
+  assert.deepEqual(sends.map((t) => poolIface().parseTransaction({ data: t.params[0].data }).name), [
+    "setUserUseReserveAsCollateral",
+    "setUserUseReserveAsCollateral",
+    "setUserEMode",
+  ]);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("turning off the collateral that backs a debt is refused before the wallet is asked", T, async () => {
+  // Account 1: 10 WETH, the only collateral, against 8,000 USDC.
+  const { ctx, page } = await openPanel([1]);
+  const before = (await walletRequests(page)).length;
+  await collateralRow(page, "WETH").locator("[data-testid=collateral-toggle]").click();
+  const s = await waitStep(page, 0, "refused");
+  assert.match(await s.locator("[data-testid=tx-reason]").innerText(), /^Refused: .*turn WETH off as collateral.*health factor.*Nothing was sent to your wallet\.$/);
+  await page.waitForTimeout(300);
+  assert.deepEqual((await walletRequests(page)).slice(before), [], "the wallet received no request");
+  assert.equal(await s.locator("[data-testid=tx-sign]").count(), 0);
+  ctx.assertNoErrors();
+  await ctx.close();
+});

@@ -4,7 +4,6 @@
 
 use alloy_primitives::{Address, B256};
 use ballast_chain::aave_actions::{TokenInfo, TxRequest};
-use ballast_chain::aave_position;
 use ballast_chain::jsonrpc::{BlockTag, Request};
 use ballast_chain::multicall::CallOutcome;
 use ballast_chain::tx_fees::{
@@ -15,6 +14,7 @@ use ballast_chain::tx_rpc::{
     decode_gas_estimate, decode_receipt, decode_transaction, decode_transaction_count, decode_transaction_hash,
     send_transaction_params, tx_progress, TxProgress,
 };
+use ballast_chain::{aave_position, aave_reader};
 use ballast_core::aave_v3::AccountData;
 use ballast_core::Scenario;
 use serde_json::Value;
@@ -41,6 +41,8 @@ pub struct LivePosition {
     pub market: String,
     /// The block's timestamp.
     pub timestamp: u64,
+    /// The market's e-mode categories' labels by id, as the chain names them.
+    pub emode_labels: Vec<(u8, String)>,
 }
 
 /// Reads `owner`'s position on the chain's (first) Aave V3 market.
@@ -57,6 +59,16 @@ pub async fn read_live(settings: &ChainSettings, chain_id: u64, owner: Address) 
         Some(CallOutcome::Success(data)) => plan.layout.decode_reserves_data(data).map_err(|e| e.to_string())?,
         _ => return Err("getReservesData failed".into()),
     };
+    let mut emode_labels: Vec<(u8, String)> =
+        reserves.reserves.iter().map(|r| (r.emode.id, r.emode.label.clone())).collect();
+    if plan.layout.emodes_from_provider() {
+        if let Some(CallOutcome::Success(data)) = second.get(2) {
+            // Labels only: the scenario read already judged these categories.
+            let read = aave_reader::periphery_origin::decode_emodes(data).unwrap_or_default();
+            emode_labels.extend(read.into_iter().map(|c| (c.id, c.label)));
+        }
+    }
+    emode_labels.retain(|(id, label)| *id != 0 && !label.is_empty());
     let tokens = reserves
         .reserves
         .into_iter()
@@ -69,6 +81,7 @@ pub async fn read_live(settings: &ChainSettings, chain_id: u64, owner: Address) 
         pool: addresses.pool,
         market: market.name.clone(),
         timestamp: read.timestamp,
+        emode_labels,
     })
 }
 
@@ -80,10 +93,14 @@ pub async fn read_assets(
     owner: Address,
     tokens: &[TokenInfo],
 ) -> Result<Vec<AssetState>, String> {
+    // An e-mode change pulls no token: nothing to read (and no batch of nothing).
+    if tokens.is_empty() {
+        return Ok(Vec::new());
+    }
     let client = RpcClient::from_settings(settings, chain_id).map_err(|e| e.to_string())?;
     let calls: Vec<_> = tokens.iter().flat_map(|t| asset_calls(t.address, owner, position.pool)).collect();
     let outcomes = aggregate(&client, &calls).await?;
-    let per = calls.len() / tokens.len().max(1);
+    let per = (calls.len() / tokens.len()).max(1);
     tokens
         .iter()
         .zip(outcomes.chunks(per))
@@ -137,6 +154,25 @@ pub async fn send(
 ) -> Result<B256, WalletError> {
     let hash = wallet.request("eth_sendTransaction", send_transaction_params(from, tx, chain_id, fees)).await?;
     decode_transaction_hash(&hash).map_err(bad)
+}
+
+/// Polls of the settings' node before the next step is checked anyway.
+const HEAD_POLLS: u32 = 25;
+
+/// Waits until the settings' node has `block` (a receipt's), so the position
+/// read next includes the transaction and is not one block behind. Gives up
+/// quietly after [`HEAD_POLLS`] polls: the next check then says what it reads.
+pub async fn wait_for_block(settings: &ChainSettings, chain_id: u64, block: u64) {
+    let Ok(client) = RpcClient::from_settings(settings, chain_id) else { return };
+    for _ in 0..HEAD_POLLS {
+        let head = client.batch(&[Request::latest_block(1)]).await.ok().and_then(|mut answers| {
+            answers.pop().and_then(Result::ok).and_then(|v| ballast_chain::jsonrpc::decode_block(&v).ok())
+        });
+        if head.is_some_and(|h| h.number >= block) {
+            return;
+        }
+        sleep_ms(200).await;
+    }
 }
 
 /// Polls in a row that may fail (a node hiccup, a wallet busy) before

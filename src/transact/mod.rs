@@ -8,5 +8,6 @@
 pub mod io;
 pub mod model;
 pub mod panel;
+pub mod steps;
 
 pub use panel::TransactPanel;

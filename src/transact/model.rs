@@ -12,8 +12,9 @@ use ballast_chain::erc20::{
     version_calldata,
 };
 use ballast_chain::multicall::{Call, CallOutcome};
+use ballast_chain::permit::PermitRequest;
 use ballast_chain::revert::decode_error_object;
-use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict};
+use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict, SendRefusal};
 use ballast_chain::tx_plan::AssetState;
 use ballast_chain::tx_plan_reads::{needs_approve_from_zero, permit_support};
 use ballast_core::aave_v3::AccountData;
@@ -71,6 +72,70 @@ impl ActionKind {
             ActionKind::Repay => AaveAction::Repay { asset, amount },
         }
     }
+}
+
+/// A reserve the user supplies, with its collateral flag as the chain has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollateralRow {
+    pub token: TokenInfo,
+    /// The user's `usageAsCollateralEnabled` for the reserve.
+    pub enabled: bool,
+}
+
+impl CollateralRow {
+    /// The action that flips the flag.
+    pub fn toggle(&self) -> AaveAction {
+        AaveAction::SetCollateral { asset: self.token.address, enabled: !self.enabled }
+    }
+}
+
+/// Each reserve the user supplies (a balance above 0), in the position's
+/// order, with its collateral flag.
+pub fn collateral_rows(scenario: &Scenario, tokens: &[TokenInfo]) -> Vec<CollateralRow> {
+    scenario
+        .collateral
+        .iter()
+        .filter(|h| !h.amount.is_zero())
+        .filter_map(|h| {
+            let token = tokens.iter().find(|t| t.symbol == h.asset)?;
+            Some(CollateralRow { token: token.clone(), enabled: h.use_as_collateral != Some(false) })
+        })
+        .collect()
+}
+
+/// One e-mode choice the form offers: none (id 0) or one of the market's categories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EModeChoice {
+    pub id: u8,
+    /// The category's label on chain ("Stablecoins"), or its number when it has none.
+    pub label: String,
+    /// The user's category now.
+    pub current: bool,
+}
+
+/// No e-mode, then the market's categories (those the position read lists)
+/// by their on-chain `labels`, the user's current one marked.
+pub fn emode_choices(scenario: &Scenario, labels: &[(u8, String)]) -> Vec<EModeChoice> {
+    let current = scenario.emode.as_ref().map_or(0, |e| e.id);
+    let mut ids: Vec<u32> = scenario.emode_categories.iter().map(|c| c.id).collect();
+    if current != 0 && !ids.contains(&current) {
+        ids.push(current);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let label = |id: u8| {
+        labels
+            .iter()
+            .find(|(l, text)| *l == id && !text.trim().is_empty())
+            .map_or_else(|| format!("category {id}"), |(_, text)| text.trim().to_owned())
+    };
+    std::iter::once(EModeChoice { id: 0, label: "No e-mode".into(), current: current == 0 })
+        .chain(ids.into_iter().filter_map(|id| u8::try_from(id).ok()).filter(|id| *id != 0).map(|id| EModeChoice {
+            id,
+            label: label(id),
+            current: u32::from(id) == current,
+        }))
+        .collect()
 }
 
 /// The query parameter carrying a plan to sign from the panel:
@@ -305,6 +370,23 @@ pub fn same_account(wallet: Address, checked: Address) -> Result<(), String> {
     ))
 }
 
+/// Before a permit is signed, as before a send: the wallet is on the account
+/// the permit is for, and on the chain the permit names, which is the market's.
+pub fn permit_checks(
+    wallet_account: Address,
+    wallet_chain: u64,
+    market_chain: Option<u64>,
+    permit: &PermitRequest,
+) -> Result<(), String> {
+    same_account(wallet_account, permit.owner)?;
+    let chain = permit.domain.chain_id;
+    if market_chain != Some(chain) || wallet_chain != chain {
+        let why = SendRefusal::WrongChain { wallet: wallet_chain, market: market_chain.unwrap_or(chain) };
+        return Err(format!("Not signed: {why}. Nothing was signed."));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,6 +443,65 @@ mod tests {
         assert_eq!(plan[0].resolve(&tokens).unwrap_err(), "supply 2 WETH: WETH is not an asset of this market");
         let supply_max = QueuedAction { kind: ActionKind::Supply, symbol: "USDC".into(), amount: "max".into() };
         assert_eq!(supply_max.resolve(&tokens).unwrap_err(), "supply all USDC: only withdraw and repay take max");
+    }
+
+    #[test]
+    fn collateral_rows_and_emode_choices_show_the_current_state() {
+        let weth = TokenInfo {
+            address: address!("C02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2"),
+            symbol: "WETH".into(),
+            decimals: 18,
+        };
+        let dai = TokenInfo {
+            address: address!("6B175474E89094C44Da98b954EedeAC495271d0F"),
+            symbol: "DAI".into(),
+            decimals: 18,
+        };
+        let scenario = Scenario::parse(
+            &json!({ "schema": "ballast.scenario/1", "protocol": "aave-v3",
+                "assets": [
+                    { "symbol": "WETH", "decimals": 18, "price": "3000", "ltv_bps": 8000,
+                      "liquidation_threshold_bps": 8250, "liquidation_bonus_bps": 10500 },
+                    { "symbol": "DAI", "decimals": 18, "price": "1", "ltv_bps": 7500,
+                      "liquidation_threshold_bps": 8000, "liquidation_bonus_bps": 10500, "emode_category": 1 },
+                    { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7700,
+                      "liquidation_threshold_bps": 8000, "liquidation_bonus_bps": 10450, "emode_category": 1 } ],
+                "emode_categories": [ { "id": 1, "ltv_bps": 9300, "liquidation_threshold_bps": 9500,
+                    "liquidation_bonus_bps": 10100, "price": null } ],
+                "collateral": [ { "asset": "WETH", "amount": "1" },
+                                { "asset": "DAI", "amount": "100", "use_as_collateral": false } ],
+                "debt": [ { "asset": "USDC", "amount": "10" } ] })
+            .to_string(),
+        )
+        .unwrap();
+        let tokens = [weth.clone(), dai.clone(), usdc()];
+        let rows = collateral_rows(&scenario, &tokens);
+        assert_eq!(
+            rows,
+            [
+                CollateralRow { token: weth.clone(), enabled: true },
+                CollateralRow { token: dai.clone(), enabled: false }
+            ]
+        );
+        assert_eq!(rows[0].toggle(), AaveAction::SetCollateral { asset: weth.address, enabled: false });
+        assert_eq!(rows[1].toggle(), AaveAction::SetCollateral { asset: dai.address, enabled: true });
+
+        let labels = [(1u8, "Stablecoins".to_owned())];
+        let choices = emode_choices(&scenario, &labels);
+        assert_eq!(
+            choices,
+            [
+                EModeChoice { id: 0, label: "No e-mode".into(), current: true },
+                EModeChoice { id: 1, label: "Stablecoins".into(), current: false },
+            ]
+        );
+        let mut in_emode = scenario.clone();
+        in_emode.emode = in_emode.emode_categories.first().cloned();
+        let choices = emode_choices(&in_emode, &[]);
+        assert_eq!(
+            choices.iter().map(|c| (c.label.as_str(), c.current)).collect::<Vec<_>>(),
+            [("No e-mode", false), ("category 1", true)]
+        );
     }
 
     #[test]
@@ -432,5 +573,34 @@ mod tests {
         let other = address!("3333333333333333333333333333333333333333");
         assert_eq!(same_account(me, me), Ok(()));
         assert!(same_account(other, me).unwrap_err().contains("account changed to 0x3333"));
+    }
+
+    #[test]
+    fn a_permit_is_signed_only_by_its_owner_on_its_chain() {
+        let me = address!("2222222222222222222222222222222222222222");
+        let other = address!("3333333333333333333333333333333333333333");
+        let domain = PermitDomain {
+            name: "USD Coin".into(),
+            version: "2".into(),
+            chain_id: 1,
+            verifying_contract: usdc().address,
+        };
+        let permit = PermitRequest {
+            domain,
+            owner: me,
+            spender: other,
+            value: U256::from(5u8),
+            nonce: U256::ZERO,
+            deadline: U256::from(1_767_225_600u64),
+        };
+        assert_eq!(permit_checks(me, 1, Some(1), &permit), Ok(()));
+        assert!(permit_checks(other, 1, Some(1), &permit).unwrap_err().contains("account changed to 0x3333"));
+        assert_eq!(
+            permit_checks(me, 8453, Some(1), &permit).unwrap_err(),
+            "Not signed: the wallet is on chain 8453, but this market is on chain 1: switch the wallet first. \
+             Nothing was signed."
+        );
+        // The panel moved to another chain since the permit was planned.
+        assert!(permit_checks(me, 1, Some(10), &permit).is_err());
     }
 }

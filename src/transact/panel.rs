@@ -6,7 +6,7 @@
 //! address with the revert in words, the calldata decoded, gas and fee.
 
 use alloy_primitives::{Address, B256, U256};
-use ballast_chain::aave_actions::{pool_tx, DescribeContext, TokenInfo, TxRequest};
+use ballast_chain::aave_actions::{pool_tx, AaveAction, DescribeContext, TokenInfo, TxRequest};
 use ballast_chain::tx_fees::{wei_to_eth, wei_to_eth_rounded_up, FeeQuote};
 use ballast_chain::tx_guard::check_before_send;
 use ballast_chain::tx_plan::{plan_transactions, PlanOptions, PlanStep};
@@ -15,11 +15,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use num_rational::BigRational;
 
-use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, LivePosition};
+use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, wait_for_block, LivePosition};
 use super::model::{
-    chain_health_factor, judge, parse_floor, parse_plan_param, same_account, simulation_failure, ActionKind, Judged,
-    QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
+    chain_health_factor, collateral_rows, emode_choices, judge, parse_floor, parse_plan_param, permit_checks,
+    same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
+use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::{default_chains, health_factor};
 use crate::url_state::{read_param, remove_param};
@@ -125,7 +126,9 @@ pub fn TransactPanel(
     let use_permit = RwSignal::new(true);
     let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
     let accept_floor = RwSignal::new(false);
-    let steps = RwSignal::new(Vec::<Step>::new());
+    let steps = RwSignal::new(StepBoard::<Step>::default());
+    // The e-mode category picked in the form (None: the current one).
+    let emode_pick = RwSignal::new(None::<u8>);
     // A plan of several actions: from the link (`?plan=`, the planner's way in) or added here.
     let (from_link, link_notices) = read_param(PLAN_PARAM).map(|t| parse_plan_param(&t)).unwrap_or_default();
     let queue = RwSignal::new(from_link);
@@ -150,6 +153,7 @@ pub fn TransactPanel(
                     }
                 }
                 live.set(Some(read));
+                emode_pick.set(None);
             }
         });
     };
@@ -162,26 +166,32 @@ pub fn TransactPanel(
         }
     });
 
-    let set_status = move |i: usize, status: Status| {
-        steps.update(|all| {
-            if let Some(step) = all.get_mut(i) {
-                step.status = status;
-            }
+    // Writes to the list `generation` only: a list replaced since keeps its own statuses.
+    let set_status = move |generation: u64, i: usize, status: Status| {
+        steps.update(|board| {
+            board.update(generation, i, |step| step.status = status);
+        })
+    };
+    let replace_steps = move |list: Vec<Step>| {
+        steps.update(|board| {
+            board.replace(list);
         })
     };
 
     // Checks step `i` on a fresh read of the position: the engine's verdict,
     // the send checks, eth_call and eth_estimateGas from the user, the fee.
     let check = move |i: usize| {
-        let Some(step) = steps.with_untracked(|s| s.get(i).cloned()) else { return };
+        let Some((generation, step)) = steps.with_untracked(|b| b.get(i).cloned().map(|s| (b.generation(), s))) else {
+            return;
+        };
         let (Some(session), Some(chain_id)) = (wallet.session.get_untracked(), target.get_untracked()) else { return };
         let from = session.account;
         let s = settings.get_untracked();
         let floor = parse_floor(&floor_text.get_untracked());
         let unlimited = unlimited.get_untracked();
-        set_status(i, Status::Checking);
+        set_status(generation, i, Status::Checking);
         spawn_local(async move {
-            let refuse = |why: String| set_status(i, Status::Refused(why));
+            let refuse = |why: String| set_status(generation, i, Status::Refused(why));
             let position = match read_live(&s, chain_id, from).await {
                 Ok(p) => p,
                 Err(why) => return refuse(format!("The position could not be read: {why}")),
@@ -209,7 +219,9 @@ pub fn TransactPanel(
                     Ok(tx) => tx,
                     Err(why) => return refuse(format!("The permit cannot be used: {why}.")),
                 },
-                (PlanStep::PermitCall { .. }, None) => return set_status(i, Status::NeedsPermit(Box::new(judged))),
+                (PlanStep::PermitCall { .. }, None) => {
+                    return set_status(generation, i, Status::NeedsPermit(Box::new(judged)))
+                }
             };
             let wallet_chain = wallet.session.with_untracked(|s| s.as_ref().map_or(0, |s| s.chain_id));
             let context = DescribeContext { pool: position.pool, user: from, tokens: &position.tokens };
@@ -225,6 +237,7 @@ pub fn TransactPanel(
                 Err(e) => return refuse(simulation_failure(&e)),
             };
             set_status(
+                generation,
                 i,
                 Status::Ready(Box::new(Checked {
                     from,
@@ -239,32 +252,30 @@ pub fn TransactPanel(
         });
     };
 
-    // Actions as ordered steps (an approval or permit first where the Pool pulls tokens).
-    let review = move |queued: Vec<QueuedAction>| {
+    // Actions as ordered steps (an approval or permit first where the Pool pulls tokens);
+    // `label` names them all when the engine refuses them.
+    let review_actions = move |actions: Vec<AaveAction>, label: String| {
         form_error.set(None);
-        steps.set(Vec::new());
+        replace_steps(Vec::new());
         let Some(Ok(position)) = live.get_untracked() else {
             return form_error.set(Some("The position has not been read yet.".into()));
         };
         let Some(from) = account() else { return };
         let Some(chain_id) = target.get_untracked() else { return };
-        let actions = match queued.iter().map(|q| q.resolve(&position.tokens)).collect::<Result<Vec<_>, _>>() {
-            Ok(a) if !a.is_empty() => a,
-            Ok(_) => return form_error.set(Some("Nothing to check: add an action.".into())),
-            Err(why) => return form_error.set(Some(format!("{why}."))),
-        };
+        if actions.is_empty() {
+            return form_error.set(Some("Nothing to check: add an action.".into()));
+        }
         let floor = match parse_floor(&floor_text.get_untracked()) {
             Ok(f) => f,
             Err(why) => return form_error.set(Some(format!("The safety floor: {why}."))),
         };
         // The engine first: a plan it refuses never reaches the wallet, not even as a read.
         if let Err(why) = judge(&position.scenario, &actions, &position.tokens, &floor) {
-            let label = queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then ");
             let (action, tx) = match pool_tx(position.pool, from, &actions[0]) {
                 Ok(tx) => (actions[0].clone(), tx),
                 Err(e) => return form_error.set(Some(format!("{e}."))),
             };
-            steps.set(vec![Step {
+            replace_steps(vec![Step {
                 plan: PlanStep::Call { label, action_index: 0, action, tx },
                 signature: None,
                 status: Status::Refused(why),
@@ -290,7 +301,7 @@ pub fn TransactPanel(
             };
             match plan_transactions(position.pool, from, &actions, &assets, &options) {
                 Ok(plan) => {
-                    steps.set(
+                    replace_steps(
                         plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect(),
                     );
                     check(0);
@@ -298,6 +309,25 @@ pub fn TransactPanel(
                 Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
             }
         });
+    };
+    let review = move |queued: Vec<QueuedAction>| {
+        let tokens = live.with_untracked(|l| match l {
+            Some(Ok(p)) => Some(p.tokens.clone()),
+            _ => None,
+        });
+        let Some(tokens) = tokens else {
+            replace_steps(Vec::new());
+            return form_error.set(Some("The position has not been read yet.".into()));
+        };
+        match queued.iter().map(|q| q.resolve(&tokens)).collect::<Result<Vec<_>, _>>() {
+            Ok(actions) => {
+                review_actions(actions, queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then "))
+            }
+            Err(why) => {
+                replace_steps(Vec::new());
+                form_error.set(Some(format!("{why}.")))
+            }
+        }
     };
     let form_action = move || QueuedAction {
         kind: kind.get_untracked(),
@@ -313,26 +343,34 @@ pub fn TransactPanel(
         if busy.get_value() {
             return;
         }
-        let Some(PlanStep::PermitCall { call, .. }) = steps.with_untracked(|s| s.get(i).map(|s| s.plan.clone())) else {
+        let Some((generation, PlanStep::PermitCall { call, .. })) =
+            steps.with_untracked(|b| b.get(i).map(|s| (b.generation(), s.plan.clone())))
+        else {
             return;
         };
+        let Some(session) = wallet.session.get_untracked() else { return };
+        // As before a send: the account the permit is for, on the chain it names.
+        if let Err(why) = permit_checks(session.account, session.chain_id, target.get_untracked(), &call.permit) {
+            return set_status(generation, i, Status::Refused(why));
+        }
         busy.set_value(true);
-        set_status(i, Status::Signing);
+        set_status(generation, i, Status::Signing);
         spawn_local(async move {
             let signed = wallet.request("eth_signTypedData_v4", call.permit.sign_params()).await;
             busy.set_value(false);
             match signed {
                 Ok(sig) => {
                     let sig = sig.as_str().unwrap_or_default().to_owned();
-                    steps.update(|all| {
-                        if let Some(step) = all.get_mut(i) {
-                            step.signature = Some(sig);
-                        }
-                    });
-                    check(i);
+                    let mut kept = false;
+                    steps.update(|board| kept = board.update(generation, i, |step| step.signature = Some(sig)));
+                    if kept {
+                        check(i);
+                    }
                 }
-                Err(e) if e.is_user_rejection() => set_status(i, Status::Declined),
-                Err(e) => set_status(i, Status::Failed(format!("The wallet did not sign the permit: {e}."))),
+                Err(e) if e.is_user_rejection() => set_status(generation, i, Status::Declined),
+                Err(e) => {
+                    set_status(generation, i, Status::Failed(format!("The wallet did not sign the permit: {e}.")))
+                }
             }
         });
     };
@@ -341,41 +379,57 @@ pub fn TransactPanel(
         if busy.get_value() {
             return;
         }
-        let Some(Status::Ready(checked)) = steps.with_untracked(|s| s.get(i).map(|s| s.status.clone())) else { return };
-        let Some(session) = wallet.session.get_untracked() else { return };
+        let Some((generation, Status::Ready(checked))) =
+            steps.with_untracked(|b| b.get(i).map(|s| (b.generation(), s.status.clone())))
+        else {
+            return;
+        };
         if checked.warning.is_some() && !accept_floor.get_untracked() {
             return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
         }
         // Right before sending: the same account, the position's chain, the market's Pool or token.
-        if let Err(why) = same_account(session.account, checked.from) {
-            return set_status(i, Status::Refused(why));
-        }
-        let guard = live.with_untracked(|l| match l {
-            Some(Ok(p)) => {
-                let context = DescribeContext { pool: p.pool, user: checked.from, tokens: &p.tokens };
-                check_before_send(&checked.tx, checked.chain_id, session.chain_id, &context, unlimited.get_untracked())
-                    .map(|_| ())
-                    .map_err(|why| format!("Not sent: {why}."))
-            }
-            _ => Err("The position is not read: check again. Nothing was sent.".into()),
-        });
-        if let Err(why) = guard {
-            return set_status(i, Status::Refused(why));
+        let send_checks = move |checked: &Checked| {
+            let Some(session) = wallet.session.get_untracked() else {
+                return Err("The wallet is not connected. Nothing was sent.".to_owned());
+            };
+            same_account(session.account, checked.from)?;
+            live.with_untracked(|l| match l {
+                Some(Ok(p)) => {
+                    let context = DescribeContext { pool: p.pool, user: checked.from, tokens: &p.tokens };
+                    let unlimited = unlimited.get_untracked();
+                    check_before_send(&checked.tx, checked.chain_id, session.chain_id, &context, unlimited)
+                        .map(|_| ())
+                        .map_err(|why| format!("Not sent: {why}."))
+                }
+                _ => Err("The position is not read: check again. Nothing was sent.".into()),
+            })
+        };
+        if let Err(why) = send_checks(&checked) {
+            return set_status(generation, i, Status::Refused(why));
         }
         busy.set_value(true);
-        set_status(i, Status::Signing);
+        set_status(generation, i, Status::Signing);
         spawn_local(async move {
             let sent = async {
+                // The nonce first, then the checks once more: nothing awaited stands between them and the send.
                 let nonce = next_nonce(wallet, checked.from).await?;
+                if let Err(why) = send_checks(&checked) {
+                    return Ok(Err(why));
+                }
                 let hash = send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee).await?;
-                Ok::<_, WalletError>((hash, nonce))
+                Ok::<_, WalletError>(Ok((hash, nonce)))
             }
             .await;
             let (hash, nonce) = match sent {
-                Ok(sent) => sent,
+                Ok(Ok(sent)) => sent,
+                Ok(Err(why)) => {
+                    busy.set_value(false);
+                    return set_status(generation, i, Status::Refused(why));
+                }
                 Err(e) => {
                     busy.set_value(false);
                     return set_status(
+                        generation,
                         i,
                         if e.is_user_rejection() {
                             Status::Declined
@@ -385,16 +439,18 @@ pub fn TransactPanel(
                     );
                 }
             };
-            set_status(i, Status::Pending(hash));
+            set_status(generation, i, Status::Pending(hash));
             // From here on the transaction may be mined: no outcome below says it was not sent.
             let progress = wait(wallet, hash, checked.from, nonce, checked.chain_id).await;
             busy.set_value(false);
             match progress {
-                TxProgress::Confirmed(_) => {
-                    set_status(i, Status::Confirmed(hash));
+                TxProgress::Confirmed(receipt) => {
+                    set_status(generation, i, Status::Confirmed(hash));
+                    // The settings' node may be a block behind the wallet's: read once it has the receipt's block.
+                    wait_for_block(&settings.get_untracked(), checked.chain_id, receipt.block_number).await;
                     on_confirmed();
-                    // The next step is checked on the position as it is now.
-                    if steps.with_untracked(|s| s.len()) > i + 1 {
+                    // The next step is checked on the position as it is now, unless the list was replaced.
+                    if steps.with_untracked(|b| b.generation() == generation && b.len() > i + 1) {
                         check(i + 1);
                     } else {
                         refresh();
@@ -406,16 +462,17 @@ pub fn TransactPanel(
                         Ok(_) => "it would pass now: the chain changed in between".into(),
                     };
                     set_status(
+                        generation,
                         i,
                         Status::Failed(format!("Reverted on chain in block {}. {why}", receipt.block_number)),
                     );
                     refresh();
                 }
                 TxProgress::Replaced => {
-                    set_status(i, Status::Replaced(hash));
+                    set_status(generation, i, Status::Replaced(hash));
                     refresh();
                 }
-                TxProgress::Pending => set_status(i, Status::Pending(hash)),
+                TxProgress::Pending => set_status(generation, i, Status::Pending(hash)),
             }
         });
     };
@@ -441,7 +498,7 @@ pub fn TransactPanel(
                 <label>"Chain "
                     <select data-testid="transact-chain" on:change=move |ev| {
                         target.set(event_target_value(&ev).parse().ok());
-                        steps.set(Vec::new());
+                        replace_steps(Vec::new());
                     }>
                         {move || chains.get().into_iter().map(|id| view! {
                             <option value=id.to_string() selected=move || target.get() == Some(id)>{chain_label(id)}</option>
@@ -471,6 +528,7 @@ pub fn TransactPanel(
                                 <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>
                                 " (the chain's getUserAccountData)"
                             </p>
+                            {collateral_and_emode(&p, emode_pick, review_actions)}
                         }.into_any()
                     }
                 }}
@@ -516,13 +574,71 @@ pub fn TransactPanel(
                 </Show>
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
-                    {move || steps.get().into_iter().enumerate().map(|(i, step)| {
+                    {move || steps.with(|b| b.steps().to_vec()).into_iter().enumerate().map(|(i, step)| {
                         step_view(i, step, target.get(), accept_floor, StepActions { sign, sign_permit, recheck: check })
                     }).collect_view()}
                 </ol>
             </section>
         </Show>
     }
+}
+
+/// Collateral on/off per reserve the user supplies, and the e-mode category:
+/// each change is checked like any action (engine HF after, simulation, fee).
+fn collateral_and_emode<R>(position: &LivePosition, emode_pick: RwSignal<Option<u8>>, review: R) -> impl IntoView
+where
+    R: Fn(Vec<AaveAction>, String) + Copy + Send + Sync + 'static,
+{
+    let rows = collateral_rows(&position.scenario, &position.tokens);
+    let choices = emode_choices(&position.scenario, &position.emode_labels);
+    let current = choices.iter().find(|c| c.current).map_or(0, |c| c.id);
+    let rows = (!rows.is_empty()).then(|| {
+        view! {
+            <ul class="tx-collateral" data-testid="tx-collateral">
+                {rows.into_iter().map(|row| {
+                    let symbol = row.token.symbol.clone();
+                    let (state, button) = if row.enabled {
+                        ("used as collateral", format!("Stop using {symbol} as collateral"))
+                    } else {
+                        ("not used as collateral", format!("Use {symbol} as collateral"))
+                    };
+                    let label = button.clone();
+                    let action = row.toggle();
+                    view! {
+                        <li data-testid="collateral-row" data-asset=symbol.clone() data-enabled=row.enabled.to_string()>
+                            {format!("{symbol}: {state} ")}
+                            <button type="button" data-testid="collateral-toggle"
+                                on:click=move |_| review(vec![action.clone()], label.clone())>{button}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    });
+    let emode = (choices.len() > 1).then(|| {
+        let options = choices.clone();
+        view! {
+            <p class="tx-emode" data-testid="tx-emode" data-current=current.to_string()>
+                "E-mode "
+                <select data-testid="emode-select" on:change=move |ev| emode_pick.set(event_target_value(&ev).parse().ok())>
+                    {options.into_iter().map(|c| {
+                        let text = if c.current { format!("{} (current)", c.label) } else { c.label.clone() };
+                        let id = c.id;
+                        view! { <option value=id.to_string() selected=move || emode_pick.get().unwrap_or(current) == id>{text}</option> }
+                    }).collect_view()}
+                </select>
+                " "
+                <button type="button" data-testid="emode-apply" disabled=move || emode_pick.get().unwrap_or(current) == current
+                    on:click=move |_| {
+                    let id = emode_pick.get_untracked().unwrap_or(current);
+                    let label = choices.iter().find(|c| c.id == id).map_or_else(String::new, |c| c.label.clone());
+                    let label = if id == 0 { "Leave e-mode".to_owned() } else { format!("Switch to e-mode {label}") };
+                    review(vec![AaveAction::SetEMode { category: id }], label)
+                }>"Check the e-mode change"</button>
+            </p>
+        }
+    });
+    view! { {rows}{emode} }
 }
 
 /// What a step's buttons do.

@@ -24,7 +24,7 @@
 use alloy_primitives::Address;
 use ballast_core::display::format_fixed;
 use ballast_core::display::Rounding;
-use ballast_core::Scenario;
+use ballast_core::{Protocol, Scenario};
 use num_rational::BigRational;
 
 use crate::aave_actions::{
@@ -148,8 +148,15 @@ pub enum WhatIfHealthError {
 }
 
 /// The health factor before and after `actions` on the position `scenario`
-/// (as last read from the chain), by the engine. A refusal is the Pool's
-/// reason, as the engine models it.
+/// (as last read from the chain), by the engine, under the scenario's own
+/// Aave revision.
+///
+/// On V3.0 (and 3.1) the engine also makes the Pool's checks, and a refusal
+/// is the Pool's reason as the engine models it. Its checks follow V3.0 only,
+/// so on 3.2 and later the actions change balances, flags and e-mode without
+/// them (`ballast_core::aave_v3::apply_balance_changes`): the chain's own
+/// `eth_call` and `eth_estimateGas` judge whether the Pool allows the
+/// transaction, and the engine gives the health factor after.
 pub fn health_before_and_after(
     scenario: &Scenario,
     actions: &[AaveAction],
@@ -157,7 +164,11 @@ pub fn health_before_and_after(
 ) -> Result<(Option<BigRational>, Option<BigRational>), WhatIfHealthError> {
     let what_ifs = actions.iter().map(|a| engine_action(a, tokens)).collect::<Result<Vec<_>, _>>()?;
     let before = ballast_core::evaluate(scenario)?.health_factor_exact;
-    let after_scenario = ballast_core::apply_actions(scenario, &what_ifs)?;
+    let after_scenario = if scenario.protocol.is_aave() && scenario.protocol != Protocol::AAVE_V3 {
+        ballast_core::aave_v3::apply_balance_changes(scenario, &what_ifs)?
+    } else {
+        ballast_core::apply_actions(scenario, &what_ifs)?
+    };
     let after = ballast_core::evaluate(&after_scenario)?.health_factor_exact;
     Ok((before, after))
 }
@@ -307,5 +318,91 @@ mod tests {
         )
         .unwrap();
         assert_eq!(repaid, None, "no debt left");
+    }
+
+    /// Aave 3.2+ (liquid e-modes): 1 wstETH and 1,000 USDC against 1 WETH; the
+    /// "ETH correlated" category counts wstETH (not USDC) as its collateral.
+    fn liquid_emode_position(protocol: &str) -> Scenario {
+        let lists = protocol != "aave-v3";
+        let mut json = serde_json::json!({ "schema": "ballast.scenario/1", "protocol": protocol,
+                "assets": [
+                    { "symbol": "wstETH", "decimals": 18, "price": "2000", "ltv_bps": 7800,
+                      "liquidation_threshold_bps": 8100, "liquidation_bonus_bps": 10600 },
+                    { "symbol": "WETH", "decimals": 18, "price": "2000", "ltv_bps": 8000,
+                      "liquidation_threshold_bps": 8250, "liquidation_bonus_bps": 10500 },
+                    { "symbol": "USDC", "decimals": 6, "price": "1", "ltv_bps": 7500,
+                      "liquidation_threshold_bps": 7800, "liquidation_bonus_bps": 10450 } ],
+                "emode_categories": [ { "id": 1, "ltv_bps": 9300, "liquidation_threshold_bps": 9500,
+                    "liquidation_bonus_bps": 10100, "price": null,
+                    "collateral_assets": ["wstETH"], "borrowable_assets": ["WETH"] } ],
+                "collateral": [ { "asset": "wstETH", "amount": "1" }, { "asset": "USDC", "amount": "1000" } ],
+                "debt": [ { "asset": "WETH", "amount": "1" } ] });
+        if !lists {
+            // V3.0 has no membership lists: none of these assets is in category 1.
+            let category = &mut json["emode_categories"][0];
+            category.as_object_mut().map(|c| (c.remove("collateral_assets"), c.remove("borrowable_assets")));
+        }
+        Scenario::parse(&json.to_string()).unwrap()
+    }
+
+    fn liquid_emode_tokens() -> [TokenInfo; 3] {
+        [
+            TokenInfo {
+                address: address!("7f39C581F595B53c5cb19bD0b3f8dA6c935E2Ca0"),
+                symbol: "wstETH".into(),
+                decimals: 18,
+            },
+            TokenInfo {
+                address: address!("C02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2"),
+                symbol: "WETH".into(),
+                decimals: 18,
+            },
+            TokenInfo { address: USDC, symbol: "USDC".into(), decimals: 6 },
+        ]
+    }
+
+    #[test]
+    fn on_aave_3_2_and_later_the_health_after_is_the_engines_under_that_revision() {
+        let tokens = liquid_emode_tokens();
+        let enter = crate::aave_actions::AaveAction::SetEMode { category: 1 };
+        for protocol in ["aave-v3.2", "aave-v3.3", "aave-v3.5"] {
+            let scenario = liquid_emode_position(protocol);
+            let (before, after) = health_before_and_after(&scenario, std::slice::from_ref(&enter), &tokens)
+                .unwrap_or_else(|e| panic!("{protocol}: {e}"));
+            // (2000 × 0.81 + 1000 × 0.78) / 2000 = 1.2 before; in the category wstETH counts at
+            // 95 % but USDC, not its collateral, keeps its own 78 %: (1900 + 780) / 2000 = 1.34.
+            // Before 3.5 the Pool floors the average threshold (26,800,000 / 3000 = 8933 bps),
+            // so 3000 × 0.8933 / 2000 = 1.33995; 3.5 no longer averages.
+            let floored = protocol != "aave-v3.5";
+            let in_category = if floored { BigRational::new(26_799.into(), 20_000.into()) } else { hf(134) };
+            assert_eq!(before, Some(hf(120)), "{protocol}");
+            assert_eq!(after, Some(in_category.clone()), "{protocol}");
+            // Then USDC off as collateral: 1900 / 2000 = 0.95, refused before the wallet is asked.
+            let usdc_off = crate::aave_actions::AaveAction::SetCollateral { asset: USDC, enabled: false };
+            let (_, off) = health_before_and_after(&scenario, &[enter.clone(), usdc_off], &tokens).unwrap();
+            assert_eq!(off, Some(hf(95)), "{protocol}");
+            assert!(matches!(
+                health_verdict(before.as_ref(), off.as_ref(), &default_safety_floor()),
+                HealthVerdict::Refuse { .. }
+            ));
+            // Amounts move too: repaying half the WETH in the category doubles the HF (2679.9 / 1000).
+            let repay = crate::aave_actions::AaveAction::Repay {
+                asset: tokens[1].address,
+                amount: ActionAmount::Exact(U256::from(5u64) * U256::from(10u64).pow(U256::from(17u8))),
+            };
+            let (_, repaid) = health_before_and_after(&scenario, &[enter.clone(), repay], &tokens).unwrap();
+            assert_eq!(repaid, Some(in_category * BigRational::from_integer(2.into())), "{protocol}");
+        }
+    }
+
+    #[test]
+    fn on_aave_3_0_the_engine_still_makes_the_pools_checks() {
+        let scenario = liquid_emode_position("aave-v3");
+        // V3.0's setUserEMode needs every borrowed asset in the category: WETH is not.
+        let enter = crate::aave_actions::AaveAction::SetEMode { category: 1 };
+        assert!(matches!(
+            health_before_and_after(&scenario, &[enter], &liquid_emode_tokens()),
+            Err(WhatIfHealthError::Refused(ballast_core::aave_v3::actions::WhatIfError::Refused { .. }))
+        ));
     }
 }

@@ -272,6 +272,109 @@ pub fn apply(position: &mut Position, action: &Action, categories: &[EModeCatego
     Ok(())
 }
 
+/// Applies one user action as a change of balances, collateral flag or
+/// e-mode only, without the Pool's V3.0 checks (which differ in later
+/// revisions): what [`super::apply_balance_changes`] does per action. Only
+/// the refusals every revision shares remain (a zero amount, withdrawing
+/// more than supplied, repaying without debt, a collateral flag without a
+/// balance). Other what-ifs (prices, parameters) apply as in [`apply`].
+pub fn apply_balance_change(
+    position: &mut Position,
+    action: &Action,
+    categories: &[EModeCategory],
+) -> Result<(), WhatIfError> {
+    let mut next = position.clone();
+    let refused = |error| WhatIfError::Refused { action: action.to_string(), error };
+    balance_change(&mut next, action, categories).map_err(|e| match e {
+        Step::Pool(error) => refused(error),
+        Step::Input(e) => WhatIfError::Input(e),
+    })?;
+    *position = next;
+    Ok(())
+}
+
+fn balance_change(p: &mut Position, action: &Action, categories: &[EModeCategory]) -> Result<(), Step> {
+    match action {
+        Action::Supply { asset, amount } => {
+            let auto_collateral = auto_use_as_collateral(p, asset)?;
+            let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
+            let raw = raw_amount(r, amount)?;
+            ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
+            let first_supply = r.collateral.is_zero();
+            r.collateral = r.collateral.checked_add(raw).ok_or_else(|| overflow("balance"))?;
+            r.total_supplied = r.total_supplied.and_then(|t| t.checked_add(raw));
+            if first_supply {
+                r.use_as_collateral = auto_collateral;
+            }
+            Ok(())
+        }
+        Action::Withdraw { asset, amount } => {
+            let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
+            let raw = match amount {
+                AmountOrMax::Max => r.collateral,
+                AmountOrMax::Tokens(a) => raw_amount(r, a)?,
+            };
+            ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
+            ensure(raw <= r.collateral, PoolError::NotEnoughAvailableUserBalance)?;
+            r.collateral -= raw;
+            r.total_supplied = r.total_supplied.map(|t| t.saturating_sub(raw));
+            if r.collateral.is_zero() {
+                r.use_as_collateral = false;
+            }
+            Ok(())
+        }
+        Action::Borrow { asset, amount } => {
+            let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
+            let raw = raw_amount(r, amount)?;
+            ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
+            r.debt = r.debt.checked_add(raw).ok_or_else(|| overflow("debt"))?;
+            r.total_borrowed = r.total_borrowed.and_then(|t| t.checked_add(raw));
+            Ok(())
+        }
+        Action::Repay { asset, amount } => {
+            let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
+            let raw = match amount {
+                AmountOrMax::Max => r.debt,
+                AmountOrMax::Tokens(a) => raw_amount(r, a)?,
+            };
+            ensure(!r.debt.is_zero(), PoolError::NoDebtOfSelectedType)?;
+            ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
+            let paid = raw.min(r.debt);
+            r.debt -= paid;
+            r.total_borrowed = r.total_borrowed.map(|t| t.saturating_sub(paid));
+            Ok(())
+        }
+        Action::SetCollateral { asset, enabled } => {
+            let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
+            ensure(!r.collateral.is_zero(), PoolError::UnderlyingBalanceZero)?;
+            r.use_as_collateral = *enabled;
+            Ok(())
+        }
+        Action::SetEmode { id: 0 } => {
+            p.emode = None;
+            Ok(())
+        }
+        Action::SetEmode { id } => {
+            let c = categories.iter().find(|c| c.id == *id).ok_or_else(|| {
+                Step::Input(ScenarioError::new("id", format!("e-mode category {id} is not in emode_categories")))
+            })?;
+            p.emode = Some(super::position::EMode {
+                id: c.id,
+                ltv: c.ltv_bps,
+                liquidation_threshold: c.liquidation_threshold_bps,
+                liquidation_bonus: c.liquidation_bonus_bps,
+                price_base: c
+                    .price
+                    .as_ref()
+                    .map(|pr| to_u256(pr.to_scaled_integer(BASE_CURRENCY_DECIMALS), || "price".into()))
+                    .transpose()?,
+            });
+            Ok(())
+        }
+        other => apply_in_place(p, other, categories),
+    }
+}
+
 pub(crate) enum Step {
     Pool(PoolError),
     Input(ScenarioError),

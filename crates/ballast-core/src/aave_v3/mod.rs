@@ -302,6 +302,47 @@ fn check_risk_parameters(
     Ok(())
 }
 
+/// The user's actions as changes of balances, collateral flags and e-mode
+/// only, for every Aave revision the engine evaluates: the scenario after
+/// them, to [`crate::evaluate`] under the scenario's own revision.
+///
+/// Unlike [`apply_actions`] this does not ask whether the Pool allows the
+/// actions (its what-if checks follow V3.0, whose e-mode and liquidation rules
+/// later revisions changed); use it where the chain itself judges that (an
+/// `eth_call` of the transaction) and only the health factor after is wanted.
+/// It still refuses what no revision allows (see
+/// [`actions::apply_balance_change`]).
+pub fn apply_balance_changes(s: &Scenario, actions: &[actions::Action]) -> Result<Scenario, actions::WhatIfError> {
+    s.validate()?;
+    if !s.protocol.is_aave() {
+        return Err(ScenarioError::new("protocol", format!("{} is not an Aave V3 position", s.protocol)).into());
+    }
+    let mut position = Position::from_scenario(s)?;
+    let mut categories = s.emode_categories.clone();
+    for (i, action) in actions.iter().enumerate() {
+        actions::apply_balance_change(&mut position, action, &categories).map_err(|e| match e {
+            actions::WhatIfError::Refused { action, error } => {
+                actions::WhatIfError::Refused { action: format!("actions[{i}] ({action})"), error }
+            }
+            actions::WhatIfError::Input(e) => {
+                actions::WhatIfError::Input(ScenarioError::new(format!("actions[{i}].{}", e.field), e.problem))
+            }
+            other => other,
+        })?;
+        if let actions::Action::RemoveEmodeCategory { id } = action {
+            categories.retain(|c| c.id != *id);
+        }
+    }
+    let mut after = position.to_scenario(s);
+    // A new category comes with its own member lists (3.2+), not the old one's.
+    let user_category = position.emode.as_ref().map(|e| e.id);
+    if user_category != s.emode.as_ref().map(|e| e.id) {
+        after.emode = user_category.and_then(|id| categories.iter().find(|c| c.id == id).cloned());
+    }
+    after.emode_categories = categories;
+    Ok(after)
+}
+
 /// Applies what-if actions in order and returns the scenario after them;
 /// the first refusal stops with the Pool's reason and which action it was.
 pub fn apply_actions(s: &Scenario, actions: &[actions::Action]) -> Result<Scenario, actions::WhatIfError> {

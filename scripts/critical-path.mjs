@@ -1,11 +1,13 @@
 // What a first visit downloads before the app is interactive, measured on a
-// built site: index.html, every file it links (Trunk's JS loader, the wasm,
-// the CSS; not the icon) and the embedded snapshot the app fetches before it
-// can show a health factor. Every other script in dist/ (ECharts) is loaded
-// lazily, after first paint, and is reported apart.
+// built site: index.html, every file it links (the page loader, the CSS; not
+// the icon), the module of the default page the page loader loads (its JS glue
+// and wasm) and the embedded snapshot the app fetches before it can show a
+// health factor. Every other script and wasm in dist/ (the other pages' modules,
+// the risk worker, ECharts) is loaded lazily, and is reported apart.
 // Shared by scripts/byte-budget.mjs and scripts/bench.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, extname } from "node:path";
+import { pageModulesOf } from "./externalize-loader.mjs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 /** Fetched by the app itself before its first health factor (src/snapshot). */
@@ -34,6 +36,21 @@ export function linkedFiles(html) {
   return [...files];
 }
 
+/** The JS glue and wasm of the default page, read from the page loader's table (scripts/externalize-loader.mjs). */
+export function defaultPageModule(dist, linked) {
+  for (const name of linked.filter((n) => extname(n) === ".js")) {
+    let pages;
+    try {
+      pages = pageModulesOf(readFileSync(join(dist, name), "utf8"));
+    } catch {
+      continue; // missing files are reported by the caller, with the rest
+    }
+    const first = pages && Object.values(pages)[0];
+    if (first) return [first.js, first.wasm];
+  }
+  return [];
+}
+
 const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 const ZERO = { raw: 0, gzip: 0, brotli: 0 };
 
@@ -43,7 +60,8 @@ const ZERO = { raw: 0, gzip: 0, brotli: 0 };
  */
 export function measureCriticalPath(dist) {
   const html = readFileSync(join(dist, "index.html"));
-  const names = ["index.html", ...linkedFiles(html.toString()), ...FETCHED_BEFORE_INTERACTIVE];
+  const linked = linkedFiles(html.toString());
+  const names = ["index.html", ...linked, ...defaultPageModule(dist, linked), ...FETCHED_BEFORE_INTERACTIVE];
   const files = [...new Set(names)].map((name) => {
     let bytes;
     try {
@@ -54,7 +72,7 @@ export function measureCriticalPath(dist) {
     return { name, ...sizes(bytes) };
   });
   const lazy = readdirSync(dist)
-    .filter((name) => extname(name) === ".js" && !names.includes(name) && statSync(join(dist, name)).isFile())
+    .filter((name) => [".js", ".wasm"].includes(extname(name)) && !names.includes(name) && statSync(join(dist, name)).isFile())
     .sort()
     .map((name) => ({ name, ...sizes(readFileSync(join(dist, name))) }));
   return { files, total: files.reduce(add, ZERO), lazy };

@@ -11,14 +11,36 @@
 // the app's loader reads it and sets `integrity` on the script it injects,
 // so a tampered file is refused like any other asset.
 //
+// Each page of the app is its own wasm (a bin; index.html builds the Plan page's
+// as Trunk's main module with script injection off in Trunk.toml, the others as
+// "worker" assets, which Trunk neither loads nor hashes). This hook names
+// each page module's files by their content hash and writes the page loader:
+// a script file, loaded with integrity, that fetches only the module of the page
+// `?view=` names (the Plan page's by default), each file checked against its digest.
+//
 // Run by Trunk with TRUNK_STAGING_DIR set; `node scripts/externalize-loader.mjs DIR` by hand.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Files the app injects itself after load (src/components/charts/mod.rs reads their digests). */
 export const LAZY_SCRIPTS = ["echarts.min.js"];
+
+/**
+ * `?view=` slug → the bin whose wasm holds that page (Cargo.toml's [[bin]]s, src/pages/mod.rs's slugs).
+ * The first is the default page, what a first visit loads.
+ */
+export const PAGE_MODULES = {
+  plan: "ballast-web",
+  positions: "ballast-page-positions",
+  risk: "ballast-page-risk",
+  prices: "ballast-page-prices",
+  glossary: "ballast-page-glossary",
+};
+
+/** Marks the page loader's table of modules, so the byte budget can read which files a page loads. */
+export const PAGES_MARKER = "const PAGES = ";
 
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 
@@ -75,12 +97,78 @@ export function withLazyIntegrity(html, files) {
   return out;
 }
 
+const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+
+/**
+ * The page loader's source for a table of page modules (slug → {js, wasm, jsIntegrity, wasmIntegrity}).
+ * The glue is preloaded with its digest before it is imported (a module import cannot name one itself),
+ * and the wasm is fetched with its digest meanwhile, so a tampered file is refused.
+ */
+export function pageLoaderSource(pages, defaultSlug) {
+  return `// Ballast's page loader (scripts/externalize-loader.mjs): only the page \`?view=\` names is loaded.
+${PAGES_MARKER}${JSON.stringify(pages)};
+const view = new URLSearchParams(location.search).get("view");
+const page = Object.hasOwn(PAGES, view) ? PAGES[view] : PAGES[${JSON.stringify(defaultSlug)}];
+const url = (file) => new URL(file, import.meta.url).href;
+const wasm = fetch(url(page.wasm), { integrity: page.wasmIntegrity, credentials: "same-origin", mode: "cors" });
+await new Promise((resolve, reject) => {
+  const glue = document.createElement("link");
+  glue.rel = "modulepreload";
+  glue.href = url(page.js);
+  glue.integrity = page.jsIntegrity;
+  glue.crossOrigin = "anonymous";
+  glue.onload = resolve;
+  glue.onerror = () => reject(new Error(\`\${page.js} did not load or does not match its digest\`));
+  document.head.append(glue);
+});
+const { default: init } = await import(url(page.js));
+await init({ module_or_path: wasm });
+`;
+}
+
+/**
+ * Renames each page module's files in `dir` to content-hashed names and returns index.html with the
+ * page loader's script tag, plus the loader file to write.
+ * @returns {{html: string, files: {name: string, content: string}[]}}
+ */
+export function withPageLoader(html, dir, modules = PAGE_MODULES) {
+  const pages = {};
+  for (const [slug, bin] of Object.entries(modules)) {
+    // Trunk names the main module (ballast-web) with its own hash and the others by bin only.
+    const built = readdirSync(dir).find((f) => new RegExp(`^${bin}(-[0-9a-f]+)?\\.js$`).test(f));
+    if (!built) throw new Error(`${bin}: no page module in ${dir} (index.html must build it)`);
+    const base = built.slice(0, -".js".length);
+    const js = readFileSync(join(dir, `${base}.js`));
+    const wasm = readFileSync(join(dir, `${base}_bg.wasm`));
+    // One hash for the pair: the glue and its wasm change together.
+    const hash = contentHash(Buffer.concat([js, wasm]));
+    pages[slug] = { js: `${bin}-${hash}.js`, jsIntegrity: sri(js), wasm: `${bin}-${hash}_bg.wasm`, wasmIntegrity: sri(wasm) };
+    renameSync(join(dir, `${base}.js`), join(dir, pages[slug].js));
+    renameSync(join(dir, `${base}_bg.wasm`), join(dir, pages[slug].wasm));
+  }
+  const content = pageLoaderSource(pages, Object.keys(modules)[0]);
+  const name = `loader-${contentHash(content)}.js`;
+  const tag = `<script type="module" src="./${name}" integrity="${sri(content)}" crossorigin="anonymous"></script>`;
+  // With script injection off, Trunk leaves its main module's own link in the page; it names no file.
+  const out = html.replace(/<link data-trunk rel="rust"[^>]*>/gi, "").replace(/<\/head>/i, `${tag}</head>`);
+  return { html: out, files: [{ name, content }] };
+}
+
+/** The page loader's table of modules (as `withPageLoader` wrote it), or undefined for any other script. */
+export function pageModulesOf(loaderSource) {
+  const start = loaderSource.indexOf(PAGES_MARKER);
+  if (start < 0) return undefined;
+  const line = loaderSource.slice(start + PAGES_MARKER.length).split("\n")[0];
+  return JSON.parse(line.replace(/;$/, ""));
+}
+
 function main() {
   const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
   if (!dir) throw new Error("usage: TRUNK_STAGING_DIR=dir node scripts/externalize-loader.mjs (or pass the dir)");
   const index = join(dir, "index.html");
-  const { html, files } = externalizeInlineScripts(readFileSync(index, "utf8"));
-  for (const f of files) writeFileSync(join(dir, f.name), f.content);
+  const externalized = externalizeInlineScripts(readFileSync(index, "utf8"));
+  const { html, files } = withPageLoader(externalized.html, dir);
+  for (const f of [...externalized.files, ...files]) writeFileSync(join(dir, f.name), f.content);
   const lazy = LAZY_SCRIPTS.filter((name) => existsSync(join(dir, name))).map((name) => ({
     name,
     bytes: readFileSync(join(dir, name)),

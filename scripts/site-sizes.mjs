@@ -10,8 +10,9 @@ const totals = {};
 for (const name of readdirSync(dir)) {
   const path = join(dir, name);
   // Loaded after first paint, so reported apart from the critical path.
-  // The risk worker (its wasm and glue) loads only when a risk run starts.
-  const lazy = name.startsWith("echarts") || name.startsWith("ballast-risk-worker");
+  // The risk worker (its wasm and glue) loads only when a risk run starts, another page's module
+  // (ballast-page-*) only when that page is opened; the Plan page's (ballast-web) is the first load.
+  const lazy = name.startsWith("echarts") || name.startsWith("ballast-risk-worker") || name.startsWith("ballast-page-");
   const kind = lazy ? `lazy ${kinds[extname(name)]}` : kinds[extname(name)];
   if (!kind || !statSync(path).isFile()) continue;
   const bytes = readFileSync(path);

@@ -1,45 +1,47 @@
-//! The app shell: header with the data source, and the Plan page on the
-//! embedded snapshot.
+//! The app shell: header with the navigation, data source and wallet, and one
+//! page on the embedded snapshot. Each page is its own wasm (a bin in
+//! `src/bin/`, the Plan page's is `src/main.rs`) that links the shell and only
+//! its own page, so a first visit downloads one page, not all of them.
 
 use leptos::prelude::*;
 
 use crate::components::DataSourceBadge;
 use crate::data_source::DataSource;
-use crate::pages::glossary::GlossaryPage;
-use crate::pages::plan::PlanPage;
-use crate::pages::positions::PositionsPage;
-use crate::pages::prices::PricesPage;
-use crate::pages::risk::RiskPage;
 use crate::pages::{Page, VIEW_PARAM};
 use crate::snapshot_source::load_snapshot;
-use crate::url_state::{push_param, read_param};
+use crate::url_state::url_with_param;
 use crate::wallet::{Wallet, WalletButton};
+use ballast_core::Snapshot;
 
-/// The navigation: one link per page, switching without a reload and kept in
-/// the address bar (`?view=`) so Back, reload and bookmarks land on the same page.
+/// The navigation: one link per page. Following one loads the document again
+/// with `?view=` changed and the rest of the address kept, so the page's loader
+/// fetches only that page's wasm; Back, reload and bookmarks land on the same page.
+/// What crosses pages already lives in the address and `localStorage`.
 #[component]
-fn Nav(page: RwSignal<Page>) -> impl IntoView {
-    // Back and Forward change the address; follow it.
-    let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        page.set(Page::from_slug(read_param(VIEW_PARAM).as_deref()));
-    });
+fn Nav(page: Page) -> impl IntoView {
     view! {
         <nav aria-label="Pages">
             {Page::ALL
                 .iter()
                 .map(|&p| {
-                    let current = move || page.get() == p;
+                    let current = p == page;
                     view! {
                         <a
-                            href=format!("?{VIEW_PARAM}={}", p.slug())
+                            href=url_with_param(VIEW_PARAM, p.slug())
+                                .unwrap_or_else(|| format!("?{VIEW_PARAM}={}", p.slug()))
                             class:nav-current=current
-                            aria-current=move || current().then_some("page")
+                            aria-current=current.then_some("page")
                             data-testid=format!("nav-{}", p.slug())
                             on:click=move |ev| {
+                                // The address may have changed since render (plan edits, watched
+                                // addresses); follow it as it is now.
                                 ev.prevent_default();
-                                if page.get_untracked() != p {
-                                    push_param(VIEW_PARAM, p.slug());
-                                    page.set(p);
+                                if p != page {
+                                    if let Some(url) = url_with_param(VIEW_PARAM, p.slug()) {
+                                        if let Some(w) = web_sys::window() {
+                                            let _ = w.location().assign(&url);
+                                        }
+                                    }
                                 }
                             }
                         >
@@ -56,16 +58,22 @@ fn Nav(page: RwSignal<Page>) -> impl IntoView {
 #[derive(Debug, Clone, Copy)]
 pub struct LiveData(pub RwSignal<bool>);
 
+/// How a page's bin renders its page once the snapshot is in. A plain function
+/// pointer: the shell stays one non-generic copy, and only the bin naming a page
+/// links that page's code.
+pub type RenderPage = fn(Snapshot) -> AnyView;
+
+/// The shell around one page: `page` is the page this wasm holds (its nav link
+/// is marked current), `render` draws it.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn Shell(page: Page, render: RenderPage) -> impl IntoView {
     let snapshot = LocalResource::new(load_snapshot);
-    let page = RwSignal::new(Page::from_slug(read_param(VIEW_PARAM).as_deref()));
     // Only the Prices and Positions pages read chains, and only with live data on.
     let live = RwSignal::new(crate::chain::settings::load().0.live_data);
     provide_context(LiveData(live));
     Wallet::provide();
     let source = Signal::derive(move || match snapshot.get() {
-        _ if matches!(page.get(), Page::Prices | Page::Positions) && live.get() => DataSource::Live,
+        _ if matches!(page, Page::Prices | Page::Positions) && live.get() => DataSource::Live,
         None => DataSource::Loading,
         Some(Ok(s)) => DataSource::Snapshot { taken_at: s.taken_at.clone() },
         Some(Err(_)) => DataSource::Unavailable,
@@ -89,18 +97,7 @@ pub fn App() -> impl IntoView {
                         </div>
                     }
                 }>
-                    {move || {
-                        let shown = page.get();
-                        Suspend::new(async move {
-                            snapshot.await.map(|s| match shown {
-                                Page::Plan => view! { <PlanPage snapshot=s /> }.into_any(),
-                                Page::Prices => view! { <PricesPage snapshot=s /> }.into_any(),
-                                Page::Glossary => view! { <GlossaryPage /> }.into_any(),
-                                Page::Risk => view! { <RiskPage snapshot=s /> }.into_any(),
-                                Page::Positions => view! { <PositionsPage snapshot=s /> }.into_any(),
-                            })
-                        })
-                    }}
+                    {move || Suspend::new(async move { snapshot.await.map(render) })}
                 </ErrorBoundary>
             </Suspense>
         </main>

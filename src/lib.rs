@@ -14,8 +14,9 @@ pub mod transact;
 pub mod url_state;
 pub mod wallet;
 
-/// Mounts the app on `<body>`.
-pub fn run() {
+/// Mounts the shell with one page on `<body>`: each page's bin calls this with
+/// its own page, so its wasm holds only that page (see `app`).
+pub fn run_page(page: pages::Page, render: app::RenderPage) {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::Shell page render /> });
 }

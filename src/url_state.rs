@@ -40,6 +40,17 @@ pub fn push_param(name: &str, value: &str) {
     change_params(|params| params.set(name, value), true);
 }
 
+/// The current address (path, query, fragment) with one query parameter set:
+/// where a link to another page of the app goes, keeping everything else.
+pub fn url_with_param(name: &str, value: &str) -> Option<String> {
+    let params = search_params()?;
+    params.set(name, value);
+    let location = web_sys::window()?.location();
+    let path = location.pathname().ok()?;
+    let hash = location.hash().unwrap_or_default();
+    Some(format!("{path}?{}{hash}", String::from(params.to_string())))
+}
+
 fn update_params(change: impl FnOnce(&UrlSearchParams)) {
     change_params(change, false);
 }

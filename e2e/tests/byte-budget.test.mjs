@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { measureCriticalPath, linkedFiles, sizes } from "../../scripts/critical-path.mjs";
 import { checkBudget, baselineFor, BASELINE_PATH } from "../../scripts/byte-budget.mjs";
+import { withPageLoader, pageModulesOf } from "../../scripts/externalize-loader.mjs";
 
 const INDEX = `<!DOCTYPE html><html><head>
 <link rel="modulepreload" href="./app-0123456789abcdef.js" crossorigin="anonymous" integrity="sha384-x">
@@ -79,4 +80,39 @@ test("the committed baseline is well formed and its file names carry no build ha
     "main-*.css",
     "snapshot.json",
   ]);
+});
+
+test("with one module per page, the default page's module is on the critical path and every other one is lazy", () => {
+  const dist = mkdtempSync(path.join(tmpdir(), "ballast-budget-pages-"));
+  const wasm = (seed) => Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * seed) % 251));
+  const files = {
+    "ballast-web.js": "export default function init() {}\n".repeat(10),
+    "ballast-web_bg.wasm": wasm(7919),
+    "ballast-page-risk.js": "export default function init() { return 1 }\n".repeat(10),
+    "ballast-page-risk_bg.wasm": wasm(104729),
+    "main-0123456789abcdef.css": "body { margin: 0 }\n",
+    "snapshot.json": "{}",
+  };
+  for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dist, name), body);
+  const { html, files: written } = withPageLoader(
+    `<html><head><link rel="stylesheet" href="./main-0123456789abcdef.css"></head></html>`,
+    dist,
+    { plan: "ballast-web", risk: "ballast-page-risk" },
+  );
+  writeFileSync(path.join(dist, "index.html"), html);
+  for (const f of written) writeFileSync(path.join(dist, f.name), f.content);
+  const pages = pageModulesOf(written[0].content);
+
+  const m = measureCriticalPath(dist);
+  assert.deepEqual(m.files.map((f) => f.name), [
+    "index.html",
+    "main-0123456789abcdef.css",
+    written[0].name,
+    pages.plan.js,
+    pages.plan.wasm,
+    "snapshot.json",
+  ]);
+  assert.equal(m.files.find((f) => f.name === pages.plan.wasm).raw, files["ballast-web_bg.wasm"].length);
+  assert.deepEqual(m.lazy.map((f) => f.name), [pages.risk.js, pages.risk.wasm].sort());
+  assert.deepEqual(Object.keys(baselineFor(m).files), ["index.html", "main-*.css", "loader-*.js", "ballast-web-*.js", "ballast-web-*_bg.wasm", "snapshot.json"]);
 });

@@ -8,12 +8,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStaticServer } from "../lib/static-server.mjs";
 import { siteUnderTest, useBrowser } from "../lib/site.mjs";
-import { externalizeInlineScripts } from "../../scripts/externalize-loader.mjs";
+import { externalizeInlineScripts, withPageLoader, pageModulesOf, PAGE_MODULES } from "../../scripts/externalize-loader.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { DIST, skip } = siteUnderTest();
@@ -69,10 +70,51 @@ const wasm = await init({ module_or_path: './app-1_bg.wasm' });
   assert.ok(out.includes(`<script>const address = '{{__TRUNK_ADDRESS__}}';</script>`), "trunk serve fills that one in place");
 });
 
+test("the page loader hook names each page module by its content and loads the one ?view= names, with digests", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "ballast-pages-"));
+  // Trunk's output: the main module with Trunk's hash, the others by bin name only.
+  const built = {
+    "ballast-web-1a2b3c.js": "export default async function init() {}\n",
+    "ballast-web-1a2b3c_bg.wasm": Buffer.from([0, 97, 115, 109, 1]),
+    "ballast-page-prices.js": "export default async function init() { /* prices */ }\n",
+    "ballast-page-prices_bg.wasm": Buffer.from([0, 97, 115, 109, 2]),
+  };
+  for (const [name, body] of Object.entries(built)) writeFileSync(path.join(dir, name), body);
+  const html = `<head><link data-trunk rel="rust" data-bin="ballast-web" data-type="main" data-trunk-id="0" /></head>`;
+  const { html: out, files } = withPageLoader(html, dir, { plan: "ballast-web", prices: "ballast-page-prices" });
+
+  assert.doesNotMatch(out, /data-trunk/, "Trunk's own link is gone");
+  assert.equal(files.length, 1);
+  const [loader] = files;
+  assert.ok(out.includes(`<script type="module" src="./${loader.name}" integrity="${sri(loader.content)}" crossorigin="anonymous"></script>`), out);
+  const pages = pageModulesOf(loader.content);
+  assert.deepEqual(Object.keys(pages), ["plan", "prices"]);
+  assert.match(pages.plan.js, /^ballast-web-[0-9a-f]{16}\.js$/);
+  assert.equal(pages.plan.wasm, pages.plan.js.replace(/\.js$/, "_bg.wasm"));
+  assert.match(pages.prices.js, /^ballast-page-prices-[0-9a-f]{16}\.js$/);
+  assert.notEqual(pages.plan.js.slice(-19), pages.prices.js.slice(-19), "different contents, different hashes");
+  assert.deepEqual(readdirSync(dir).sort(), [pages.plan.js, pages.plan.wasm, pages.prices.js, pages.prices.wasm].sort());
+  for (const p of Object.values(pages)) {
+    assert.equal(p.jsIntegrity, sri(readFileSync(path.join(dir, p.js))));
+    assert.equal(p.wasmIntegrity, sri(readFileSync(path.join(dir, p.wasm))));
+  }
+  assert.equal(pages.plan.jsIntegrity, sri(built["ballast-web-1a2b3c.js"]));
+  // The loader picks by ?view=, falls back to the first (Plan), and checks both files' digests.
+  assert.match(loader.content, /Object\.hasOwn\(PAGES, view\) \? PAGES\[view\] : PAGES\["plan"\]/);
+  assert.match(loader.content, /fetch\(url\(page\.wasm\), \{ integrity: page\.wasmIntegrity/);
+  assert.match(loader.content, /glue\.integrity = page\.jsIntegrity/);
+  assert.throws(() => withPageLoader(html, dir, { risk: "ballast-page-risk" }), /ballast-page-risk: no page module/);
+});
+
 test("every page of the app is listed in the navigation source this suite reads", () => {
   const slugs = pageSlugs();
   assert.ok(slugs.includes("plan"), slugs.join());
   assert.equal(new Set(slugs).size, slugs.length);
+  // Each page has its own module (a bin of Cargo.toml), and the page loader knows it.
+  assert.deepEqual(Object.keys(PAGE_MODULES).sort(), [...slugs].sort());
+  assert.equal(Object.keys(PAGE_MODULES)[0], "plan", "the default page loads when ?view= names none");
+  const cargo = readFileSync(path.join(ROOT, "Cargo.toml"), "utf8");
+  for (const bin of Object.values(PAGE_MODULES)) assert.match(cargo, new RegExp(`name = "${bin}"`));
 });
 
 test("the built page: a strict policy first in <head>, no inline script, and integrity on every asset", { skip }, () => {
@@ -96,19 +138,25 @@ test("the built page: a strict policy first in <head>, no inline script, and int
   }
   // Every script, stylesheet and preload names the digest of the file it loads, and it matches.
   const loaded = [...tags(html, "script"), ...tags(html, "link").filter((t) => /rel="(stylesheet|modulepreload|preload)"/.test(t))];
-  assert.ok(loaded.length >= 4, loaded.join("\n"));
+  // The page loader and the stylesheet; each page's module is named in the loader, checked below.
+  assert.ok(loaded.length >= 2, loaded.join("\n"));
   for (const tag of loaded) {
     const file = (attr(tag, "src") ?? attr(tag, "href")).replace(/^\.\//, "");
     const integrity = attr(tag, "integrity");
     assert.ok(integrity, `no integrity on ${tag}`);
     assert.equal(integrity, sri(readFileSync(path.join(DIST, file))), `integrity of ${file}`);
   }
-  // The loader fetches the wasm with its digest, so a swapped wasm is refused.
+  // The page loader names every page's module with the digests of its glue and wasm, so a swapped file is refused.
   const loaderFile = attr(tags(html, "script").find((t) => /loader-/.test(t)), "src").replace(/^\.\//, "");
-  const loader = readFileSync(path.join(DIST, loaderFile), "utf8");
-  const wasm = loader.match(/fetch\('\.\/([^']+\.wasm)', \{ integrity: '([^']+)'/);
-  assert.ok(wasm, loader);
-  assert.equal(wasm[2], sri(readFileSync(path.join(DIST, wasm[1]))));
+  const pages = pageModulesOf(readFileSync(path.join(DIST, loaderFile), "utf8"));
+  assert.ok(pages, "the page loader has no table of page modules");
+  assert.deepEqual(Object.keys(pages).sort(), pageSlugs().sort());
+  for (const [slug, p] of Object.entries(pages)) {
+    assert.equal(p.jsIntegrity, sri(readFileSync(path.join(DIST, p.js))), `${slug}: integrity of ${p.js}`);
+    assert.equal(p.wasmIntegrity, sri(readFileSync(path.join(DIST, p.wasm))), `${slug}: integrity of ${p.wasm}`);
+  }
+  // Nothing in the page itself loads a page module: only the loader does, and only the page shown.
+  assert.doesNotMatch(html, /ballast-(web|page-)/);
 });
 
 const { newContext } = useBrowser(skip);

@@ -187,9 +187,10 @@ impl Snapshot {
     /// Parses a snapshot file and checks that every demo position makes a
     /// valid scenario.
     pub fn parse(json: &str) -> Result<Self, SnapshotError> {
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let snapshot: Snapshot = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| SnapshotError::Malformed(format!("{}: {}", e.path(), e.inner())))?;
+        // Plain serde_json, not serde_path_to_error: the snapshot is our own published file, and the
+        // path tracker would compile a second copy of all its deserialisation into every page's wasm
+        // (docs/size.md). serde_json's message names the line and column instead.
+        let snapshot: Snapshot = serde_json::from_str(json).map_err(|e| SnapshotError::Malformed(e.to_string()))?;
         if snapshot.schema != SNAPSHOT_SCHEMA {
             return Err(SnapshotError::Malformed(format!(
                 "schema is {:?}; expected {SNAPSHOT_SCHEMA:?}",
@@ -395,6 +396,17 @@ fn bare_asset(symbol: &str) -> Asset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_malformed_snapshot_names_the_problem_and_where_it_is() {
+        // A price given as a number, not a decimal string, on line 5.
+        let bad = SNAPSHOT.replacen(r#""usd": "3000""#, r#""usd": 3000"#, 1);
+        let Err(SnapshotError::Malformed(message)) = Snapshot::parse(&bad) else {
+            panic!("parsed a malformed snapshot")
+        };
+        assert!(message.contains("line 5"), "{message}");
+        assert!(message.starts_with("3000 is a JSON number; write it as a string"), "{message}");
+    }
 
     const SNAPSHOT: &str = r#"{
       "schema": "ballast.snapshot/1", "taken_at": "2026-11-20T12:00:00Z", "title": "t", "notice": "n",

@@ -28,6 +28,13 @@ import { fileURLToPath } from "node:url";
 export const LAZY_SCRIPTS = ["echarts.min.js"];
 
 /**
+ * Data every page fetches before its first figure (src/snapshot_source.rs). The page preloads it
+ * with its digest, so the request starts with the page instead of after the wasm has started, and
+ * the app's own fetch names the same digest (read from that link), so a tampered file is refused.
+ */
+export const PRELOADED_DATA = ["snapshot.json"];
+
+/**
  * `?view=` slug → the bin whose wasm holds that page (Cargo.toml's [[bin]]s, src/pages/mod.rs's slugs).
  * The first is the default page, what a first visit loads.
  */
@@ -92,6 +99,22 @@ export function withLazyIntegrity(html, files) {
   for (const { name, bytes } of files) {
     const tag = `<meta name="ballast:integrity:${name}" content="${sri(bytes)}">`;
     const old = new RegExp(`<meta name="ballast:integrity:${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"[^>]*>`);
+    out = old.test(out) ? out.replace(old, tag) : out.replace(/<\/head>/i, `${tag}</head>`);
+  }
+  return out;
+}
+
+/**
+ * index.html with a `<link rel="preload" as="fetch" integrity=…>` per data file, before
+ * `</head>` (an older one for the same file is replaced).
+ * @param {string} html
+ * @param {{name: string, bytes: Buffer | string}[]} files
+ */
+export function withDataPreloads(html, files) {
+  let out = html;
+  for (const { name, bytes } of files) {
+    const tag = `<link rel="preload" href="./${name}" as="fetch" crossorigin="anonymous" integrity="${sri(bytes)}">`;
+    const old = new RegExp(`<link rel="preload" href="\\./${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"[^>]*>`);
     out = old.test(out) ? out.replace(old, tag) : out.replace(/<\/head>/i, `${tag}</head>`);
   }
   return out;
@@ -173,7 +196,11 @@ function main() {
     name,
     bytes: readFileSync(join(dir, name)),
   }));
-  writeFileSync(index, withLazyIntegrity(html, lazy));
+  const data = PRELOADED_DATA.filter((name) => existsSync(join(dir, name))).map((name) => ({
+    name,
+    bytes: readFileSync(join(dir, name)),
+  }));
+  writeFileSync(index, withDataPreloads(withLazyIntegrity(html, lazy), data));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();

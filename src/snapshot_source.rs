@@ -1,6 +1,9 @@
 //! Loads the embedded snapshot shipped beside the app (`public/snapshot.json`).
 //!
 //! The URL is relative, so the app works from any sub-path of a static host.
+//! The built page preloads the file with its digest (scripts/externalize-loader.mjs);
+//! the fetch here names the same digest, so it takes the preloaded response and a
+//! file that does not match is refused by the browser.
 
 use ballast_core::Snapshot;
 use gloo_net::http::Request;
@@ -19,9 +22,25 @@ pub enum SnapshotLoadError {
     Invalid(String),
 }
 
+/// The digest the page's preload link names for the snapshot, if the page has one
+/// (a page built without the post-build hook has none).
+fn preloaded_integrity() -> Option<String> {
+    let selector = format!(r#"link[rel="preload"][href="./{SNAPSHOT_URL}"]"#);
+    let link = web_sys::window()?.document()?.query_selector(&selector).ok()??;
+    link.get_attribute("integrity").filter(|digest| !digest.is_empty())
+}
+
 /// Fetches and validates the snapshot.
 pub async fn load_snapshot() -> Result<Snapshot, SnapshotLoadError> {
-    let response = Request::get(SNAPSHOT_URL).send().await.map_err(|e| SnapshotLoadError::Fetch(e.to_string()))?;
+    let integrity = preloaded_integrity();
+    let request = match &integrity {
+        Some(digest) => Request::get(SNAPSHOT_URL).integrity(digest),
+        None => Request::get(SNAPSHOT_URL),
+    };
+    let response = request.send().await.map_err(|e| {
+        let digest_note = if integrity.is_some() { "; or it does not match the digest the page names" } else { "" };
+        SnapshotLoadError::Fetch(format!("{e}{digest_note}"))
+    })?;
     if !response.ok() {
         return Err(SnapshotLoadError::Status(response.status()));
     }

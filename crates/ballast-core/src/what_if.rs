@@ -3,6 +3,7 @@
 //! than the move the user asked for.
 
 use num_bigint::BigInt;
+use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
@@ -90,7 +91,7 @@ struct PriceMover {
     index: usize,
     price: BigRational,
     /// 10^decimals the protocol keeps.
-    scale: BigRational,
+    scale: BigInt,
     danger: Danger,
 }
 
@@ -108,19 +109,22 @@ impl PriceMover {
         Ok(Self {
             index,
             price: price.to_rational(),
-            scale: BigRational::from_integer(BigInt::from(pow10(decimals))),
+            scale: BigInt::from(pow10(decimals)),
             danger: dangers.of(s, asset)?,
         })
     }
 
     fn moved(&self, move_fraction: &BigRational) -> Result<PlainDecimal, ScenarioError> {
-        let scaled = &self.price * (BigRational::one() + move_fraction) * &self.scale;
+        // price × (1 + m) × scale as one fraction of integers (both denominators
+        // are positive), rounded by one division: no reductions on the way.
+        let numer = self.price.numer() * (move_fraction.denom() + move_fraction.numer()) * &self.scale;
+        let denom = self.price.denom() * move_fraction.denom();
         let units = match self.danger {
-            Danger::Rising => scaled.ceil(),
-            Danger::Falling | Danger::Neither => scaled.floor(),
+            Danger::Rising => numer.div_ceil(&denom),
+            Danger::Falling | Danger::Neither => numer.div_floor(&denom),
         };
-        let units = if units.is_positive() { units } else { BigRational::one() };
-        PlainDecimal::parse(&format_exact(&(units / &self.scale)))
+        let units = if units.is_positive() { units } else { BigInt::one() };
+        PlainDecimal::parse(&format_exact(&BigRational::new(units, self.scale.clone())))
             .map_err(|e| ScenarioError::new(format!("assets[{}].price", self.index), format!("the moved price {e}")))
     }
 }

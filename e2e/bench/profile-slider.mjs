@@ -4,7 +4,7 @@
 // never asserted. Function names come from the wasm's name section: build
 // with names kept (Trunk's `data-keep-debug`) for readable output.
 //
-//   node bench/profile-slider.mjs DIST [--moves 200] [--top 40] [--save FILE.cpuprofile]
+//   node bench/profile-slider.mjs DIST [--moves 200] [--top 40] [--save FILE.cpuprofile] [--to-hf]
 import { writeFileSync } from "node:fs";
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
@@ -100,7 +100,8 @@ try {
   const marker = profile.samples.findIndex((id) => byId.get(id).callFrame.functionName === "profileClockMarker");
   if (marker < 0) throw new Error("the clock marker was not sampled");
   const offset = moves.at - times[marker] / 1000;
-  const windows = moves.out.map(([t0, , done]) => [t0, done]);
+  // --to-hf: only up to the health factor's change (what bench.mjs times).
+  const windows = moves.out.map(([t0, hf, done]) => [t0, args.includes("--to-hf") && !Number.isNaN(hf) ? hf : done]);
   const inWindow = (ms) => windows.some(([a, b]) => ms >= a && ms <= b);
   const picked = { ...profile, samples: [], timeDeltas: [] };
   profile.samples.forEach((id, i) => {

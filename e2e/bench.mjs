@@ -11,15 +11,10 @@
 // - slider move → DOM updated: on a 10-asset Aave scenario opened from a share
 //   link, each move sets a price slider and fires its input event; the time
 //   runs until the health factor's DOM changes. p50 and p95 of the moves.
+import { availableParallelism, loadavg } from "node:os";
+import { pathToFileURL } from "node:url";
 import { launchBrowser, newTestContext } from "./lib/browser.mjs";
 import { startStaticServer } from "./lib/static-server.mjs";
-
-const args = process.argv.slice(2);
-const dist = args.find((a) => !a.startsWith("--"));
-const option = (name, fallback) => Number(args[args.indexOf(name) + 1] ?? fallback) || fallback;
-const LOADS = args.includes("--loads") ? option("--loads", 10) : 10;
-const MOVES = args.includes("--moves") ? option("--moves", 200) : 200;
-if (!dist) throw new Error("usage: node bench.mjs DIST [--loads N] [--moves N]");
 
 const percentile = (xs, p) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -134,22 +129,38 @@ async function sliderMoves(browser, url, moves) {
   return { controls, times };
 }
 
-const server = await startStaticServer(dist);
-const browser = await launchBrowser();
-try {
-  await coldLoad(browser, server.url); // warms the OS file cache and Chromium's process, not counted
-  const loads = [];
-  for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.url));
-  const { controls, times } = await sliderMoves(browser, `${server.url}?scenario=${tenAssetShareParam()}`, MOVES);
-  const missed = times.filter((t) => Number.isNaN(t)).length;
-  const ok = times.filter((t) => !Number.isNaN(t));
-  console.log(
-    JSON.stringify({
-      interactive_ms: { median: percentile(loads, 50), min: Math.min(...loads), max: Math.max(...loads), loads: LOADS },
-      slider_ms: { p50: percentile(ok, 50), p95: percentile(ok, 95), moves: times.length, missed, price_controls: controls },
-    }),
-  );
-} finally {
-  await browser.close();
-  await server.close();
+/** The machine's 1-minute load average, rounded: timings mean little without it. */
+const load = () => Math.round(loadavg()[0] * 100) / 100;
+
+async function main() {
+  const args = process.argv.slice(2);
+  const dist = args.find((a) => !a.startsWith("--"));
+  const option = (name, fallback) => Number(args[args.indexOf(name) + 1] ?? fallback) || fallback;
+  const LOADS = args.includes("--loads") ? option("--loads", 10) : 10;
+  const MOVES = args.includes("--moves") ? option("--moves", 200) : 200;
+  if (!dist) throw new Error("usage: node bench.mjs DIST [--loads N] [--moves N]");
+  const loadBefore = load();
+  const server = await startStaticServer(dist);
+  const browser = await launchBrowser();
+  try {
+    await coldLoad(browser, server.url); // warms the OS file cache and Chromium's process, not counted
+    const loads = [];
+    for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.url));
+    const { controls, times } = await sliderMoves(browser, `${server.url}?scenario=${tenAssetShareParam()}`, MOVES);
+    const missed = times.filter((t) => Number.isNaN(t)).length;
+    const ok = times.filter((t) => !Number.isNaN(t));
+    console.log(
+      JSON.stringify({
+        interactive_ms: { median: percentile(loads, 50), min: Math.min(...loads), max: Math.max(...loads), loads: LOADS },
+        slider_ms: { p50: percentile(ok, 50), p95: percentile(ok, 95), moves: times.length, missed, price_controls: controls },
+        load_average: { before: loadBefore, after: load(), cores: availableParallelism() },
+      }),
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
+
+// Imported (bench/profile-slider.mjs reuses the scenario), it runs nothing.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();

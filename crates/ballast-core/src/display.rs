@@ -28,10 +28,12 @@ pub enum Rounding {
 /// assert_eq!(format_fixed(&two_thirds, 2, Rounding::Up), "0.67");
 /// ```
 pub fn format_fixed(value: &BigRational, decimals: u32, rounding: Rounding) -> String {
-    let scaled = value * BigRational::from_integer(BigInt::from(pow10(decimals)));
+    // value × 10^decimals rounded by one integer division (the denominator is
+    // positive), with no reduction of the product.
+    let scaled = value.numer() * BigInt::from(pow10(decimals));
     let units = match rounding {
-        Rounding::Down => scaled.numer().div_floor(scaled.denom()),
-        Rounding::Up => scaled.numer().div_ceil(scaled.denom()),
+        Rounding::Down => scaled.div_floor(value.denom()),
+        Rounding::Up => scaled.div_ceil(value.denom()),
     };
     let negative = units.is_negative();
     let digits = units.abs().to_string();
@@ -162,6 +164,22 @@ mod tests {
 
     fn rat(n: i64, d: i64) -> BigRational {
         BigRational::new(n.into(), d.into())
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// The integer division rounds as the rational floor and ceiling do.
+        #[test]
+        fn rounds_as_the_rational_floor_and_ceiling(n in proptest::num::i64::ANY, d in 1i64..=i64::MAX, decimals in 0u32..30) {
+            let value = rat(n, d);
+            let scaled = &value * BigRational::from_integer(BigInt::from(pow10(decimals)));
+            for (rounding, units) in [(Rounding::Down, scaled.floor()), (Rounding::Up, scaled.ceil())] {
+                let shown = format_fixed(&value, decimals, rounding).replace(',', "");
+                let expected = units.to_integer() ;
+                let digits: String = shown.chars().filter(|c| *c != '.').collect();
+                proptest::prop_assert_eq!(digits.parse::<BigInt>().unwrap(), expected);
+            }
+        }
     }
 
     #[test]

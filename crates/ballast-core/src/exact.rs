@@ -165,14 +165,42 @@ pub fn pow10(n: u32) -> BigUint {
 /// True when `r` has a finite decimal expansion (its reduced denominator has
 /// no prime factors but 2 and 5).
 pub fn terminates(r: &BigRational) -> bool {
-    let mut d = r.denom().abs();
-    for p in [2u8, 5u8] {
-        let p = BigInt::from(p);
-        while d.is_multiple_of(&p) {
-            d /= &p;
-        }
+    decimals_to_terminate(r.denom()).is_some()
+}
+
+/// The fewest decimals that print `n / denom` (reduced) exactly: with
+/// `denom = 2^a × 5^b` it is `max(a, b)`; `None` when another prime divides it.
+fn decimals_to_terminate(denom: &BigInt) -> Option<u32> {
+    let d = denom.magnitude();
+    if d.is_zero() {
+        return None;
     }
-    d.is_one()
+    let twos = d.trailing_zeros().unwrap_or(0);
+    let mut rest = d >> twos;
+    let mut fives = 0u64;
+    // 5^27 fits a u64: strip it in large steps first, then one 5 at a time.
+    let five_27 = BigUint::from(7_450_580_596_923_828_125u64);
+    loop {
+        let (q, r) = rest.div_rem(&five_27);
+        if !r.is_zero() {
+            break;
+        }
+        rest = q;
+        fives += 27;
+    }
+    let five = BigUint::from(5u8);
+    loop {
+        let (q, r) = rest.div_rem(&five);
+        if !r.is_zero() {
+            break;
+        }
+        rest = q;
+        fives += 1;
+    }
+    if !rest.is_one() {
+        return None;
+    }
+    u32::try_from(twos.max(fives)).ok()
 }
 
 /// Prints an exact rational as a plain decimal: exactly, trailing zeros
@@ -180,13 +208,19 @@ pub fn terminates(r: &BigRational) -> bool {
 /// tie cannot occur) to 16 decimals, or more for small values so that at least
 /// 16 significant digits are shown. A rounded value keeps its trailing zeros,
 /// so `"1.0000000000000000"` is visibly not exactly 1.
+///
+/// Integer arithmetic on the reduced numerator and denominator throughout:
+/// the exact digits need `max(a, b)` decimals for a denominator `2^a × 5^b`,
+/// found by counting factors rather than by trying one power of ten after
+/// another (wad and ray values need 18 to 27 and more).
 pub fn format_exact(r: &BigRational) -> String {
     let negative = r.is_negative();
-    let magnitude = r.abs();
-    let body = if terminates(&magnitude) {
-        format_terminating(&magnitude)
-    } else {
-        format_rounded(&magnitude, decimals_for_16_significant(&magnitude))
+    let numer = r.numer().magnitude();
+    let denom = r.denom().magnitude();
+    let body = match decimals_to_terminate(r.denom()) {
+        // Exact: denom divides 10^k, so the quotient is whole.
+        Some(k) => digits_with_point(&(numer * pow10(k) / denom), k),
+        None => format_rounded(numer, denom, decimals_for_16_significant(numer, denom)),
     };
     if negative {
         format!("-{body}")
@@ -195,47 +229,33 @@ pub fn format_exact(r: &BigRational) -> String {
     }
 }
 
-fn format_terminating(r: &BigRational) -> String {
-    // Find the smallest k with r × 10^k whole; terminates() guarantees one.
-    let mut k = 0u32;
-    loop {
-        let scaled = r * BigRational::from_integer(BigInt::from(pow10(k)));
-        if scaled.is_integer() {
-            return digits_with_point(&scaled.to_integer(), k);
-        }
-        k += 1;
-    }
-}
-
 /// Decimals needed so that at least 16 significant digits show: 16 for values
 /// of 1 or more, more for each leading zero after the point.
-fn decimals_for_16_significant(r: &BigRational) -> u32 {
-    if r.is_zero() || *r >= BigRational::one() {
+fn decimals_for_16_significant(numer: &BigUint, denom: &BigUint) -> u32 {
+    if numer.is_zero() || numer >= denom {
         return 16;
     }
-    // Count leading zeros after the point: smallest z with r × 10^(z+1) ≥ 1.
+    // Count leading zeros after the point: smallest z with n × 10^(z+1) ≥ d.
     let mut z = 0u32;
-    let ten = BigRational::from_integer(BigInt::from(10u8));
-    let mut scaled = r * &ten;
-    while scaled < BigRational::one() {
+    let ten = BigUint::from(10u8);
+    let mut scaled = numer * &ten;
+    while scaled < *denom {
         scaled *= &ten;
         z += 1;
     }
     z + 16
 }
 
-/// `r` rounded half up at `decimals` places, printed with all of them.
-fn format_rounded(r: &BigRational, decimals: u32) -> String {
-    let scaled = r * BigRational::from_integer(BigInt::from(pow10(decimals)));
-    let (q, rem) = scaled.numer().div_rem(scaled.denom());
-    let twice_rem: BigInt = rem * 2;
-    let units = if twice_rem >= *scaled.denom() { q + 1 } else { q };
+/// `numer / denom` rounded half up at `decimals` places, printed with all of them.
+fn format_rounded(numer: &BigUint, denom: &BigUint, decimals: u32) -> String {
+    let (q, rem) = (numer * pow10(decimals)).div_rem(denom);
+    let units = if rem * 2u8 >= *denom { q + 1u8 } else { q };
     digits_with_point(&units, decimals)
 }
 
 /// Writes `units × 10^-decimals` with exactly `decimals` digits after the
 /// point, trimming nothing.
-fn digits_with_point(units: &BigInt, decimals: u32) -> String {
+fn digits_with_point(units: &BigUint, decimals: u32) -> String {
     let digits = units.to_string();
     let decimals = decimals as usize;
     if decimals == 0 {
@@ -305,6 +325,82 @@ mod tests {
         assert_eq!(format_exact(&rat(20000, 1)), "20000");
         assert_eq!(format_exact(&rat(0, 1)), "0");
         assert_eq!(format_exact(&rat(1, 1 << 20)), "0.00000095367431640625");
+    }
+
+    /// format_exact as first written: powers of ten tried one after another.
+    /// The integer version must print every value digit for digit the same.
+    fn format_exact_by_search(r: &BigRational) -> String {
+        let magnitude = r.abs();
+        let mut d = magnitude.denom().clone();
+        for p in [BigInt::from(2u8), BigInt::from(5u8)] {
+            while d.is_multiple_of(&p) {
+                d /= &p;
+            }
+        }
+        let body = if d.is_one() {
+            let mut k = 0u32;
+            loop {
+                let scaled = &magnitude * BigRational::from_integer(BigInt::from(pow10(k)));
+                if scaled.is_integer() {
+                    break digits_with_point(scaled.to_integer().magnitude(), k);
+                }
+                k += 1;
+            }
+        } else {
+            let decimals = if magnitude >= BigRational::one() {
+                16
+            } else {
+                let ten = BigRational::from_integer(BigInt::from(10u8));
+                let (mut z, mut scaled) = (0u32, &magnitude * &ten);
+                while scaled < BigRational::one() {
+                    scaled *= &ten;
+                    z += 1;
+                }
+                z + 16
+            };
+            let scaled = &magnitude * BigRational::from_integer(BigInt::from(pow10(decimals)));
+            let (q, rem) = scaled.numer().div_rem(scaled.denom());
+            let units = if rem * 2 >= *scaled.denom() { q + 1 } else { q };
+            digits_with_point(units.magnitude(), decimals)
+        };
+        if r.is_negative() {
+            format!("-{body}")
+        } else {
+            body
+        }
+    }
+
+    #[test]
+    fn prints_wad_ray_and_mixed_denominators_as_the_search_did() {
+        let big = |digits: &str| digits.parse::<BigInt>().unwrap();
+        let cases = [
+            BigRational::new(big("1234567890123456789012345678901"), big("1000000000000000000000000000")),
+            BigRational::new(big("3299670032996700329967"), big("1000000000000000000000")),
+            BigRational::new(big("7"), BigInt::from(2u8).pow(118u32)),
+            BigRational::new(big("-13"), big("5").pow(60u32) * big("2").pow(3u32)),
+            BigRational::new(big("5000500000"), big("825") * big("10").pow(6u32)),
+            BigRational::new(big("1"), big("3") * big("5").pow(30u32)),
+            BigRational::new(big("-999999999999999999"), big("1000000000000000000")),
+        ];
+        assert_eq!(format_exact(&cases[0]), "1234.567890123456789012345678901");
+        for r in &cases {
+            assert_eq!(format_exact(r), format_exact_by_search(r), "{r}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn prints_any_rational_as_the_search_did(
+            numer in proptest::num::i128::ANY,
+            twos in 0u32..130,
+            fives in 0u32..70,
+            other in proptest::sample::select(vec![1u64, 1, 1, 3, 7, 9, 11, 13, 21, 999_999_937]),
+        ) {
+            let denom = BigInt::from(2u8).pow(twos) * BigInt::from(5u8).pow(fives) * BigInt::from(other);
+            let r = BigRational::new(BigInt::from(numer), denom);
+            proptest::prop_assert_eq!(format_exact(&r), format_exact_by_search(&r));
+        }
     }
 
     #[test]

@@ -69,20 +69,22 @@ pub fn liquidation_prices(
     fixed_collateral: &BigRational,
     fixed_debt: &BigRational,
 ) -> Vec<LiquidationPrice> {
-    let total_collateral: BigRational =
-        exposures.iter().map(|e| &e.collateral_weight * &e.price).fold(fixed_collateral.clone(), |a, b| a + b);
-    let total_debt: BigRational =
-        exposures.iter().map(|e| &e.debt_weight * &e.price).fold(fixed_debt.clone(), |a, b| a + b);
+    // Each exposure's values, multiplied once for the totals and the lines.
+    let values: Vec<(BigRational, BigRational)> =
+        exposures.iter().map(|e| (&e.collateral_weight * &e.price, &e.debt_weight * &e.price)).collect();
+    let total_collateral: BigRational = values.iter().map(|(c, _)| c).fold(fixed_collateral.clone(), |a, b| a + b);
+    let total_debt: BigRational = values.iter().map(|(_, d)| d).fold(fixed_debt.clone(), |a, b| a + b);
     exposures
         .iter()
-        .filter(|e| e.price_moves_health)
-        .filter_map(|e| {
+        .zip(&values)
+        .filter(|(e, _)| e.price_moves_health)
+        .filter_map(|(e, (collateral_value, debt_value))| {
             let slope = &e.collateral_weight - &e.debt_weight;
             if slope.is_zero() {
                 return None;
             }
-            let others_collateral = &total_collateral - &e.collateral_weight * &e.price;
-            let others_debt = &total_debt - &e.debt_weight * &e.price;
+            let others_collateral = &total_collateral - collateral_value;
+            let others_debt = &total_debt - debt_value;
             let line = (others_debt - others_collateral) / &slope;
             if !line.is_positive() {
                 return None;

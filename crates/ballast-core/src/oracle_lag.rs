@@ -10,7 +10,7 @@ use num_traits::{Signed, Zero};
 
 use crate::exact::PlainDecimal;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::what_if::{danger_of, price_after_move, Danger};
+use crate::what_if::{health_factor, price_after_move_with, Danger, Dangers};
 
 /// One price moved to its feed's worst case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub struct LaggedPrice {
     /// The price the protocol uses now.
     pub oracle_price: PlainDecimal,
     /// Where the market may already be: rounded toward danger as
-    /// [`price_after_move`] rounds.
+    /// [`crate::what_if::price_after_move`] rounds.
     pub market_price: PlainDecimal,
 }
 
@@ -36,7 +36,12 @@ pub struct OracleLag {
 /// moved by `threshold` (a fraction: 0.005 for a 0.5 % feed) against the
 /// position without a new round. An asset whose price does not move the
 /// health factor keeps its price; assets not listed keep theirs.
+///
+/// The position's dangers are worked out once for all the assets, and the
+/// moved scenario is valued for its health factor alone (what
+/// [`crate::evaluate`] reports as `health_factor_exact`).
 pub fn health_at_oracle_lag(s: &Scenario, thresholds: &[(&str, BigRational)]) -> Result<OracleLag, ScenarioError> {
+    let mut dangers = Dangers::default();
     let mut moved = s.clone();
     let mut prices = Vec::with_capacity(thresholds.len());
     for (asset, threshold) in thresholds {
@@ -50,18 +55,21 @@ pub fn health_at_oracle_lag(s: &Scenario, thresholds: &[(&str, BigRational)]) ->
             s.asset(asset).ok_or_else(|| ScenarioError::new("asset", format!("{asset:?} is not listed")))?;
         let oracle_price =
             a.price.clone().ok_or_else(|| ScenarioError::new(format!("assets[{index}].price"), "is not set"))?;
-        let danger = danger_of(s, asset)?;
+        let danger = dangers.of(s, asset)?;
         let fraction = match danger {
             Danger::Falling => -threshold.clone(),
             Danger::Rising => threshold.clone(),
             Danger::Neither => BigRational::zero(),
         };
-        let market_price =
-            if fraction.is_zero() { oracle_price.clone() } else { price_after_move(s, asset, &fraction)? };
+        let market_price = if fraction.is_zero() {
+            oracle_price.clone()
+        } else {
+            price_after_move_with(s, asset, &fraction, &mut dangers)?
+        };
         moved.assets[index].price = Some(market_price.clone());
         prices.push(LaggedPrice { asset: (*asset).to_owned(), danger, oracle_price, market_price });
     }
-    let health_factor = crate::evaluate(&moved)?.health_factor_exact;
+    let health_factor = health_factor(&moved)?;
     Ok(OracleLag { prices, health_factor })
 }
 

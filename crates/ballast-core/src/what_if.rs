@@ -3,6 +3,7 @@
 //! than the move the user asked for.
 
 use num_bigint::BigInt;
+use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
@@ -10,6 +11,7 @@ use crate::aave_v3::position::Position;
 use crate::aave_v3::revisions::AaveRevision;
 use crate::aave_v3::BASE_CURRENCY_DECIMALS;
 use crate::exact::{format_exact, pow10, PlainDecimal};
+use crate::liquidation::PriceExposure;
 use crate::scenario::{Protocol, Scenario, ScenarioError};
 
 /// Decimals a maker or liquity-v1 what-if price keeps (the OSM's wad).
@@ -28,24 +30,39 @@ pub enum Danger {
 
 /// How `asset`'s price moves the scenario's health.
 pub fn danger_of(s: &Scenario, asset: &str) -> Result<Danger, ScenarioError> {
-    match s.protocol {
-        Protocol::Aave(_) => {
-            let position = Position::from_scenario(s)?;
-            let Some(e) = position.price_exposures().into_iter().find(|e| e.asset == asset && e.price_moves_health)
-            else {
-                return Ok(Danger::Neither);
-            };
-            let net = &e.collateral_weight - &e.debt_weight;
-            Ok(if net.is_positive() {
-                Danger::Falling
-            } else if net.is_negative() {
-                Danger::Rising
-            } else {
-                Danger::Neither
-            })
-        }
-        Protocol::Maker | Protocol::LiquityV1 => {
-            Ok(if s.collateral.iter().any(|h| h.asset == asset) { Danger::Falling } else { Danger::Neither })
+    Dangers::default().of(s, asset)
+}
+
+/// [`danger_of`] for several assets of one scenario: an Aave position and
+/// its price exposures are built once, at the first asset asked about.
+#[derive(Default)]
+pub(crate) struct Dangers {
+    exposures: Option<Vec<PriceExposure>>,
+}
+
+impl Dangers {
+    pub(crate) fn of(&mut self, s: &Scenario, asset: &str) -> Result<Danger, ScenarioError> {
+        match s.protocol {
+            Protocol::Aave(_) => {
+                let exposures = match &mut self.exposures {
+                    Some(exposures) => exposures,
+                    empty @ None => empty.insert(Position::from_scenario(s)?.price_exposures()),
+                };
+                let Some(e) = exposures.iter().find(|e| e.asset == asset && e.price_moves_health) else {
+                    return Ok(Danger::Neither);
+                };
+                let net = &e.collateral_weight - &e.debt_weight;
+                Ok(if net.is_positive() {
+                    Danger::Falling
+                } else if net.is_negative() {
+                    Danger::Rising
+                } else {
+                    Danger::Neither
+                })
+            }
+            Protocol::Maker | Protocol::LiquityV1 => {
+                Ok(if s.collateral.iter().any(|h| h.asset == asset) { Danger::Falling } else { Danger::Neither })
+            }
         }
     }
 }
@@ -57,18 +74,33 @@ pub fn price_after_move(s: &Scenario, asset: &str, move_fraction: &BigRational) 
     PriceMover::new(s, asset)?.moved(move_fraction)
 }
 
+/// [`price_after_move`] for several assets of one scenario, with their
+/// dangers looked up in `dangers` (built once for all of them).
+pub(crate) fn price_after_move_with(
+    s: &Scenario,
+    asset: &str,
+    move_fraction: &BigRational,
+    dangers: &mut Dangers,
+) -> Result<PlainDecimal, ScenarioError> {
+    PriceMover::new_with(s, asset, dangers)?.moved(move_fraction)
+}
+
 /// One asset's price with what [`price_after_move`] looks up, so a curve
 /// moves it many times for the cost of one lookup.
 struct PriceMover {
     index: usize,
     price: BigRational,
     /// 10^decimals the protocol keeps.
-    scale: BigRational,
+    scale: BigInt,
     danger: Danger,
 }
 
 impl PriceMover {
     fn new(s: &Scenario, asset: &str) -> Result<Self, ScenarioError> {
+        Self::new_with(s, asset, &mut Dangers::default())
+    }
+
+    fn new_with(s: &Scenario, asset: &str, dangers: &mut Dangers) -> Result<Self, ScenarioError> {
         let (index, a) =
             s.asset(asset).ok_or_else(|| ScenarioError::new("asset", format!("{asset:?} is not listed")))?;
         let price =
@@ -77,19 +109,22 @@ impl PriceMover {
         Ok(Self {
             index,
             price: price.to_rational(),
-            scale: BigRational::from_integer(BigInt::from(pow10(decimals))),
-            danger: danger_of(s, asset)?,
+            scale: BigInt::from(pow10(decimals)),
+            danger: dangers.of(s, asset)?,
         })
     }
 
     fn moved(&self, move_fraction: &BigRational) -> Result<PlainDecimal, ScenarioError> {
-        let scaled = &self.price * (BigRational::one() + move_fraction) * &self.scale;
+        // price × (1 + m) × scale as one fraction of integers (both denominators
+        // are positive), rounded by one division: no reductions on the way.
+        let numer = self.price.numer() * (move_fraction.denom() + move_fraction.numer()) * &self.scale;
+        let denom = self.price.denom() * move_fraction.denom();
         let units = match self.danger {
-            Danger::Rising => scaled.ceil(),
-            Danger::Falling | Danger::Neither => scaled.floor(),
+            Danger::Rising => numer.div_ceil(&denom),
+            Danger::Falling | Danger::Neither => numer.div_floor(&denom),
         };
-        let units = if units.is_positive() { units } else { BigRational::one() };
-        PlainDecimal::parse(&format_exact(&(units / &self.scale)))
+        let units = if units.is_positive() { units } else { BigInt::one() };
+        PlainDecimal::parse(&format_exact(&BigRational::new(units, self.scale.clone())))
             .map_err(|e| ScenarioError::new(format!("assets[{}].price", self.index), format!("the moved price {e}")))
     }
 }
@@ -129,7 +164,7 @@ pub fn health_curve(
 /// report: Aave V3.0's is the Pool's account data alone, some thirty times
 /// cheaper than the whole report, which matters for a curve redrawn while a
 /// slider moves.
-fn health_factor(s: &Scenario) -> Result<Option<BigRational>, ScenarioError> {
+pub(crate) fn health_factor(s: &Scenario) -> Result<Option<BigRational>, ScenarioError> {
     match s.protocol {
         Protocol::Aave(AaveRevision::V3_0) => {
             s.validate()?;
@@ -157,8 +192,11 @@ pub fn basket_health_curve(
     s: &Scenario,
     moves: &[BigRational],
 ) -> Result<Vec<(BigRational, Option<BigRational>)>, ScenarioError> {
-    let basket =
-        non_stable_collateral(s).iter().map(|symbol| PriceMover::new(s, symbol)).collect::<Result<Vec<_>, _>>()?;
+    let mut dangers = Dangers::default();
+    let basket = non_stable_collateral(s)
+        .iter()
+        .map(|symbol| PriceMover::new_with(s, symbol, &mut dangers))
+        .collect::<Result<Vec<_>, _>>()?;
     moves
         .iter()
         .map(|m| {

@@ -26,7 +26,7 @@ use crate::url_state::{
     current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
 };
 use keep_panel::{KeepPanel, Opened};
-use model::{form_action, price_for_slider, slider_percent, with_price, EditHistory, PositionPlan};
+use model::{form_action, price_for_slider, price_percent, with_price, EditHistory, PositionPlan};
 
 /// The scenario being edited and its undo history, changed only together.
 #[derive(Clone, Copy)]
@@ -496,13 +496,12 @@ fn Planner(
 fn PriceControl(plan: StoredValue<PositionPlan>, edit: Edit, symbol: String) -> impl IntoView {
     let working = edit.working;
     let sym = StoredValue::new(symbol.clone());
-    let percent =
-        Memo::new(move |_| working.with(|w| plan.with_value(|p| sym.with_value(|s| slider_percent(p, w, s)))));
-    let price_text = Memo::new(move |_| {
-        working
-            .with(|w| sym.with_value(|s| w.asset(s).and_then(|(_, a)| a.price.as_ref().map(ToString::to_string))))
-            .unwrap_or_default()
+    // This asset's price alone: another asset's move leaves this control untouched.
+    let price = Memo::new(move |_| working.with(|w| sym.with_value(|s| w.asset(s).and_then(|(_, a)| a.price.clone()))));
+    let percent = Memo::new(move |_| {
+        price.with(|now| plan.with_value(|p| sym.with_value(|s| price_percent(p, s, now.as_ref()))))
     });
+    let price_text = Memo::new(move |_| price.with(|p| p.as_ref().map(ToString::to_string)).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let set_price = move |price: PlainDecimal| {
         let next = working.with_untracked(|w| sym.with_value(|s| with_price(w, s, price)));

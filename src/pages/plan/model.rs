@@ -148,11 +148,9 @@ pub fn price_for_slider(plan: &PositionPlan, working: &Scenario, symbol: &str, p
     price_after_move(&base, symbol, &BigRational::new(percent.into(), 100.into())).ok()
 }
 
-/// The slider position (whole percent) for the price in use.
-pub fn slider_percent(plan: &PositionPlan, working: &Scenario, symbol: &str) -> i32 {
-    let (Some(saved), Some(now)) =
-        (plan.saved_price(symbol), working.asset(symbol).and_then(|(_, a)| a.price.as_ref()).map(|p| p.to_rational()))
-    else {
+/// The slider position (whole percent) for `price`, `symbol`'s price in use.
+pub fn price_percent(plan: &PositionPlan, symbol: &str, price: Option<&PlainDecimal>) -> i32 {
+    let (Some(saved), Some(now)) = (plan.saved_price(symbol), price.map(PlainDecimal::to_rational)) else {
         return 0;
     };
     let percent = move_between(&saved, &now) * BigRational::from_integer(100.into());

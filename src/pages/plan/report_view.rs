@@ -122,7 +122,7 @@ pub fn ReportView(
     view! {
         <div class="report">
             <HealthFactor report basis />
-            {move || view! { <OracleLagView scenario=working.get() price_kind=price_kind.get() /> }}
+            <OracleLagView scenario=working price_kind />
             <div class="figures">
                 <Figure
                     label="Collateral value"

@@ -9,7 +9,7 @@ use alloy_primitives::U256;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use super::math::{percent_div, HEALTH_FACTOR_LIQUIDATION_THRESHOLD};
-use super::position::{overflow, to_u256, Position, Reserve};
+use super::position::{overflow, to_u256, AccountTotals, Position, Reserve};
 use super::{BASE_CURRENCY_DECIMALS, DEBT_CEILING_DECIMALS};
 use crate::exact::PlainDecimal;
 use crate::scenario::{EModeCategory, ScenarioError, BPS_ONE};
@@ -600,17 +600,11 @@ pub(crate) fn validate_borrow(p: &Position, asset: &str, raw: U256) -> Result<()
     ensure(!r.paused, PoolError::ReservePaused)?;
     ensure(!r.frozen, PoolError::ReserveFrozen)?;
     ensure(r.borrowing_enabled, PoolError::BorrowingNotEnabled)?;
-    if !r.borrow_cap.is_zero() {
-        let cap = r.borrow_cap.checked_mul(r.unit).ok_or_else(|| overflow("borrow cap"))?;
-        let borrowed = r.total_borrowed.ok_or_else(|| missing_total(asset, "total_borrowed", "borrow"))?;
-        let total = borrowed.checked_add(raw).ok_or_else(|| overflow("total debt"))?;
-        ensure(total <= cap, PoolError::BorrowCapExceeded)?;
-    }
-    if let Some(iso) = p.isolation_collateral() {
+    check_borrow_cap(r, raw)?;
+    let isolation = p.isolation_collateral();
+    if let Some(iso) = isolation {
         ensure(r.borrowable_in_isolation, PoolError::AssetNotBorrowableInIsolation)?;
-        let cents = isolated_debt_cents(r, raw)?;
-        let after = iso.isolation_mode_total_debt.checked_add(cents).ok_or_else(|| overflow("isolation debt"))?;
-        ensure(after <= iso.debt_ceiling, PoolError::DebtCeilingExceeded)?;
+        check_debt_ceiling(iso, r, raw)?;
     }
     if let Some(e) = &p.emode {
         ensure(r.emode_category == e.id, PoolError::InconsistentEmodeCategory)?;
@@ -622,6 +616,27 @@ pub(crate) fn validate_borrow(p: &Position, asset: &str, raw: U256) -> Result<()
         totals.health_factor()? > HEALTH_FACTOR_LIQUIDATION_THRESHOLD,
         PoolError::HealthFactorLowerThanLiquidationThreshold,
     )?;
+    check_collateral_covers(p, r, raw, &totals)
+}
+
+/// `validateBorrow`'s checks that depend on the amount.
+fn check_borrow_cap(r: &Reserve, raw: U256) -> Result<(), Step> {
+    if !r.borrow_cap.is_zero() {
+        let cap = r.borrow_cap.checked_mul(r.unit).ok_or_else(|| overflow("borrow cap"))?;
+        let borrowed = r.total_borrowed.ok_or_else(|| missing_total(&r.symbol, "total_borrowed", "borrow"))?;
+        let total = borrowed.checked_add(raw).ok_or_else(|| overflow("total debt"))?;
+        ensure(total <= cap, PoolError::BorrowCapExceeded)?;
+    }
+    Ok(())
+}
+
+fn check_debt_ceiling(iso: &Reserve, r: &Reserve, raw: U256) -> Result<(), Step> {
+    let cents = isolated_debt_cents(r, raw)?;
+    let after = iso.isolation_mode_total_debt.checked_add(cents).ok_or_else(|| overflow("isolation debt"))?;
+    ensure(after <= iso.debt_ceiling, PoolError::DebtCeilingExceeded)
+}
+
+fn check_collateral_covers(p: &Position, r: &Reserve, raw: U256, totals: &AccountTotals) -> Result<(), Step> {
     let amount_base = r.value_base(raw, p.emode.as_ref())?;
     let needed = totals
         .debt
@@ -629,6 +644,38 @@ pub(crate) fn validate_borrow(p: &Position, asset: &str, raw: U256) -> Result<()
         .and_then(|d| percent_div(d, totals.ltv))
         .ok_or_else(|| overflow("collateral needed"))?;
     ensure(needed <= totals.collateral, PoolError::CollateralCannotCoverNewBorrow)
+}
+
+/// [`validate_borrow`] of one asset for many amounts, as a solver probes
+/// them: the checks that do not depend on the amount (flags, e-mode, the
+/// account's totals and health factor) run once, when it is made.
+pub(crate) struct BorrowProbe<'a> {
+    position: &'a Position,
+    reserve: &'a Reserve,
+    isolation: Option<&'a Reserve>,
+    totals: AccountTotals,
+}
+
+impl<'a> BorrowProbe<'a> {
+    /// The probe, or the Pool's refusal of a borrow of one unit.
+    pub(crate) fn new(p: &'a Position, asset: &str) -> Result<Self, Step> {
+        validate_borrow(p, asset, U256::from(1))?;
+        let reserve = p.reserve(asset).ok_or_else(|| unknown(asset))?;
+        Ok(Self { position: p, reserve, isolation: p.isolation_collateral(), totals: p.totals()? })
+    }
+
+    pub(crate) fn totals(&self) -> &AccountTotals {
+        &self.totals
+    }
+
+    /// `validate_borrow(p, asset, raw).is_ok()`: the amount-free checks
+    /// passed for one unit, so they pass for any amount.
+    pub(crate) fn passes(&self, raw: U256) -> bool {
+        !raw.is_zero()
+            && check_borrow_cap(self.reserve, raw).is_ok()
+            && self.isolation.is_none_or(|iso| check_debt_ceiling(iso, self.reserve, raw).is_ok())
+            && check_collateral_covers(self.position, self.reserve, raw, &self.totals).is_ok()
+    }
 }
 
 /// `BorrowLogic.executeRepay` (variable debt); `max` repays it all.

@@ -278,12 +278,20 @@ impl Position {
             .iter()
             .filter(|r| r.counts_as_collateral() || !r.debt.is_zero())
             .map(|r| {
-                let collateral = if r.counts_as_collateral() { r.tokens(r.collateral) } else { BigRational::zero() };
-                let threshold = BigRational::new(r.effective_liquidation_threshold(emode).into(), BPS_ONE.into());
+                // tokens × threshold / 10 000 as one fraction, reduced once.
+                let collateral_weight = if r.counts_as_collateral() {
+                    let threshold = BigUint::from(r.effective_liquidation_threshold(emode));
+                    BigRational::new(
+                        (u256_to_big(r.collateral) * threshold).into(),
+                        (u256_to_big(r.unit) * BigUint::from(BPS_ONE)).into(),
+                    )
+                } else {
+                    BigRational::zero()
+                };
                 PriceExposure {
                     asset: r.symbol.clone(),
                     price: base_to_rational(r.effective_price_base(emode)),
-                    collateral_weight: collateral * threshold,
+                    collateral_weight,
                     debt_weight: r.tokens(r.debt),
                     price_moves_health: !r.priced_by_emode(emode),
                 }

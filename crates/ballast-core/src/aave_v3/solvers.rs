@@ -10,7 +10,7 @@
 
 use alloy_primitives::U256;
 
-use super::actions::{auto_use_as_collateral, validate_borrow, PoolError, Step};
+use super::actions::{auto_use_as_collateral, BorrowProbe, PoolError, Step};
 use super::math::{HEALTH_FACTOR_LIQUIDATION_THRESHOLD, PERCENTAGE_FACTOR};
 use super::position::{Position, Reserve};
 use crate::scenario::ScenarioError;
@@ -67,12 +67,13 @@ fn largest_passing(lo: U256, hi: U256, passes: impl Fn(U256) -> bool) -> Option<
 pub fn max_borrow(p: &Position, asset: &str) -> Result<U256, SolveError> {
     let r = reserve(p, asset)?;
     let one = U256::from(1);
-    validate_borrow(p, asset, one).map_err(step_error)?;
+    // The Pool's checks, with what does not depend on the amount done once.
+    let probe = BorrowProbe::new(p, asset).map_err(step_error)?;
     // Borrowing more than all collateral's worth is never allowed (LTV ≤ 100 %).
-    let totals = p.totals()?;
+    let totals = probe.totals();
     let price = r.effective_price_base(p.emode.as_ref()).max(one);
     let hi = totals.collateral.saturating_mul(r.unit) / price + one;
-    let passes = |x| validate_borrow(p, asset, x).is_ok();
+    let passes = |x| probe.passes(x);
     // Usually the LTV check binds: the limit is within a few base-currency
     // units' worth of tokens of collateral × LTV − debt. Searching that
     // bracket first (a handful of checks instead of up to ~80) gives the same

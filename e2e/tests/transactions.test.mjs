@@ -528,6 +528,7 @@ test("collateral off then on, and e-mode on, land on chain; the panel shows the 
   await page.locator("[data-testid=emode-apply]").click();
   s = await waitStep(page, 0, "ready");
   assert.equal(await s.getAttribute("data-kind"), "setUserEMode");
+  assert.equal(await s.locator("strong").first().innerText(), "Enter e-mode Stablecoins (category 1)");
   engineAfter = Number(await s.locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
   await sign(page, 0);
   assert.equal(await c.pool.getUserEMode(me.address), 1n);

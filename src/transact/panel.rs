@@ -17,8 +17,8 @@ use num_rational::BigRational;
 
 use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, wait_for_block, LivePosition};
 use super::model::{
-    chain_health_factor, collateral_rows, emode_choices, judge, parse_floor, parse_plan_param, permit_checks,
-    same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
+    chain_health_factor, collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param,
+    permit_checks, same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
@@ -300,7 +300,8 @@ pub fn TransactPanel(
                 Err(why) => return form_error.set(Some(format!("Balances and allowances could not be read: {why}"))),
             };
             match plan_transactions(position.pool, from, &actions, &assets, &options) {
-                Ok(plan) => {
+                Ok(mut plan) => {
+                    name_emode_steps(&mut plan, &position.emode_labels);
                     replace_steps(
                         plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect(),
                     );

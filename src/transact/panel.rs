@@ -20,6 +20,7 @@ use super::model::{
     chain_health_factor, collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param,
     permit_checks, same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
+use super::sequence::nonce_checks_send;
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::{default_chains, health_factor};
@@ -411,15 +412,12 @@ pub fn TransactPanel(
         busy.set_value(true);
         set_status(generation, i, Status::Signing);
         spawn_local(async move {
-            let sent = async {
-                // The nonce first, then the checks once more: nothing awaited stands between them and the send.
-                let nonce = next_nonce(wallet, checked.from).await?;
-                if let Err(why) = send_checks(&checked) {
-                    return Ok(Err(why));
-                }
-                let hash = send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee).await?;
-                Ok::<_, WalletError>(Ok((hash, nonce)))
-            }
+            // The nonce first, then the checks once more: nothing awaited stands between them and the send.
+            let sent: Result<_, WalletError> = nonce_checks_send(
+                || next_nonce(wallet, checked.from),
+                || send_checks(&checked),
+                || send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee),
+            )
             .await;
             let (hash, nonce) = match sent {
                 Ok(Ok(sent)) => sent,

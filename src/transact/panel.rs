@@ -135,8 +135,6 @@ pub fn TransactPanel(
     let queue = RwSignal::new(from_link);
     let form_error = RwSignal::new((!link_notices.is_empty()).then(|| link_notices.join(" ")));
     let chain_note = RwSignal::new(None::<String>);
-    // One wallet request at a time, whatever the clicks: set before the wallet is asked.
-    let busy = StoredValue::new(false);
     let reads = StoredValue::new(0u64);
 
     let account = move || wallet.session.with(|s| s.as_ref().map(|s| s.account));
@@ -173,11 +171,20 @@ pub fn TransactPanel(
             board.update(generation, i, |step| step.status = status);
         })
     };
+    // A new list, unless a step is waiting for the wallet or the chain (said in the form).
     let replace_steps = move |list: Vec<Step>| {
-        steps.update(|board| {
-            board.replace(list);
-        })
+        let mut replaced = Ok(0);
+        steps.update(|board| replaced = board.replace(list));
+        replaced.map_err(|why| form_error.set(Some(format!("Not now: {why}.")))).is_ok()
     };
+    // One wallet request at a time, whatever the clicks: marked before the wallet is asked.
+    let in_flight = move || steps.with_untracked(|b| b.in_flight().is_some());
+    let begin = move |generation: u64, i: usize| {
+        let mut began = false;
+        steps.update(|board| began = board.begin(generation, i));
+        began
+    };
+    let end = move || steps.update(StepBoard::end);
 
     // Checks step `i` on a fresh read of the position: the engine's verdict,
     // the send checks, eth_call and eth_estimateGas from the user, the fee.
@@ -257,7 +264,9 @@ pub fn TransactPanel(
     // `label` names them all when the engine refuses them.
     let review_actions = move |actions: Vec<AaveAction>, label: String| {
         form_error.set(None);
-        replace_steps(Vec::new());
+        if !replace_steps(Vec::new()) {
+            return;
+        }
         let Some(Ok(position)) = live.get_untracked() else {
             return form_error.set(Some("The position has not been read yet.".into()));
         };
@@ -303,10 +312,10 @@ pub fn TransactPanel(
             match plan_transactions(position.pool, from, &actions, &assets, &options) {
                 Ok(mut plan) => {
                     name_emode_steps(&mut plan, &position.emode_labels);
-                    replace_steps(
-                        plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect(),
-                    );
-                    check(0);
+                    let list = plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting });
+                    if replace_steps(list.collect()) {
+                        check(0);
+                    }
                 }
                 Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
             }
@@ -318,16 +327,19 @@ pub fn TransactPanel(
             _ => None,
         });
         let Some(tokens) = tokens else {
-            replace_steps(Vec::new());
-            return form_error.set(Some("The position has not been read yet.".into()));
+            if replace_steps(Vec::new()) {
+                form_error.set(Some("The position has not been read yet.".into()));
+            }
+            return;
         };
         match queued.iter().map(|q| q.resolve(&tokens)).collect::<Result<Vec<_>, _>>() {
             Ok(actions) => {
                 review_actions(actions, queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then "))
             }
             Err(why) => {
-                replace_steps(Vec::new());
-                form_error.set(Some(format!("{why}.")))
+                if replace_steps(Vec::new()) {
+                    form_error.set(Some(format!("{why}.")))
+                }
             }
         }
     };
@@ -342,7 +354,7 @@ pub fn TransactPanel(
     };
 
     let sign_permit = move |i: usize| {
-        if busy.get_value() {
+        if in_flight() {
             return;
         }
         let Some((generation, PlanStep::PermitCall { call, .. })) =
@@ -355,11 +367,13 @@ pub fn TransactPanel(
         if let Err(why) = permit_checks(session.account, session.chain_id, target.get_untracked(), &call.permit) {
             return set_status(generation, i, Status::Refused(why));
         }
-        busy.set_value(true);
+        if !begin(generation, i) {
+            return;
+        }
         set_status(generation, i, Status::Signing);
         spawn_local(async move {
             let signed = wallet.request("eth_signTypedData_v4", call.permit.sign_params()).await;
-            busy.set_value(false);
+            end();
             match signed {
                 Ok(sig) => {
                     let sig = sig.as_str().unwrap_or_default().to_owned();
@@ -378,7 +392,7 @@ pub fn TransactPanel(
     };
 
     let sign = move |i: usize| {
-        if busy.get_value() {
+        if in_flight() {
             return;
         }
         let Some((generation, Status::Ready(checked))) =
@@ -409,7 +423,9 @@ pub fn TransactPanel(
         if let Err(why) = send_checks(&checked) {
             return set_status(generation, i, Status::Refused(why));
         }
-        busy.set_value(true);
+        if !begin(generation, i) {
+            return;
+        }
         set_status(generation, i, Status::Signing);
         spawn_local(async move {
             // The nonce first, then the checks once more: nothing awaited stands between them and the send.
@@ -422,11 +438,11 @@ pub fn TransactPanel(
             let (hash, nonce) = match sent {
                 Ok(Ok(sent)) => sent,
                 Ok(Err(why)) => {
-                    busy.set_value(false);
+                    end();
                     return set_status(generation, i, Status::Refused(why));
                 }
                 Err(e) => {
-                    busy.set_value(false);
+                    end();
                     return set_status(
                         generation,
                         i,
@@ -441,7 +457,7 @@ pub fn TransactPanel(
             set_status(generation, i, Status::Pending(hash));
             // From here on the transaction may be mined: no outcome below says it was not sent.
             let progress = wait(wallet, hash, checked.from, nonce, checked.chain_id).await;
-            busy.set_value(false);
+            end();
             match progress {
                 TxProgress::Confirmed(receipt) => {
                     set_status(generation, i, Status::Confirmed(hash));
@@ -495,7 +511,7 @@ pub fn TransactPanel(
             <section class="transact" data-testid="transact">
                 <h3>"Transact as "<code data-testid="transact-account">{move || account().map(|a| a.to_checksum(None))}</code></h3>
                 <label>"Chain "
-                    <select data-testid="transact-chain" on:change=move |ev| {
+                    <select data-testid="transact-chain" disabled=move || steps.with(|b| b.in_flight().is_some()) on:change=move |ev| {
                         target.set(event_target_value(&ev).parse().ok());
                         replace_steps(Vec::new());
                     }>

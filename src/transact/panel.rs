@@ -80,6 +80,9 @@ struct Checked {
     /// The engine's health factor after the step, on the position just read.
     after: Option<BigRational>,
     warning: Option<String>,
+    /// "Send it anyway" ticked for this check's warning: a new check (the
+    /// next step, or this one again) asks again.
+    accepted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +129,6 @@ pub fn TransactPanel(
     let unlimited = RwSignal::new(false);
     let use_permit = RwSignal::new(true);
     let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
-    let accept_floor = RwSignal::new(false);
     let steps = RwSignal::new(StepBoard::<Step>::default());
     // The e-mode category picked in the form (None: the current one).
     let emode_pick = RwSignal::new(None::<u8>);
@@ -255,6 +257,7 @@ pub fn TransactPanel(
                     summary: description.to_string(),
                     after: judged.after,
                     warning: judged.warning,
+                    accepted: false,
                 })),
             );
         });
@@ -400,7 +403,7 @@ pub fn TransactPanel(
         else {
             return;
         };
-        if checked.warning.is_some() && !accept_floor.get_untracked() {
+        if checked.warning.is_some() && !checked.accepted {
             return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
         }
         // Right before sending: the same account, the position's chain, the market's Pool or token.
@@ -490,6 +493,18 @@ pub fn TransactPanel(
                 TxProgress::Pending => set_status(generation, i, Status::Pending(hash)),
             }
         });
+    };
+
+    // "Send it anyway" for step `i` as it was checked.
+    let accept = move |i: usize, accepted: bool| {
+        steps.update(|board| {
+            let generation = board.generation();
+            board.update(generation, i, |step| {
+                if let Status::Ready(checked) = &mut step.status {
+                    checked.accepted = accepted;
+                }
+            });
+        })
     };
 
     let switch = move |_| {
@@ -590,7 +605,7 @@ pub fn TransactPanel(
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
                     {move || steps.with(|b| b.steps().to_vec()).into_iter().enumerate().map(|(i, step)| {
-                        step_view(i, step, target.get(), accept_floor, StepActions { sign, sign_permit, recheck: check })
+                        step_view(i, step, target.get(), StepActions { sign, sign_permit, recheck: check, accept })
                     }).collect_view()}
                 </ol>
             </section>
@@ -658,10 +673,12 @@ where
 
 /// What a step's buttons do.
 #[derive(Clone, Copy)]
-struct StepActions<S, P, R> {
+struct StepActions<S, P, R, A> {
     sign: S,
     sign_permit: P,
     recheck: R,
+    /// Ticks or unticks "Send it anyway" on a checked step.
+    accept: A,
 }
 
 fn fee_line(fee: &FeeQuote) -> String {
@@ -681,29 +698,26 @@ fn gwei(wei_per_gas: u128) -> String {
     wei_to_eth_rounded_up(U256::from(wei_per_gas) * U256::from(1_000_000_000u64), 12)
 }
 
-fn step_view<S, P, R>(
-    i: usize,
-    step: Step,
-    chain_id: Option<u64>,
-    accept_floor: RwSignal<bool>,
-    act: StepActions<S, P, R>,
-) -> impl IntoView
+fn step_view<S, P, R, A>(i: usize, step: Step, chain_id: Option<u64>, act: StepActions<S, P, R, A>) -> impl IntoView
 where
     S: Fn(usize) + Copy + Send + Sync + 'static,
     P: Fn(usize) + Copy + Send + Sync + 'static,
     R: Fn(usize) + Copy + Send + Sync + 'static,
+    A: Fn(usize, bool) + Copy + Send + Sync + 'static,
 {
     let kind = step.kind();
     let status = step.status.slug();
     let title = step.plan.label().to_owned();
-    let warning = |w: Option<String>| {
+    // The warning, and on a checked step its own "Send it anyway" (`accepted`).
+    let warning = move |w: Option<String>, accepted: Option<bool>| {
         w.map(|w| {
-            view! {
-                <p class="warning" role="alert" data-testid="tx-warning">{w}" "
-                    <label><input type="checkbox" data-testid="tx-accept-floor" prop:checked=move || accept_floor.get()
-                        on:change=move |ev| accept_floor.set(event_target_checked(&ev)) />" Send it anyway"</label>
-                </p>
-            }
+            let tick = accepted.map(|accepted| {
+                view! {
+                    <label><input type="checkbox" data-testid="tx-accept-floor" prop:checked=accepted
+                        on:change=move |ev| (act.accept)(i, event_target_checked(&ev)) />" Send it anyway"</label>
+                }
+            });
+            view! { <p class="warning" role="alert" data-testid="tx-warning">{w}" "{tick}</p> }
         })
     };
     // The explorer's page beside a hash, on chains that have one (none for a local chain).
@@ -720,7 +734,7 @@ where
             let hf = health_factor(judged.after.as_ref());
             view! {
                 <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
-                {warning(judged.warning)}
+                {warning(judged.warning, None)}
                 <p class="muted">"Your wallet signs a permit for this exact amount (no approval transaction); the call is then simulated before you send it."</p>
                 <button data-testid="tx-sign-permit" on:click=move |_| (act.sign_permit)(i)>"Sign the permit"</button>
             }
@@ -736,7 +750,7 @@ where
                     data-max-fee-per-gas=fee.max_fee_per_gas.to_string() data-max-priority-fee-per-gas=fee.max_priority_fee_per_gas.to_string()>
                     {fee_line(&fee)}
                 </p>
-                {warning(c.warning.clone())}
+                {warning(c.warning.clone(), Some(c.accepted))}
                 <button data-testid="tx-sign" on:click=move |_| (act.sign)(i)>"Sign and send"</button>
             }
             .into_any()

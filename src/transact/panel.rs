@@ -206,6 +206,10 @@ pub fn TransactPanel(
                 Ok(p) => p,
                 Err(why) => return refuse(format!("The position could not be read: {why}")),
             };
+            // A list replaced meanwhile (another check, another chain): this read is not the panel's any more.
+            if steps.with_untracked(|b| b.generation()) != generation {
+                return;
+            }
             live.set(Some(Ok(position.clone())));
             let floor = match floor {
                 Ok(f) => f,

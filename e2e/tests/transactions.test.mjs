@@ -528,6 +528,7 @@ test("collateral off then on, and e-mode on, land on chain; the panel shows the 
   await page.locator("[data-testid=emode-apply]").click();
   s = await waitStep(page, 0, "ready");
   assert.equal(await s.getAttribute("data-kind"), "setUserEMode");
+  assert.equal(await s.locator("strong").first().innerText(), "Enter e-mode Stablecoins (category 1)");
   engineAfter = Number(await s.locator("[data-testid=tx-hf-after]").getAttribute("data-value"));
   await sign(page, 0);
   assert.equal(await c.pool.getUserEMode(me.address), 1n);
@@ -556,6 +557,65 @@ test("turning off the collateral that backs a debt is refused before the wallet 
   await page.waitForTimeout(300);
   assert.deepEqual((await walletRequests(page)).slice(before), [], "the wallet received no request");
   assert.equal(await s.locator("[data-testid=tx-sign]").count(), 0);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+// --- One step at a time, and each warning accepted for itself ---------------------------------------
+
+test("while a transaction is pending, a new check is refused with the reason and the pending step stays shown", T, async () => {
+  const { ctx, page } = await openPanel([1]);
+  await check(page, "supply", "WETH", "1");
+  const s = await waitStep(page, 0, "ready");
+  await provider.send("evm_setAutomine", [false]);
+  try {
+    await s.locator("[data-testid=tx-sign]").click();
+    await waitStep(page, 0, "pending");
+    assert.equal(await page.locator("[data-testid=transact-chain]").isDisabled(), true, "no other chain meanwhile");
+    await check(page, "borrow", "USDC", "1");
+    const error = page.locator("[data-testid=tx-form-error]");
+    await error.waitFor({ timeout: 10_000 });
+    assert.match(await error.innerText(), /^Not now: step 1 is waiting for your wallet or for the chain/);
+    assert.equal(await step(page, 0).getAttribute("data-status"), "pending");
+    assert.equal(await step(page, 0).getAttribute("data-kind"), "supply");
+    const hash = await step(page, 0).locator("[data-testid=tx-hash]").innerText();
+    await provider.send("evm_mine", []);
+    await waitStep(page, 0, "confirmed", 60_000);
+    assert.equal(hash, (await sent(page))[0].result);
+  } finally {
+    await provider.send("evm_setAutomine", [true]);
+  }
+  // Once it is mined, a new check goes through.
+  assert.equal(await page.locator("[data-testid=transact-chain]").isDisabled(), false);
+  await check(page, "borrow", "USDC", "1");
+  await waitStep(page, 0, "ready");
+  assert.equal(await step(page, 0).getAttribute("data-kind"), "borrow");
+  assert.equal((await sent(page)).length, 1);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
+test("“Send it anyway” is ticked for one checked step: the next check asks again", T, async () => {
+  const { ctx, page } = await openPanel([1]);
+  await page.locator("[data-testid=tx-floor]").fill("100");
+  await check(page, "borrow", "USDC", "1");
+  let s = await waitStep(page, 0, "ready");
+  assert.match(await s.locator("[data-testid=tx-warning]").innerText(), /under your safety floor of 100\.00/);
+  await s.locator("[data-testid=tx-sign]").click();
+  await page.locator("[data-testid=tx-form-error]").waitFor({ timeout: 10_000 });
+  assert.match(await page.locator("[data-testid=tx-form-error]").innerText(), /^Tick “Send it anyway”/);
+  assert.equal((await sent(page)).length, 0, "not sent without the tick");
+  await s.locator("[data-testid=tx-accept-floor]").check();
+  await sign(page, 0);
+  assert.equal((await sent(page)).length, 1);
+  // The same borrow checked again: a new health factor, a new warning, not yet accepted.
+  await check(page, "borrow", "USDC", "1");
+  s = await waitStep(page, 0, "ready");
+  assert.equal(await s.locator("[data-testid=tx-accept-floor]").isChecked(), false);
+  await s.locator("[data-testid=tx-sign]").click();
+  await page.waitForTimeout(500);
+  assert.equal(await s.getAttribute("data-status"), "ready");
+  assert.equal((await sent(page)).length, 1, "the earlier tick did not send this one");
   ctx.assertNoErrors();
   await ctx.close();
 });

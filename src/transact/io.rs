@@ -20,6 +20,7 @@ use ballast_core::Scenario;
 use serde_json::Value;
 
 use super::model::{asset_calls, asset_state, debt_units};
+use super::sequence::wait_until_block;
 use crate::chain::http::sleep_ms;
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::ChainSettings;
@@ -164,15 +165,13 @@ const HEAD_POLLS: u32 = 25;
 /// quietly after [`HEAD_POLLS`] polls: the next check then says what it reads.
 pub async fn wait_for_block(settings: &ChainSettings, chain_id: u64, block: u64) {
     let Ok(client) = RpcClient::from_settings(settings, chain_id) else { return };
-    for _ in 0..HEAD_POLLS {
-        let head = client.batch(&[Request::latest_block(1)]).await.ok().and_then(|mut answers| {
-            answers.pop().and_then(Result::ok).and_then(|v| ballast_chain::jsonrpc::decode_block(&v).ok())
-        });
-        if head.is_some_and(|h| h.number >= block) {
-            return;
-        }
-        sleep_ms(200).await;
-    }
+    let client = &client;
+    let head = || async move {
+        let mut answers = client.batch(&[Request::latest_block(1)]).await.ok()?;
+        let block = ballast_chain::jsonrpc::decode_block(&answers.pop()?.ok()?).ok()?;
+        Some(block.number)
+    };
+    wait_until_block(block, HEAD_POLLS, head, || sleep_ms(200)).await;
 }
 
 /// Polls in a row that may fail (a node hiccup, a wallet busy) before

@@ -8,6 +8,7 @@
 pub mod io;
 pub mod model;
 pub mod panel;
+pub mod sequence;
 pub mod steps;
 
 pub use panel::TransactPanel;

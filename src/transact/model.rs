@@ -15,7 +15,7 @@ use ballast_chain::multicall::{Call, CallOutcome};
 use ballast_chain::permit::PermitRequest;
 use ballast_chain::revert::decode_error_object;
 use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict, SendRefusal};
-use ballast_chain::tx_plan::AssetState;
+use ballast_chain::tx_plan::{AssetState, PlanStep};
 use ballast_chain::tx_plan_reads::{needs_approve_from_zero, permit_support};
 use ballast_core::aave_v3::AccountData;
 use ballast_core::exact::PlainDecimal;
@@ -123,12 +123,7 @@ pub fn emode_choices(scenario: &Scenario, labels: &[(u8, String)]) -> Vec<EModeC
     }
     ids.sort_unstable();
     ids.dedup();
-    let label = |id: u8| {
-        labels
-            .iter()
-            .find(|(l, text)| *l == id && !text.trim().is_empty())
-            .map_or_else(|| format!("category {id}"), |(_, text)| text.trim().to_owned())
-    };
+    let label = |id: u8| emode_label(id, labels).map_or_else(|| format!("category {id}"), str::to_owned);
     std::iter::once(EModeChoice { id: 0, label: "No e-mode".into(), current: current == 0 })
         .chain(ids.into_iter().filter_map(|id| u8::try_from(id).ok()).filter(|id| *id != 0).map(|id| EModeChoice {
             id,
@@ -136,6 +131,25 @@ pub fn emode_choices(scenario: &Scenario, labels: &[(u8, String)]) -> Vec<EModeC
             current: u32::from(id) == current,
         }))
         .collect()
+}
+
+/// Category `id`'s on-chain label (trimmed), if it has one.
+fn emode_label(id: u8, labels: &[(u8, String)]) -> Option<&str> {
+    labels.iter().find(|(l, text)| *l == id && !text.trim().is_empty()).map(|(_, text)| text.trim())
+}
+
+/// Titles the plan's e-mode steps by the category's on-chain label
+/// ("Enter e-mode Stablecoins (category 1)"): `tx_plan` knows only the number,
+/// and the user picked the category by its label. Without a label the number
+/// stays alone.
+pub fn name_emode_steps(plan: &mut [PlanStep], labels: &[(u8, String)]) {
+    for step in plan {
+        if let PlanStep::Call { label, action: AaveAction::SetEMode { category }, .. } = step {
+            if let Some(name) = emode_label(*category, labels).filter(|_| *category != 0) {
+                *label = format!("Enter e-mode {name} (category {category})");
+            }
+        }
+    }
 }
 
 /// The query parameter carrying a plan to sign from the panel:
@@ -502,6 +516,35 @@ mod tests {
             choices.iter().map(|c| (c.label.as_str(), c.current)).collect::<Vec<_>>(),
             [("No e-mode", false), ("category 1", true)]
         );
+    }
+
+    #[test]
+    fn e_mode_steps_are_titled_by_the_categorys_on_chain_label() {
+        let pool = address!("87870Bca3F3fD6335C3F4ce8392D69350B4fA4E2");
+        let me = address!("2222222222222222222222222222222222222222");
+        let mut plan = ballast_chain::tx_plan::plan_transactions(
+            pool,
+            me,
+            &[
+                AaveAction::SetEMode { category: 1 },
+                AaveAction::SetEMode { category: 2 },
+                AaveAction::SetEMode { category: 0 },
+            ],
+            &[],
+            &ballast_chain::tx_plan::PlanOptions::new(U256::from(1_767_225_600u64)),
+        )
+        .unwrap();
+        let labels = [(1u8, " Stablecoins ".to_owned()), (2, "  ".to_owned()), (0, "none".to_owned())];
+        name_emode_steps(&mut plan, &labels);
+        let titles: Vec<&str> = plan.iter().map(PlanStep::label).collect();
+        // Category 2 has no label on chain: its number stays; leaving is not a category.
+        assert_eq!(titles, ["Enter e-mode Stablecoins (category 1)", "Enter e-mode category 2", "Leave e-mode"]);
+        // Only e-mode calls are renamed.
+        let borrow = AaveAction::Borrow { asset: usdc().address, amount: ActionAmount::Exact(U256::from(1u8)) };
+        let tx = ballast_chain::aave_actions::pool_tx(pool, me, &borrow).unwrap();
+        let mut other = [PlanStep::Call { label: "Borrow 1 USDC".into(), action_index: 0, action: borrow, tx }];
+        name_emode_steps(&mut other, &labels);
+        assert_eq!(other[0].label(), "Borrow 1 USDC");
     }
 
     #[test]

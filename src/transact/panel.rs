@@ -17,9 +17,10 @@ use num_rational::BigRational;
 
 use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, wait_for_block, LivePosition};
 use super::model::{
-    chain_health_factor, collateral_rows, emode_choices, judge, parse_floor, parse_plan_param, permit_checks,
-    same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
+    chain_health_factor, collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param,
+    permit_checks, same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
+use super::sequence::nonce_checks_send;
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::{default_chains, health_factor};
@@ -79,6 +80,9 @@ struct Checked {
     /// The engine's health factor after the step, on the position just read.
     after: Option<BigRational>,
     warning: Option<String>,
+    /// "Send it anyway" ticked for this check's warning: a new check (the
+    /// next step, or this one again) asks again.
+    accepted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,7 +129,6 @@ pub fn TransactPanel(
     let unlimited = RwSignal::new(false);
     let use_permit = RwSignal::new(true);
     let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
-    let accept_floor = RwSignal::new(false);
     let steps = RwSignal::new(StepBoard::<Step>::default());
     // The e-mode category picked in the form (None: the current one).
     let emode_pick = RwSignal::new(None::<u8>);
@@ -134,8 +137,6 @@ pub fn TransactPanel(
     let queue = RwSignal::new(from_link);
     let form_error = RwSignal::new((!link_notices.is_empty()).then(|| link_notices.join(" ")));
     let chain_note = RwSignal::new(None::<String>);
-    // One wallet request at a time, whatever the clicks: set before the wallet is asked.
-    let busy = StoredValue::new(false);
     let reads = StoredValue::new(0u64);
 
     let account = move || wallet.session.with(|s| s.as_ref().map(|s| s.account));
@@ -172,11 +173,20 @@ pub fn TransactPanel(
             board.update(generation, i, |step| step.status = status);
         })
     };
+    // A new list, unless a step is waiting for the wallet or the chain (said in the form).
     let replace_steps = move |list: Vec<Step>| {
-        steps.update(|board| {
-            board.replace(list);
-        })
+        let mut replaced = Ok(0);
+        steps.update(|board| replaced = board.replace(list));
+        replaced.map_err(|why| form_error.set(Some(format!("Not now: {why}.")))).is_ok()
     };
+    // One wallet request at a time, whatever the clicks: marked before the wallet is asked.
+    let in_flight = move || steps.with_untracked(|b| b.in_flight().is_some());
+    let begin = move |generation: u64, i: usize| {
+        let mut began = false;
+        steps.update(|board| began = board.begin(generation, i));
+        began
+    };
+    let end = move || steps.update(StepBoard::end);
 
     // Checks step `i` on a fresh read of the position: the engine's verdict,
     // the send checks, eth_call and eth_estimateGas from the user, the fee.
@@ -196,6 +206,10 @@ pub fn TransactPanel(
                 Ok(p) => p,
                 Err(why) => return refuse(format!("The position could not be read: {why}")),
             };
+            // A list replaced meanwhile (another check, another chain): this read is not the panel's any more.
+            if steps.with_untracked(|b| b.generation()) != generation {
+                return;
+            }
             live.set(Some(Ok(position.clone())));
             let floor = match floor {
                 Ok(f) => f,
@@ -247,6 +261,7 @@ pub fn TransactPanel(
                     summary: description.to_string(),
                     after: judged.after,
                     warning: judged.warning,
+                    accepted: false,
                 })),
             );
         });
@@ -256,7 +271,9 @@ pub fn TransactPanel(
     // `label` names them all when the engine refuses them.
     let review_actions = move |actions: Vec<AaveAction>, label: String| {
         form_error.set(None);
-        replace_steps(Vec::new());
+        if !replace_steps(Vec::new()) {
+            return;
+        }
         let Some(Ok(position)) = live.get_untracked() else {
             return form_error.set(Some("The position has not been read yet.".into()));
         };
@@ -300,11 +317,12 @@ pub fn TransactPanel(
                 Err(why) => return form_error.set(Some(format!("Balances and allowances could not be read: {why}"))),
             };
             match plan_transactions(position.pool, from, &actions, &assets, &options) {
-                Ok(plan) => {
-                    replace_steps(
-                        plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting }).collect(),
-                    );
-                    check(0);
+                Ok(mut plan) => {
+                    name_emode_steps(&mut plan, &position.emode_labels);
+                    let list = plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting });
+                    if replace_steps(list.collect()) {
+                        check(0);
+                    }
                 }
                 Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
             }
@@ -316,16 +334,19 @@ pub fn TransactPanel(
             _ => None,
         });
         let Some(tokens) = tokens else {
-            replace_steps(Vec::new());
-            return form_error.set(Some("The position has not been read yet.".into()));
+            if replace_steps(Vec::new()) {
+                form_error.set(Some("The position has not been read yet.".into()));
+            }
+            return;
         };
         match queued.iter().map(|q| q.resolve(&tokens)).collect::<Result<Vec<_>, _>>() {
             Ok(actions) => {
                 review_actions(actions, queued.iter().map(QueuedAction::label).collect::<Vec<_>>().join(", then "))
             }
             Err(why) => {
-                replace_steps(Vec::new());
-                form_error.set(Some(format!("{why}.")))
+                if replace_steps(Vec::new()) {
+                    form_error.set(Some(format!("{why}.")))
+                }
             }
         }
     };
@@ -340,7 +361,7 @@ pub fn TransactPanel(
     };
 
     let sign_permit = move |i: usize| {
-        if busy.get_value() {
+        if in_flight() {
             return;
         }
         let Some((generation, PlanStep::PermitCall { call, .. })) =
@@ -353,11 +374,13 @@ pub fn TransactPanel(
         if let Err(why) = permit_checks(session.account, session.chain_id, target.get_untracked(), &call.permit) {
             return set_status(generation, i, Status::Refused(why));
         }
-        busy.set_value(true);
+        if !begin(generation, i) {
+            return;
+        }
         set_status(generation, i, Status::Signing);
         spawn_local(async move {
             let signed = wallet.request("eth_signTypedData_v4", call.permit.sign_params()).await;
-            busy.set_value(false);
+            end();
             match signed {
                 Ok(sig) => {
                     let sig = sig.as_str().unwrap_or_default().to_owned();
@@ -376,7 +399,7 @@ pub fn TransactPanel(
     };
 
     let sign = move |i: usize| {
-        if busy.get_value() {
+        if in_flight() {
             return;
         }
         let Some((generation, Status::Ready(checked))) =
@@ -384,7 +407,7 @@ pub fn TransactPanel(
         else {
             return;
         };
-        if checked.warning.is_some() && !accept_floor.get_untracked() {
+        if checked.warning.is_some() && !checked.accepted {
             return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
         }
         // Right before sending: the same account, the position's chain, the market's Pool or token.
@@ -407,27 +430,26 @@ pub fn TransactPanel(
         if let Err(why) = send_checks(&checked) {
             return set_status(generation, i, Status::Refused(why));
         }
-        busy.set_value(true);
+        if !begin(generation, i) {
+            return;
+        }
         set_status(generation, i, Status::Signing);
         spawn_local(async move {
-            let sent = async {
-                // The nonce first, then the checks once more: nothing awaited stands between them and the send.
-                let nonce = next_nonce(wallet, checked.from).await?;
-                if let Err(why) = send_checks(&checked) {
-                    return Ok(Err(why));
-                }
-                let hash = send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee).await?;
-                Ok::<_, WalletError>(Ok((hash, nonce)))
-            }
+            // The nonce first, then the checks once more: nothing awaited stands between them and the send.
+            let sent: Result<_, WalletError> = nonce_checks_send(
+                || next_nonce(wallet, checked.from),
+                || send_checks(&checked),
+                || send(wallet, checked.from, &checked.tx, checked.chain_id, &checked.fee),
+            )
             .await;
             let (hash, nonce) = match sent {
                 Ok(Ok(sent)) => sent,
                 Ok(Err(why)) => {
-                    busy.set_value(false);
+                    end();
                     return set_status(generation, i, Status::Refused(why));
                 }
                 Err(e) => {
-                    busy.set_value(false);
+                    end();
                     return set_status(
                         generation,
                         i,
@@ -442,7 +464,7 @@ pub fn TransactPanel(
             set_status(generation, i, Status::Pending(hash));
             // From here on the transaction may be mined: no outcome below says it was not sent.
             let progress = wait(wallet, hash, checked.from, nonce, checked.chain_id).await;
-            busy.set_value(false);
+            end();
             match progress {
                 TxProgress::Confirmed(receipt) => {
                     set_status(generation, i, Status::Confirmed(hash));
@@ -477,6 +499,18 @@ pub fn TransactPanel(
         });
     };
 
+    // "Send it anyway" for step `i` as it was checked.
+    let accept = move |i: usize, accepted: bool| {
+        steps.update(|board| {
+            let generation = board.generation();
+            board.update(generation, i, |step| {
+                if let Status::Ready(checked) = &mut step.status {
+                    checked.accepted = accepted;
+                }
+            });
+        })
+    };
+
     let switch = move |_| {
         let Some(chain_id) = target.get_untracked() else { return };
         chain_note.set(None);
@@ -496,7 +530,7 @@ pub fn TransactPanel(
             <section class="transact" data-testid="transact">
                 <h3>"Transact as "<code data-testid="transact-account">{move || account().map(|a| a.to_checksum(None))}</code></h3>
                 <label>"Chain "
-                    <select data-testid="transact-chain" on:change=move |ev| {
+                    <select data-testid="transact-chain" disabled=move || steps.with(|b| b.in_flight().is_some()) on:change=move |ev| {
                         target.set(event_target_value(&ev).parse().ok());
                         replace_steps(Vec::new());
                     }>
@@ -575,7 +609,7 @@ pub fn TransactPanel(
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
                     {move || steps.with(|b| b.steps().to_vec()).into_iter().enumerate().map(|(i, step)| {
-                        step_view(i, step, target.get(), accept_floor, StepActions { sign, sign_permit, recheck: check })
+                        step_view(i, step, target.get(), StepActions { sign, sign_permit, recheck: check, accept })
                     }).collect_view()}
                 </ol>
             </section>
@@ -643,10 +677,12 @@ where
 
 /// What a step's buttons do.
 #[derive(Clone, Copy)]
-struct StepActions<S, P, R> {
+struct StepActions<S, P, R, A> {
     sign: S,
     sign_permit: P,
     recheck: R,
+    /// Ticks or unticks "Send it anyway" on a checked step.
+    accept: A,
 }
 
 fn fee_line(fee: &FeeQuote) -> String {
@@ -666,29 +702,26 @@ fn gwei(wei_per_gas: u128) -> String {
     wei_to_eth_rounded_up(U256::from(wei_per_gas) * U256::from(1_000_000_000u64), 12)
 }
 
-fn step_view<S, P, R>(
-    i: usize,
-    step: Step,
-    chain_id: Option<u64>,
-    accept_floor: RwSignal<bool>,
-    act: StepActions<S, P, R>,
-) -> impl IntoView
+fn step_view<S, P, R, A>(i: usize, step: Step, chain_id: Option<u64>, act: StepActions<S, P, R, A>) -> impl IntoView
 where
     S: Fn(usize) + Copy + Send + Sync + 'static,
     P: Fn(usize) + Copy + Send + Sync + 'static,
     R: Fn(usize) + Copy + Send + Sync + 'static,
+    A: Fn(usize, bool) + Copy + Send + Sync + 'static,
 {
     let kind = step.kind();
     let status = step.status.slug();
     let title = step.plan.label().to_owned();
-    let warning = |w: Option<String>| {
+    // The warning, and on a checked step its own "Send it anyway" (`accepted`).
+    let warning = move |w: Option<String>, accepted: Option<bool>| {
         w.map(|w| {
-            view! {
-                <p class="warning" role="alert" data-testid="tx-warning">{w}" "
-                    <label><input type="checkbox" data-testid="tx-accept-floor" prop:checked=move || accept_floor.get()
-                        on:change=move |ev| accept_floor.set(event_target_checked(&ev)) />" Send it anyway"</label>
-                </p>
-            }
+            let tick = accepted.map(|accepted| {
+                view! {
+                    <label><input type="checkbox" data-testid="tx-accept-floor" prop:checked=accepted
+                        on:change=move |ev| (act.accept)(i, event_target_checked(&ev)) />" Send it anyway"</label>
+                }
+            });
+            view! { <p class="warning" role="alert" data-testid="tx-warning">{w}" "{tick}</p> }
         })
     };
     // The explorer's page beside a hash, on chains that have one (none for a local chain).
@@ -705,7 +738,7 @@ where
             let hf = health_factor(judged.after.as_ref());
             view! {
                 <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
-                {warning(judged.warning)}
+                {warning(judged.warning, None)}
                 <p class="muted">"Your wallet signs a permit for this exact amount (no approval transaction); the call is then simulated before you send it."</p>
                 <button data-testid="tx-sign-permit" on:click=move |_| (act.sign_permit)(i)>"Sign the permit"</button>
             }
@@ -721,7 +754,7 @@ where
                     data-max-fee-per-gas=fee.max_fee_per_gas.to_string() data-max-priority-fee-per-gas=fee.max_priority_fee_per_gas.to_string()>
                     {fee_line(&fee)}
                 </p>
-                {warning(c.warning.clone())}
+                {warning(c.warning.clone(), Some(c.accepted))}
                 <button data-testid="tx-sign" on:click=move |_| (act.sign)(i)>"Sign and send"</button>
             }
             .into_any()

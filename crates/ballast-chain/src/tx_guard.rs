@@ -102,6 +102,16 @@ fn hf_text(hf: &BigRational) -> String {
     format_fixed(hf, 2, Rounding::Down)
 }
 
+/// The user's floor as set: two decimals, or all it has. Rounded to two it
+/// could read as the health factor itself (1.104 "under your floor of 1.10").
+fn floor_text(floor: &BigRational) -> String {
+    if (floor * BigRational::from_integer(100.into())).is_integer() {
+        format_fixed(floor, 2, Rounding::Down)
+    } else {
+        ballast_core::exact::format_exact(floor)
+    }
+}
+
 /// The verdict for a health factor going from `before` to `after` (`None`:
 /// no debt). `floor` is the user's safety floor.
 pub fn health_verdict(before: Option<&BigRational>, after: Option<&BigRational>, floor: &BigRational) -> HealthVerdict {
@@ -129,7 +139,7 @@ pub fn health_verdict(before: Option<&BigRational>, after: Option<&BigRational>,
             message: format!(
                 "the health factor would be {}, under your safety floor of {}",
                 hf_text(after),
-                hf_text(floor)
+                floor_text(floor)
             ),
         };
     }
@@ -266,6 +276,12 @@ mod tests {
             HealthVerdict::Warn { message: "the health factor would be 1.09, under your safety floor of 1.10".into() }
         );
         assert_eq!(health_verdict(Some(&hf(200)), Some(&hf(110)), &floor), HealthVerdict::Safe);
+        // A floor with more decimals is said as set, not rounded to the health factor's two.
+        let fine_floor = BigRational::new(1105.into(), 1000.into());
+        assert_eq!(
+            health_verdict(Some(&hf(200)), Some(&BigRational::new(1104.into(), 1000.into())), &fine_floor),
+            HealthVerdict::Warn { message: "the health factor would be 1.10, under your safety floor of 1.105".into() }
+        );
         assert_eq!(health_verdict(None, None, &floor), HealthVerdict::Safe);
         // A first borrow (no debt before) straight under 1 is refused.
         assert!(matches!(health_verdict(None, Some(&hf(80)), &floor), HealthVerdict::Refuse { .. }));

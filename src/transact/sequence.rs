@@ -1,0 +1,129 @@
+//! The order of the requests around a send, apart from the wallet and the
+//! node (they are passed in), so it is tested natively:
+//!
+//! - [`nonce_checks_send`]: the nonce is read first, then the send checks
+//!   run once more, then the wallet is asked to send. Nothing awaited stands
+//!   between the last checks and the send, so an account or chain switched
+//!   while the nonce was read is caught.
+//! - [`wait_until_block`]: after a receipt, the settings' node is polled until
+//!   it has the receipt's block, so the position read next includes the
+//!   transaction.
+
+use std::future::Future;
+
+use alloy_primitives::B256;
+
+/// Reads the nonce, runs `checks`, then sends: `Err` when the nonce read or
+/// the send failed, `Ok(Err(why))` when the checks refused (nothing sent),
+/// else the hash and the nonce read before it.
+pub async fn nonce_checks_send<E, N, S>(
+    read_nonce: impl FnOnce() -> N,
+    checks: impl FnOnce() -> Result<(), String>,
+    send: impl FnOnce() -> S,
+) -> Result<Result<(B256, u64), String>, E>
+where
+    N: Future<Output = Result<u64, E>>,
+    S: Future<Output = Result<B256, E>>,
+{
+    let nonce = read_nonce().await?;
+    if let Err(why) = checks() {
+        return Ok(Err(why));
+    }
+    let hash = send().await?;
+    Ok(Ok((hash, nonce)))
+}
+
+/// Polls `head` (the node's latest block number; `None` when the read
+/// failed) up to `polls` times, with `pause` between polls, until it is at
+/// least `block`. True when it got there; false when it gave up.
+pub async fn wait_until_block<H, HF, P, PF>(block: u64, polls: u32, mut head: H, mut pause: P) -> bool
+where
+    H: FnMut() -> HF,
+    HF: Future<Output = Option<u64>>,
+    P: FnMut() -> PF,
+    PF: Future<Output = ()>,
+{
+    for poll in 0..polls {
+        if head().await.is_some_and(|h| h >= block) {
+            return true;
+        }
+        if poll + 1 < polls {
+            pause().await;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::future::ready;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    /// Runs a future whose parts are all ready (no executor needed).
+    fn run<F: Future>(future: F) -> F::Output {
+        match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(v) => v,
+            Poll::Pending => panic!("the fakes are all ready"),
+        }
+    }
+
+    #[test]
+    fn the_nonce_is_read_before_the_last_checks_and_the_send_comes_right_after_them() {
+        let hash = B256::repeat_byte(0xab);
+        let calls = RefCell::new(Vec::new());
+        let attempt = |checks: Result<(), String>, nonce: Result<u64, &'static str>| {
+            calls.borrow_mut().clear();
+            let sent = run(nonce_checks_send(
+                || {
+                    calls.borrow_mut().push("nonce");
+                    ready(nonce)
+                },
+                || {
+                    calls.borrow_mut().push("checks");
+                    checks
+                },
+                || {
+                    calls.borrow_mut().push("send");
+                    ready(Ok(hash))
+                },
+            ));
+            (sent, calls.borrow().clone())
+        };
+        assert_eq!(attempt(Ok(()), Ok(7)), (Ok(Ok((hash, 7))), vec!["nonce", "checks", "send"]));
+        // The account changed while the nonce was read: refused, and the wallet never asked to send.
+        let (sent, order) = attempt(Err("account changed".into()), Ok(7));
+        assert_eq!((sent, order), (Ok(Err("account changed".into())), vec!["nonce", "checks"]));
+        // No nonce, no send.
+        assert_eq!(attempt(Ok(()), Err("node down")), (Err("node down"), vec!["nonce"]));
+    }
+
+    #[test]
+    fn the_wait_ends_at_the_receipts_block_and_gives_up_after_its_polls() {
+        let wait = |heads: Vec<Option<u64>>, polls: u32| {
+            let mut heads = heads.into_iter();
+            let (reads, pauses) = (RefCell::new(0), RefCell::new(0));
+            let reached = run(wait_until_block(
+                10,
+                polls,
+                || {
+                    *reads.borrow_mut() += 1;
+                    ready(heads.next().flatten())
+                },
+                || {
+                    *pauses.borrow_mut() += 1;
+                    ready(())
+                },
+            ));
+            (reached, reads.into_inner(), pauses.into_inner())
+        };
+        // One block behind, then a failed read, then the receipt's block.
+        assert_eq!(wait(vec![Some(9), None, Some(10)], 25), (true, 3, 2));
+        assert_eq!(wait(vec![Some(11)], 25), (true, 1, 0));
+        // The node never gets there: it gives up after its polls, without a last pause.
+        assert_eq!(wait(vec![Some(9); 30], 4), (false, 4, 3));
+        assert_eq!(wait(vec![], 0), (false, 0, 0));
+    }
+}

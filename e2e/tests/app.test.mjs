@@ -301,6 +301,50 @@ test("health charts load ECharts only after the health factor is painted, and fo
   }
 });
 
+/** The price chart's drawn points (ECharts' own copy), gaps left out. */
+const priceChartPoints = (page) =>
+  page.evaluate(() => {
+    const chart = window.echarts.getInstanceByDom(document.getElementById("price-health-chart"));
+    return chart.getOption().series[0].data.filter(([, hf]) => hf !== "-");
+  });
+
+for (const position of ["maker-demo", "aave-demo"]) {
+  test(`${position}: the health-factor-against-price chart crosses 1 at the engine's liquidation price`, { skip }, async () => {
+    const server = await startStaticServer(DIST);
+    try {
+      const { ctx, page } = await openApp(server, `?position=${position}`);
+      await page.waitForFunction(() => document.getElementById("price-health-chart")?.dataset.points === "61", null, { timeout: 30_000 });
+      const chartAsset = await page.locator("[data-testid=price-chart-asset]").inputValue();
+      const engineLine = cliReport(position).liquidation_prices.find((l) => l.asset === chartAsset);
+      assert.ok(engineLine, `the engine has no liquidation price for ${chartAsset}`);
+      const row = page.locator(`[data-testid=liquidation-price][data-asset="${chartAsset}"] td.num`).first();
+      assert.equal(await row.getAttribute("data-value"), engineLine.price, "the page shows the engine's line");
+      const points = await priceChartPoints(page);
+      assert.equal(points.length, 61);
+      // Exactly one pair of neighbouring prices straddles HF 1, and the engine's price lies between them.
+      const expected = Number(engineLine.price);
+      const straddles = points.slice(1).flatMap(([x1, hf1], i) => {
+        const [x0, hf0] = points[i];
+        return hf0 < 1 !== hf1 < 1 ? [{ x0, hf0, x1, hf1 }] : [];
+      });
+      assert.equal(straddles.length, 1, JSON.stringify(points));
+      const [{ x0, hf0, x1, hf1 }] = straddles;
+      assert.ok(x0 <= expected && expected <= x1, `the curve crosses 1 between ${x0} and ${x1}, the engine says ${expected}`);
+      if (position === "maker-demo") {
+        // A vault's ratio is affine in its collateral's price: the straight line between the two
+        // drawn points meets 1 exactly there. (Aave floors the average threshold to a basis
+        // point, so its curve is affine only piecewise.)
+        const crossing = x0 + ((1 - hf0) * (x1 - x0)) / (hf1 - hf0);
+        assert.ok(Math.abs(crossing - expected) <= expected * 1e-9, `the chart crosses 1 at ${crossing}, the engine says ${expected}`);
+      }
+      ctx.assertNoErrors();
+      await ctx.close();
+    } finally {
+      await server.close();
+    }
+  });
+}
+
 test("collateral on/off and e-mode go through the Pool's checks", { skip }, async () => {
   const server = await startStaticServer(DIST);
   try {

@@ -262,14 +262,7 @@ pub enum WhatIfError {
 /// Applies one action, or says why the Pool (or the input) refuses it; the
 /// position is left as it was on refusal.
 pub fn apply(position: &mut Position, action: &Action, categories: &[EModeCategory]) -> Result<(), WhatIfError> {
-    let mut next = position.clone();
-    let refused = |error| WhatIfError::Refused { action: action.to_string(), error };
-    apply_in_place(&mut next, action, categories).map_err(|e| match e {
-        Step::Pool(error) => refused(error),
-        Step::Input(e) => WhatIfError::Input(e),
-    })?;
-    *position = next;
-    Ok(())
+    apply_or_leave(position, action, categories, apply_in_place)
 }
 
 /// Applies one user action as a change of balances, collateral flag or
@@ -283,14 +276,39 @@ pub fn apply_balance_change(
     action: &Action,
     categories: &[EModeCategory],
 ) -> Result<(), WhatIfError> {
+    apply_or_leave(position, action, categories, balance_change)
+}
+
+/// Runs `change` on a copy, so a refusal leaves the position as it was, and
+/// names the action in the Pool's refusal.
+fn apply_or_leave(
+    position: &mut Position,
+    action: &Action,
+    categories: &[EModeCategory],
+    change: fn(&mut Position, &Action, &[EModeCategory]) -> Result<(), Step>,
+) -> Result<(), WhatIfError> {
     let mut next = position.clone();
-    let refused = |error| WhatIfError::Refused { action: action.to_string(), error };
-    balance_change(&mut next, action, categories).map_err(|e| match e {
-        Step::Pool(error) => refused(error),
+    change(&mut next, action, categories).map_err(|e| match e {
+        Step::Pool(error) => WhatIfError::Refused { action: action.to_string(), error },
         Step::Input(e) => WhatIfError::Input(e),
     })?;
     *position = next;
     Ok(())
+}
+
+/// The user's e-mode as the Pool holds it once they are in category `c`.
+fn emode_of(c: &EModeCategory) -> Result<super::position::EMode, Step> {
+    Ok(super::position::EMode {
+        id: c.id,
+        ltv: c.ltv_bps,
+        liquidation_threshold: c.liquidation_threshold_bps,
+        liquidation_bonus: c.liquidation_bonus_bps,
+        price_base: c
+            .price
+            .as_ref()
+            .map(|pr| to_u256(pr.to_scaled_integer(BASE_CURRENCY_DECIMALS), || "price".into()))
+            .transpose()?,
+    })
 }
 
 fn balance_change(p: &mut Position, action: &Action, categories: &[EModeCategory]) -> Result<(), Step> {
@@ -358,17 +376,7 @@ fn balance_change(p: &mut Position, action: &Action, categories: &[EModeCategory
             let c = categories.iter().find(|c| c.id == *id).ok_or_else(|| {
                 Step::Input(ScenarioError::new("id", format!("e-mode category {id} is not in emode_categories")))
             })?;
-            p.emode = Some(super::position::EMode {
-                id: c.id,
-                ltv: c.ltv_bps,
-                liquidation_threshold: c.liquidation_threshold_bps,
-                liquidation_bonus: c.liquidation_bonus_bps,
-                price_base: c
-                    .price
-                    .as_ref()
-                    .map(|pr| to_u256(pr.to_scaled_integer(BASE_CURRENCY_DECIMALS), || "price".into()))
-                    .transpose()?,
-            });
+            p.emode = Some(emode_of(c)?);
             Ok(())
         }
         other => apply_in_place(p, other, categories),
@@ -750,21 +758,7 @@ fn set_emode(p: &mut Position, id: u32, categories: &[EModeCategory]) -> Result<
         Some(c)
     };
     let had_category = p.emode.is_some();
-    p.emode = category
-        .map(|c| -> Result<_, Step> {
-            Ok(super::position::EMode {
-                id: c.id,
-                ltv: c.ltv_bps,
-                liquidation_threshold: c.liquidation_threshold_bps,
-                liquidation_bonus: c.liquidation_bonus_bps,
-                price_base: c
-                    .price
-                    .as_ref()
-                    .map(|pr| to_u256(pr.to_scaled_integer(BASE_CURRENCY_DECIMALS), || "price".into()))
-                    .transpose()?,
-            })
-        })
-        .transpose()?;
+    p.emode = category.map(emode_of).transpose()?;
     if had_category {
         let hf = p.totals()?.health_factor()?;
         ensure(hf >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD, PoolError::HealthFactorLowerThanLiquidationThreshold)?;

@@ -317,22 +317,7 @@ pub fn apply_balance_changes(s: &Scenario, actions: &[actions::Action]) -> Resul
     if !s.protocol.is_aave() {
         return Err(ScenarioError::new("protocol", format!("{} is not an Aave V3 position", s.protocol)).into());
     }
-    let mut position = Position::from_scenario(s)?;
-    let mut categories = s.emode_categories.clone();
-    for (i, action) in actions.iter().enumerate() {
-        actions::apply_balance_change(&mut position, action, &categories).map_err(|e| match e {
-            actions::WhatIfError::Refused { action, error } => {
-                actions::WhatIfError::Refused { action: format!("actions[{i}] ({action})"), error }
-            }
-            actions::WhatIfError::Input(e) => {
-                actions::WhatIfError::Input(ScenarioError::new(format!("actions[{i}].{}", e.field), e.problem))
-            }
-            other => other,
-        })?;
-        if let actions::Action::RemoveEmodeCategory { id } = action {
-            categories.retain(|c| c.id != *id);
-        }
-    }
+    let (position, categories) = apply_in_order(s, actions, actions::apply_balance_change)?;
     let mut after = position.to_scenario(s);
     // A new category comes with its own member lists (3.2+), not the old one's.
     let user_category = position.emode.as_ref().map(|e| e.id);
@@ -358,10 +343,28 @@ pub fn apply_actions(s: &Scenario, actions: &[actions::Action]) -> Result<Scenar
     }
     // A scenario the engine cannot value is refused before any action.
     Position::from_scenario(s)?.account_data()?;
+    let (position, categories) = apply_in_order(s, actions, actions::apply)?;
+    let mut after = position.to_scenario(s);
+    after.emode_categories = categories;
+    Ok(after)
+}
+
+/// `s`'s position after `actions`, each applied by `apply_one` in order (a
+/// refusal names the action by its index), and the e-mode categories left
+/// (a governance what-if may remove one).
+fn apply_in_order(
+    s: &Scenario,
+    actions: &[actions::Action],
+    apply_one: fn(
+        &mut Position,
+        &actions::Action,
+        &[crate::scenario::EModeCategory],
+    ) -> Result<(), actions::WhatIfError>,
+) -> Result<(Position, Vec<crate::scenario::EModeCategory>), actions::WhatIfError> {
     let mut position = Position::from_scenario(s)?;
     let mut categories = s.emode_categories.clone();
     for (i, action) in actions.iter().enumerate() {
-        actions::apply(&mut position, action, &categories).map_err(|e| match e {
+        apply_one(&mut position, action, &categories).map_err(|e| match e {
             actions::WhatIfError::Refused { action, error } => {
                 actions::WhatIfError::Refused { action: format!("actions[{i}] ({action})"), error }
             }
@@ -374,9 +377,7 @@ pub fn apply_actions(s: &Scenario, actions: &[actions::Action]) -> Result<Scenar
             categories.retain(|c| c.id != *id);
         }
     }
-    let mut after = position.to_scenario(s);
-    after.emode_categories = categories;
-    Ok(after)
+    Ok((position, categories))
 }
 
 /// Evaluates a validated aave-v3 scenario under its revision's rules.

@@ -88,7 +88,6 @@ export function harnessSettings({ chain, market }, overrides = {}) {
     rpc_urls: { 31337: chain.rpcUrl },
     addresses_providers: { 31337: market.contracts.poolAddressesProvider },
     ui_pool_data_providers: { 31337: market.contracts.uiPoolDataProvider },
-    timeout_ms: 4000,
     ...overrides,
   };
 }

@@ -43,7 +43,11 @@ const account = (i) => market.accounts[i].address;
 
 /** Settings for the harness market, as a user would save them (plus an Ethereum node that is not there). */
 const liveSettings = (overrides = {}) =>
-  harnessSettings({ chain, market }, { rpc_urls: { 31337: chain.rpcUrl, 1: `http://127.0.0.1:${closedPort}` }, ...overrides });
+  harnessSettings({ chain, market }, {
+    rpc_urls: { 31337: chain.rpcUrl, 1: `http://127.0.0.1:${closedPort}` },
+    timeout_ms: 4000,
+    ...overrides,
+  });
 
 /** Opens `query` with `saved` ({key: value}) in localStorage beforehand. */
 async function open(query, saved = {}) {

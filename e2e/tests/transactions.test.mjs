@@ -23,7 +23,7 @@ before(async () => ({ browser, chain, market, provider, contracts: c, server } =
 
 const account = (i) => market.accounts[i];
 
-const liveSettings = () => harnessSettings({ chain, market });
+const liveSettings = () => harnessSettings({ chain, market }, { timeout_ms: 4000 });
 
 /**
  * Opens `query` in a fresh context whose test wallet holds accounts `keys` (indices into the

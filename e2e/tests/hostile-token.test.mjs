@@ -73,8 +73,10 @@ test("a reserve named <img src=x onerror=alert(1)> is shown as text on the Price
   const { ctx, page, dialogs, requests } = await openLive("?view=prices");
   const row = page.locator(`[data-testid=price-row][data-symbol="${HOSTILE}"]`);
   await row.waitFor({ timeout: 30_000 });
-  // Priced like any reserve: AaveOracle's $2 from its feed.
-  assert.equal(await row.locator("[data-testid=price-value]").getAttribute("data-value"), "2");
+  // Priced like any reserve: AaveOracle's $2 from its feed (the row is listed before its feed is read).
+  const price = row.locator("[data-testid=price-value]");
+  await row.locator("[data-testid=price-value]:not([data-value=''])").waitFor({ timeout: 30_000 });
+  assert.equal(await price.getAttribute("data-value"), "2");
   // Shown literally, as text.
   assert.ok((await row.innerText()).includes(HOSTILE), await row.innerText());
   await assertInert(page, dialogs, requests, "[data-testid=price-row]");

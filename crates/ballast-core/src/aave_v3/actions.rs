@@ -318,48 +318,28 @@ fn balance_change(p: &mut Position, action: &Action, categories: &[EModeCategory
             let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
             let raw = raw_amount(r, amount)?;
             ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
-            let first_supply = r.collateral.is_zero();
-            r.collateral = r.collateral.checked_add(raw).ok_or_else(|| overflow("balance"))?;
-            r.total_supplied = r.total_supplied.and_then(|t| t.checked_add(raw));
-            if first_supply {
-                r.use_as_collateral = auto_collateral;
-            }
-            Ok(())
+            credit_supply(r, raw, auto_collateral)
         }
         Action::Withdraw { asset, amount } => {
             let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
-            let raw = match amount {
-                AmountOrMax::Max => r.collateral,
-                AmountOrMax::Tokens(a) => raw_amount(r, a)?,
-            };
+            let raw = raw_or_max(r, amount, r.collateral)?;
             ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
             ensure(raw <= r.collateral, PoolError::NotEnoughAvailableUserBalance)?;
-            r.collateral -= raw;
-            r.total_supplied = r.total_supplied.map(|t| t.saturating_sub(raw));
-            if r.collateral.is_zero() {
-                r.use_as_collateral = false;
-            }
+            debit_supply(r, raw);
             Ok(())
         }
         Action::Borrow { asset, amount } => {
             let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
             let raw = raw_amount(r, amount)?;
             ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
-            r.debt = r.debt.checked_add(raw).ok_or_else(|| overflow("debt"))?;
-            r.total_borrowed = r.total_borrowed.and_then(|t| t.checked_add(raw));
-            Ok(())
+            add_debt(r, raw)
         }
         Action::Repay { asset, amount } => {
             let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
-            let raw = match amount {
-                AmountOrMax::Max => r.debt,
-                AmountOrMax::Tokens(a) => raw_amount(r, a)?,
-            };
+            let raw = raw_or_max(r, amount, r.debt)?;
             ensure(!r.debt.is_zero(), PoolError::NoDebtOfSelectedType)?;
             ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
-            let paid = raw.min(r.debt);
-            r.debt -= paid;
-            r.total_borrowed = r.total_borrowed.map(|t| t.saturating_sub(paid));
+            pay_debt(r, raw);
             Ok(())
         }
         Action::SetCollateral { asset, enabled } => {
@@ -502,6 +482,11 @@ fn supply(p: &mut Position, asset: &str, amount: &PlainDecimal) -> Result<(), St
         let total = supplied.checked_add(raw).ok_or_else(|| overflow("total supply"))?;
         ensure(total <= cap, PoolError::SupplyCapExceeded)?;
     }
+    credit_supply(r, raw, auto_collateral)
+}
+
+/// `raw` more supplied; the first supply sets the collateral flag to `auto_collateral`.
+fn credit_supply(r: &mut Reserve, raw: U256, auto_collateral: bool) -> Result<(), Step> {
     let first_supply = r.collateral.is_zero();
     r.collateral = r.collateral.checked_add(raw).ok_or_else(|| overflow("balance"))?;
     r.total_supplied = r.total_supplied.and_then(|t| t.checked_add(raw));
@@ -509,6 +494,39 @@ fn supply(p: &mut Position, asset: &str, amount: &PlainDecimal) -> Result<(), St
         r.use_as_collateral = auto_collateral;
     }
     Ok(())
+}
+
+/// `raw` (at most the balance, checked by the caller) withdrawn; an emptied
+/// balance is no longer collateral.
+fn debit_supply(r: &mut Reserve, raw: U256) {
+    r.collateral -= raw;
+    r.total_supplied = r.total_supplied.map(|t| t.saturating_sub(raw));
+    if r.collateral.is_zero() {
+        r.use_as_collateral = false;
+    }
+}
+
+/// `raw` more owed.
+fn add_debt(r: &mut Reserve, raw: U256) -> Result<(), Step> {
+    r.debt = r.debt.checked_add(raw).ok_or_else(|| overflow("debt"))?;
+    r.total_borrowed = r.total_borrowed.and_then(|t| t.checked_add(raw));
+    Ok(())
+}
+
+/// A repayment of `raw`: the Pool takes at most what is owed; returns what it took.
+fn pay_debt(r: &mut Reserve, raw: U256) -> U256 {
+    let paid = raw.min(r.debt);
+    r.debt -= paid;
+    r.total_borrowed = r.total_borrowed.map(|t| t.saturating_sub(paid));
+    paid
+}
+
+/// The amount asked for in raw units; `max` is `all`.
+fn raw_or_max(r: &Reserve, amount: &AmountOrMax, all: U256) -> Result<U256, Step> {
+    match amount {
+        AmountOrMax::Max => Ok(all),
+        AmountOrMax::Tokens(a) => raw_amount(r, a),
+    }
 }
 
 pub(crate) fn auto_use_as_collateral(p: &Position, asset: &str) -> Result<bool, Step> {
@@ -530,20 +548,13 @@ fn use_as_collateral_allowed(p: &Position, r: &Reserve) -> bool {
 /// `SupplyLogic.executeWithdraw`.
 fn withdraw(p: &mut Position, asset: &str, amount: &AmountOrMax) -> Result<(), Step> {
     let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
-    let raw = match amount {
-        AmountOrMax::Max => r.collateral,
-        AmountOrMax::Tokens(a) => raw_amount(r, a)?,
-    };
+    let raw = raw_or_max(r, amount, r.collateral)?;
     ensure(!raw.is_zero(), PoolError::InvalidAmount)?;
     ensure(raw <= r.collateral, PoolError::NotEnoughAvailableUserBalance)?;
     ensure(!r.paused, PoolError::ReservePaused)?;
     let was_collateral = r.use_as_collateral;
-    r.collateral -= raw;
-    r.total_supplied = r.total_supplied.map(|t| t.saturating_sub(raw));
     let own_ltv = r.ltv;
-    if r.collateral.is_zero() {
-        r.use_as_collateral = false;
-    }
+    debit_supply(r, raw);
     if was_collateral && p.is_borrowing_any() {
         validate_hf_and_ltv(p, own_ltv)?;
     }
@@ -566,9 +577,7 @@ fn borrow(p: &mut Position, asset: &str, amount: &PlainDecimal) -> Result<(), St
     let r = p.reserve(asset).ok_or_else(|| unknown(asset))?;
     let raw = raw_amount(r, amount)?;
     validate_borrow(p, asset, raw)?;
-    let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
-    r.debt = r.debt.checked_add(raw).ok_or_else(|| overflow("debt"))?;
-    r.total_borrowed = r.total_borrowed.and_then(|t| t.checked_add(raw));
+    add_debt(p.reserve_mut(asset).ok_or_else(|| unknown(asset))?, raw)?;
     if let Some(iso) = p.isolation_collateral().map(|c| c.symbol.clone()) {
         let cents = isolated_debt_cents(p.reserve(asset).ok_or_else(|| unknown(asset))?, raw)?;
         if let Some(c) = p.reserve_mut(&iso) {
@@ -689,17 +698,11 @@ impl<'a> BorrowProbe<'a> {
 /// `BorrowLogic.executeRepay` (variable debt); `max` repays it all.
 fn repay(p: &mut Position, asset: &str, amount: &AmountOrMax) -> Result<(), Step> {
     let r = p.reserve_mut(asset).ok_or_else(|| unknown(asset))?;
-    let raw = match amount {
-        AmountOrMax::Max => r.debt,
-        AmountOrMax::Tokens(a) => raw_amount(r, a)?,
-    };
+    let raw = raw_or_max(r, amount, r.debt)?;
     ensure(!raw.is_zero() || matches!(amount, AmountOrMax::Max) && r.debt.is_zero(), PoolError::InvalidAmount)?;
     ensure(!r.paused, PoolError::ReservePaused)?;
     ensure(!r.debt.is_zero(), PoolError::NoDebtOfSelectedType)?;
-    // The Pool takes at most what is owed.
-    let paid = raw.min(r.debt);
-    r.debt -= paid;
-    r.total_borrowed = r.total_borrowed.map(|t| t.saturating_sub(paid));
+    let paid = pay_debt(r, raw);
     let debt = r.clone();
     reduce_isolated_debt(p, &debt, paid)?;
     Ok(())

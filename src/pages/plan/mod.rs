@@ -21,6 +21,7 @@ use ballast_core::scenario::Scenario;
 use ballast_core::Snapshot;
 use leptos::prelude::*;
 
+use crate::components::charts::after_next_paint;
 use crate::components::{CrashHealthChart, PriceHealthChart, Term};
 use crate::url_state::{
     current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
@@ -280,6 +281,11 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         link_problem.set(None);
         opened.set(Some(o));
     });
+    // The first frame shows the plan's figures; the panels below them (forms,
+    // the year's interest outlook, charts) are built after it is painted.
+    let painted = RwSignal::new(false);
+    after_next_paint(move || _ = painted.try_set(true));
+    let painted = Signal::from(painted);
     let forms = by_hand_panel::ByHandForms::default();
     // Another protocol for the plan on screen: its by-hand form, filled from
     // the plan, for the user to complete; nothing changes until it is opened.
@@ -339,7 +345,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                 {link_error}
             </p>
             {move || match plan.get() {
-                Some(plan) => view! { <Planner plan open showing switch /> }.into_any(),
+                Some(plan) => view! { <Planner plan open showing switch painted /> }.into_any(),
                 None => view! { <p class="empty">"The snapshot holds no positions."</p> }.into_any(),
             }}
         </section>
@@ -354,6 +360,9 @@ fn Planner(
     open: Callback<Opened>,
     showing: StoredValue<Option<(String, RwSignal<Scenario>)>>,
     switch: Callback<(String, Scenario)>,
+    /// False until the page's first frame is painted: the panels below the
+    /// figures wait for it.
+    painted: Signal<bool>,
 ) -> impl IntoView {
     let title = format!("{} · {}", plan.label, plan.protocol);
     let label = plan.label.clone();
@@ -461,11 +470,13 @@ fn Planner(
             </section>
             <ActionForm edit />
             {(plan.with_value(|p| p.id == "live")).then(|| view! { <sign_panel::SignChanges plan working /> })}
-            <assets::AssetEditor edit />
-            <governance::GovernanceForm edit />
-            <interest::InterestPanel plan edit />
-            <looping::LoopPlanner working />
-            <KeepPanel working label open />
+            <Show when=move || painted.get()>
+                <assets::AssetEditor edit />
+                <governance::GovernanceForm edit />
+                <interest::InterestPanel plan edit />
+                <looping::LoopPlanner working />
+                <KeepPanel working label=label.clone() open />
+            </Show>
             // Also on edits that leave the report as it was (an asset listed, not held): the table shows it.
             // Mounted once and updated in place; rebuilt only between a report and a refusal.
             {move || match refusal.get() {
@@ -481,11 +492,13 @@ fn Planner(
                 .into_any(),
             }}
             // Mounted with the report; ECharts itself arrives after first paint.
-            <div class="charts">
-                <PriceHealthChart scenario=working />
-                <CrashHealthChart scenario=working />
-                <crate::components::charts::CompositionChart scenario=working />
-            </div>
+            <Show when=move || painted.get()>
+                <div class="charts">
+                    <PriceHealthChart scenario=working />
+                    <CrashHealthChart scenario=working />
+                    <crate::components::charts::CompositionChart scenario=working />
+                </div>
+            </Show>
         </article>
     }
 }

@@ -21,7 +21,6 @@ use ballast_core::scenario::Scenario;
 use ballast_core::Snapshot;
 use leptos::prelude::*;
 
-use crate::components::charts::after_next_paint;
 use crate::components::{CrashHealthChart, PriceHealthChart, Term};
 use crate::url_state::{
     current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
@@ -283,8 +282,10 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     });
     // The first frame shows the plan's figures; the panels below them (forms,
     // the year's interest outlook, charts) are built after it is painted.
+    // Two frames: a timeout queued after the first frame can run before the
+    // tasks that follow its paint, so the panels wait for the next frame.
     let painted = RwSignal::new(false);
-    after_next_paint(move || _ = painted.try_set(true));
+    request_animation_frame(move || request_animation_frame(move || _ = painted.try_set(true)));
     let painted = Signal::from(painted);
     let forms = by_hand_panel::ByHandForms::default();
     // Another protocol for the plan on screen: its by-hand form, filled from

@@ -1,8 +1,9 @@
 // Load → interactive of two (or more) built sites, cold loads alternating
 // between them so machine load hits both alike: bench.mjs's definition of
-// interactive, plus "wasm → interactive" (from the page module's download
-// end), which leaves out the network and server noise and is what a change
-// to the app's start-up moves. Printed, never asserted.
+// interactive, and the steps before it: the page module's wasm requested and
+// downloaded, instantiate called (after its JS glue is imported) and done, the
+// shell's first element, the health factor. "wasm downloaded → interactive"
+// leaves out the network and server noise. Medians, printed, never asserted.
 //
 //   N=10 node bench/ab-load.mjs DIST_A DIST_B
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
@@ -14,6 +15,17 @@ const browser = await launchBrowser();
 async function coldLoad(url) {
   const ctx = await newTestContext(browser);
   await ctx.context.addInitScript(() => {
+    // When the module is compiled and instantiated, and when the shell first puts something in <body>.
+    for (const fn of ["instantiateStreaming", "instantiate"]) {
+      const original = WebAssembly[fn];
+      WebAssembly[fn] = function (...args) {
+        window.__compileStart ??= performance.now();
+        return original.apply(this, args).then((r) => ((window.__compiled = performance.now()), r));
+      };
+    }
+    new MutationObserver((_, observer) => {
+      if (document.body?.children.length) (window.__shellAt = performance.now()), observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
     const hasNumber = (el) => el && /\d/.test(el.textContent ?? "");
     new MutationObserver((_, observer) => {
       const hf = document.querySelector("[data-testid=health-factor]");
@@ -33,7 +45,15 @@ async function coldLoad(url) {
   await page.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 30_000 });
   const r = await page.evaluate(() => {
     const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
-    return { at: window.__interactiveAt, hf: window.__hfAt, wasmEnd: wasm?.responseEnd };
+    return {
+      at: window.__interactiveAt,
+      hf: window.__hfAt,
+      wasmStart: wasm?.startTime,
+      wasmEnd: wasm?.responseEnd,
+      compileStart: window.__compileStart,
+      compiled: window.__compiled,
+      shell: window.__shellAt,
+    };
   });
   await ctx.close();
   return r;
@@ -41,5 +61,18 @@ async function coldLoad(url) {
 const res = dists.map(() => []);
 for (let i = 0; i < N; i++) for (let d = 0; d < dists.length; d++) res[d].push(await coldLoad(servers[d].url));
 const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-dists.forEach((d, i) => console.log(d.padEnd(20), "interactive", med(res[i].map((r) => r.at)).toFixed(0), "hf", med(res[i].map((r) => r.hf)).toFixed(0), "wasmEnd", med(res[i].map((r) => r.wasmEnd)).toFixed(0), "wasm→interactive", med(res[i].map((r) => r.at - r.wasmEnd)).toFixed(0)));
+const columns = {
+  "wasm requested": (r) => r.wasmStart,
+  "wasm downloaded": (r) => r.wasmEnd,
+  "instantiate called": (r) => r.compileStart,
+  "instantiated": (r) => r.compiled,
+  "shell in <body>": (r) => r.shell,
+  "health factor": (r) => r.hf,
+  interactive: (r) => r.at,
+  "wasm downloaded → interactive": (r) => r.at - r.wasmEnd,
+};
+console.log(`medians of ${N} cold loads each, ms from navigation`);
+for (const [label, of] of Object.entries(columns))
+  console.log(label.padEnd(32) + dists.map((_, i) => med(res[i].map(of)).toFixed(0).padStart(8)).join(""));
+console.log("".padEnd(32) + dists.map((d) => d.slice(-8).padStart(8)).join(""));
 await browser.close(); for (const s of servers) await s.close();

@@ -1,13 +1,13 @@
 // What a first visit downloads before the app is interactive, measured on a
-// built site: index.html, every file it links (the page loader, the CSS; not
-// the icon), the module of the default page the page loader loads (its JS glue
+// built site: index.html (with the page loader inline), every file it links
+// (the CSS; not the icon), the module of the default page the loader loads (its JS glue
 // and wasm) and the embedded snapshot the app fetches before it can show a
 // health factor. Every other script and wasm in dist/ (the other pages' modules,
 // the risk worker, ECharts) is loaded lazily, and is reported apart.
 // Shared by scripts/byte-budget.mjs and scripts/bench.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, extname } from "node:path";
-import { pageModulesOf } from "./externalize-loader.mjs";
+import { inlineModuleScripts, pageModulesOf } from "./externalize-loader.mjs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 /** Fetched by the app itself before its first health factor (src/snapshot). */
@@ -36,15 +36,21 @@ export function linkedFiles(html) {
   return [...files];
 }
 
-/** The JS glue and wasm of the default page, read from the page loader's table (scripts/externalize-loader.mjs). */
-export function defaultPageModule(dist, linked) {
+/**
+ * The JS glue and wasm of the default page, read from the page loader's table (scripts/externalize-loader.mjs):
+ * inline in index.html, or (as earlier builds had it) in a script file the page links.
+ */
+export function defaultPageModule(dist, linked, html = "") {
+  const sources = inlineModuleScripts(html);
   for (const name of linked.filter((n) => extname(n) === ".js")) {
-    let pages;
     try {
-      pages = pageModulesOf(readFileSync(join(dist, name), "utf8"));
+      sources.push(readFileSync(join(dist, name), "utf8"));
     } catch {
-      continue; // missing files are reported by the caller, with the rest
+      // missing files are reported by the caller, with the rest
     }
+  }
+  for (const source of sources) {
+    const pages = pageModulesOf(source);
     const first = pages && Object.values(pages)[0];
     if (first) return [first.js, first.wasm];
   }
@@ -61,7 +67,7 @@ const ZERO = { raw: 0, gzip: 0, brotli: 0 };
 export function measureCriticalPath(dist) {
   const html = readFileSync(join(dist, "index.html"));
   const linked = linkedFiles(html.toString());
-  const names = ["index.html", ...linked, ...defaultPageModule(dist, linked), ...FETCHED_BEFORE_INTERACTIVE];
+  const names = ["index.html", ...linked, ...defaultPageModule(dist, linked, html.toString()), ...FETCHED_BEFORE_INTERACTIVE];
   const files = [...new Set(names)].map((name) => {
     let bytes;
     try {

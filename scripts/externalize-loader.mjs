@@ -14,9 +14,12 @@
 // Each page of the app is its own wasm (a bin; index.html builds the Plan page's
 // as Trunk's main module with script injection off in Trunk.toml, the others as
 // "worker" assets, which Trunk neither loads nor hashes). This hook names
-// each page module's files by their content hash and writes the page loader:
-// a script file, loaded with integrity, that fetches only the module of the page
-// `?view=` names (the Plan page's by default), each file checked against its digest.
+// each page module's files by their content hash and writes the page loader
+// into the page: an async inline module script whose sha384 the policy's
+// script-src lists (the one inline script allowed), which fetches only the
+// module of the page `?view=` names (the Plan page's by default), each file
+// checked against its digest. Inline, the wasm's download starts as the page is
+// parsed; as a file it started one request later, after the loader's own.
 //
 // Run by Trunk with TRUNK_STAGING_DIR set; `node scripts/externalize-loader.mjs DIR` by hand.
 import { createHash } from "node:crypto";
@@ -150,9 +153,26 @@ await init({ module_or_path: wasm });
 }
 
 /**
+ * `html` with `source` (e.g. `'sha384-…'`) added to its Content-Security-Policy's script-src.
+ * @throws when the page has no policy with a script-src: the loader would then run unchecked.
+ */
+export function withScriptSource(html, source) {
+  const policy = /(<meta http-equiv="Content-Security-Policy" content="[^"]*?\bscript-src\b[^;"]*)/i;
+  if (!policy.test(html)) throw new Error("index.html has no Content-Security-Policy with a script-src");
+  return html.replace(policy, `$1 ${source}`);
+}
+
+/** The text of each inline (no `src`) module script in `html`, in order. */
+export function inlineModuleScripts(html) {
+  return [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+    .filter(([, attrs]) => !/\bsrc=/i.test(attrs) && /\btype=["']?module\b/i.test(attrs))
+    .map(([, , body]) => body);
+}
+
+/**
  * Renames each page module's files in `dir` to content-hashed names and returns index.html with the
- * page loader's script tag, plus the loader file to write.
- * @returns {{html: string, files: {name: string, content: string}[]}}
+ * page loader inline (an async module script) and its digest in the policy's script-src.
+ * @returns {{html: string, loader: string}}
  */
 export function withPageLoader(html, dir, modules = PAGE_MODULES) {
   const pages = {};
@@ -169,12 +189,12 @@ export function withPageLoader(html, dir, modules = PAGE_MODULES) {
     renameSync(join(dir, `${base}.js`), join(dir, pages[slug].js));
     renameSync(join(dir, `${base}_bg.wasm`), join(dir, pages[slug].wasm));
   }
-  const content = pageLoaderSource(pages, Object.keys(modules)[0]);
-  const name = `loader-${contentHash(content)}.js`;
-  const tag = `<script type="module" src="./${name}" integrity="${sri(content)}" crossorigin="anonymous"></script>`;
+  const loader = pageLoaderSource(pages, Object.keys(modules)[0]);
+  // Async: run as soon as it is parsed, without waiting for the stylesheet as a deferred script would.
+  const tag = `<script type="module" async>${loader}</script>`;
   // With script injection off, Trunk leaves its main module's own link in the page; it names no file.
   const out = html.replace(/<link data-trunk rel="rust"[^>]*>/gi, "").replace(/<\/head>/i, `${tag}</head>`);
-  return { html: out, files: [{ name, content }] };
+  return { html: withScriptSource(out, `'${sri(loader)}'`), loader };
 }
 
 /** The page loader's table of modules (as `withPageLoader` wrote it), or undefined for any other script. */
@@ -190,8 +210,8 @@ function main() {
   if (!dir) throw new Error("usage: TRUNK_STAGING_DIR=dir node scripts/externalize-loader.mjs (or pass the dir)");
   const index = join(dir, "index.html");
   const externalized = externalizeInlineScripts(readFileSync(index, "utf8"));
-  const { html, files } = withPageLoader(externalized.html, dir);
-  for (const f of [...externalized.files, ...files]) writeFileSync(join(dir, f.name), f.content);
+  const { html } = withPageLoader(externalized.html, dir);
+  for (const f of externalized.files) writeFileSync(join(dir, f.name), f.content);
   const lazy = LAZY_SCRIPTS.filter((name) => existsSync(join(dir, name))).map((name) => ({
     name,
     bytes: readFileSync(join(dir, name)),

@@ -68,3 +68,36 @@ pub fn HealthChart(
     });
     view! { <LazyChart id test_id title aria_label="Health factor chart" chart /> }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plot(today: f64) -> HealthPlot {
+        HealthPlot {
+            x_name: "WETH price (USD)".into(),
+            points: vec![(150.0, Some(0.25)), (300.0, None), (3000.0, Some(1.5))],
+            today,
+        }
+    }
+
+    #[test]
+    fn the_curve_has_a_gap_where_nothing_is_owed_and_marks_hf_1_and_today() {
+        let option = plot(3000.0).option();
+        let series = &option["series"][0];
+        assert_eq!(series["data"], json!([[150.0, 0.25], [300.0, "-"], [3000.0, 1.5]]));
+        assert_eq!(
+            series["markLine"]["data"],
+            json!([{ "name": "Liquidation (HF 1)", "yAxis": 1.0 }, { "name": "Today", "xAxis": 3000.0 }])
+        );
+        assert_eq!(option["xAxis"]["name"], "WETH price (USD)");
+        assert_eq!((&option["xAxis"]["min"], &option["xAxis"]["max"]), (&json!("dataMin"), &json!("dataMax")));
+        assert_eq!(option["yAxis"]["axisLine"]["onZero"], false);
+    }
+
+    #[test]
+    fn without_a_price_today_is_not_marked() {
+        let option = plot(f64::NAN).option();
+        assert_eq!(option["series"][0]["markLine"]["data"], json!([{ "name": "Liquidation (HF 1)", "yAxis": 1.0 }]));
+    }
+}

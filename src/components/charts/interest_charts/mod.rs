@@ -98,3 +98,68 @@ pub fn composition(parts: &[AssetValue]) -> Drawing {
     option["legend"] = json!({});
     Drawing { option, points, first: None, marks: None }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(n: i64, d: i64) -> BigRational {
+        BigRational::new(n.into(), d.into())
+    }
+
+    #[test]
+    fn health_over_time_marks_the_day_interest_makes_the_position_liquidatable() {
+        let outlook = InterestOutlook {
+            days: 3,
+            days_until_liquidation: Some(2),
+            health_factors: vec![Some("1.02".into()), None, Some("0.99".into()), Some("0.98".into())],
+            rates: vec![],
+            points: vec![],
+        };
+        let drawing = health_over_time(&outlook);
+        let series = &drawing.option["series"][0];
+        assert_eq!(series["data"], json!([[0.0, 1.02], [1.0, "-"], [2.0, 0.99], [3.0, 0.98]]));
+        assert_eq!(series["markLine"]["data"][1], json!({ "name": "Liquidatable on day 2", "xAxis": 2.0 }));
+        assert_eq!(drawing.option["xAxis"]["max"], 3.0);
+        assert_eq!(
+            (drawing.points, drawing.first.as_deref(), drawing.marks.as_deref()),
+            (4, Some("0,1.02"), Some("day=2"))
+        );
+    }
+
+    #[test]
+    fn the_rate_curve_is_in_percent_with_today_and_the_what_if_marked() {
+        let curve = [(r(0, 1), r(0, 1)), (r(1, 2), r(3, 100)), (r(1, 1), r(3, 4))];
+        let drawing = rate_curve("USDC", &curve, Some(&r(88, 100)), Some(&r(1, 1)));
+        let series = &drawing.option["series"][0];
+        assert_eq!(series["data"], json!([[0.0, 0.0], [50.0, 3.0], [100.0, 75.0]]));
+        assert_eq!(
+            series["markLine"]["data"],
+            json!([{ "name": "Today 88.0 %", "xAxis": 88.0 }, { "name": "What-if 100.0 %", "xAxis": 100.0 }])
+        );
+        assert_eq!(drawing.option["yAxis"]["name"], "USDC borrow rate (% a year)");
+        assert_eq!(drawing.marks.as_deref(), Some("today=0.88;what-if=1"));
+        // No utilisation known: the marks are cleared, not left from the last drawing (setOption merges).
+        let bare = rate_curve("USDC", &curve, None, None);
+        assert_eq!(bare.option["series"][0]["markLine"]["data"], json!([]));
+    }
+
+    #[test]
+    fn composition_stacks_one_bar_segment_per_asset_that_holds_value() {
+        let parts = [
+            AssetValue { asset: "WETH".into(), collateral: r(19500, 1), debt: r(0, 1) },
+            AssetValue { asset: "DAI".into(), collateral: r(0, 1), debt: r(0, 1) },
+            AssetValue { asset: "USDC".into(), collateral: r(0, 1), debt: r(800001, 100) },
+        ];
+        let drawing = composition(&parts);
+        assert_eq!(
+            drawing.option["series"],
+            json!([
+                { "type": "bar", "name": "WETH", "stack": "value", "data": [19500.0, 0.0] },
+                { "type": "bar", "name": "USDC", "stack": "value", "data": [0.0, 8000.01] },
+            ])
+        );
+        assert_eq!(drawing.option["xAxis"]["data"], json!(["Collateral", "Debt"]));
+        assert_eq!(drawing.points, 4);
+    }
+}

@@ -72,3 +72,37 @@ pub fn HorizonChart(#[prop(into)] points: Signal<Vec<HorizonPoint>>) -> impl Int
         />
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ballast_core::risk::stats::{Bin, Estimate};
+
+    use super::*;
+
+    #[test]
+    fn the_histogram_labels_each_band_and_shows_percent_of_paths() {
+        let histogram = Histogram {
+            bins: vec![
+                Bin { from: 1.0, to: 1.05, count: 3, share: 0.3 },
+                Bin { from: 2.0, to: f64::INFINITY, count: 7, share: 0.7 },
+            ],
+            below: 0,
+            above: 0,
+        };
+        let drawing = histogram_chart(&histogram);
+        assert_eq!(drawing.option["xAxis"]["data"], json!(["1.00–1.05", "≥ 2.00"]));
+        assert_eq!(drawing.option["series"][0]["data"], json!([30.0, 70.0]));
+        assert_eq!(drawing.points, 2);
+    }
+
+    #[test]
+    fn the_horizon_chart_plots_each_day_in_percent() {
+        let points = [
+            HorizonPoint { day: 1, probability: Estimate { value: 0.0, std_error: 0.0 } },
+            HorizonPoint { day: 7, probability: Estimate { value: 0.125, std_error: 0.01 } },
+        ];
+        let drawing = horizon_chart(&points);
+        assert_eq!(drawing.option["series"][0]["data"], json!([[1.0, 0.0], [7.0, 12.5]]));
+        assert_eq!(drawing.points, 2);
+    }
+}

@@ -1,6 +1,7 @@
 //! Health-factor charts of the scenario being edited. The engine computes
-//! every point exactly; only here are they turned into f64, to be drawn by
-//! ECharts through charming's WASM renderer.
+//! every point exactly; only here are they turned into f64, in an ECharts
+//! option written as JSON (`option`) and drawn through a small binding
+//! (`echarts`).
 //!
 //! ECharts (about 1 MB) is kept off the critical path: index.html copies it
 //! into the site but does not load it; [`load_echarts`] injects it once,
@@ -9,9 +10,11 @@
 
 pub mod composition_chart;
 pub mod crash_health_chart;
+pub mod echarts;
 pub mod health_chart;
 pub mod interest_charts;
 pub mod lazy_chart;
+pub mod option;
 pub mod price_health_chart;
 pub mod risk_charts;
 pub mod throttled;
@@ -29,6 +32,7 @@ use wasm_bindgen_futures::JsFuture;
 
 pub use composition_chart::CompositionChart;
 pub use crash_health_chart::CrashHealthChart;
+pub use echarts::EchartsInstance;
 pub use health_chart::{HealthChart, HealthPlot};
 pub use lazy_chart::{Drawing, LazyChart};
 pub use price_health_chart::PriceHealthChart;
@@ -58,18 +62,14 @@ pub fn after_next_paint(f: impl FnOnce() + 'static) {
 
 /// Keeps a chart's ECharts instance sized to the page's width (ECharts sizes
 /// itself once), and frees its listeners and canvas when the chart leaves the page.
-pub fn follow_width_and_dispose(echarts: StoredValue<Option<charming::Echarts>, LocalStorage>) {
+pub fn follow_width_and_dispose(echarts: StoredValue<Option<EchartsInstance>, LocalStorage>) {
     let resize = window_event_listener(leptos::ev::resize, move |_| {
-        echarts.with_value(|e| e.iter().for_each(|e| e.resize(JsValue::UNDEFINED)));
+        echarts.with_value(|e| e.iter().for_each(EchartsInstance::resize));
     });
     on_cleanup(move || {
         resize.remove();
         if let Some(Some(instance)) = echarts.try_update_value(Option::take) {
-            if let Ok(dispose) = Reflect::get(&instance, &JsValue::from_str("dispose")) {
-                if let Some(dispose) = dispose.dyn_ref::<Function>() {
-                    let _ = dispose.call0(&instance);
-                }
-            }
+            instance.dispose();
         }
     });
 }

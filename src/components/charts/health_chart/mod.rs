@@ -1,13 +1,8 @@
-use charming::component::Axis;
-use charming::element::{
-    AxisLine, AxisType, Label, LabelPosition, LineStyle, LineStyleType, MarkLine, MarkLineData, MarkLineVariant,
-    Symbol, Tooltip, Trigger,
-};
-use charming::series::Line;
-use charming::{val, Chart};
 use leptos::prelude::*;
+use serde_json::json;
 
 use super::lazy_chart::{Drawing, LazyChart};
+use super::option::{chart, dashed_marks, line, mark, point, value_axis};
 
 /// A health-factor curve ready to draw. The engine computed it exactly;
 /// these f64s are for plotting only.
@@ -30,41 +25,19 @@ impl HealthPlot {
         })
     }
 
-    fn chart(&self) -> Chart {
-        // ECharts leaves a gap at "-": no debt, no health factor.
-        let data: Vec<_> =
-            self.points.iter().map(|&(x, hf)| hf.map_or_else(|| val![x, "-"], |hf| val![x, hf])).collect();
-        let marks = MarkLine::new()
-            .silent(true)
-            .symbol(vec![Symbol::None, Symbol::None])
-            .label(Label::new().formatter("{b}").position(LabelPosition::InsideEndTop))
-            .line_style(LineStyle::new().type_(LineStyleType::Dashed))
-            .data(vec![
-                MarkLineVariant::Simple(MarkLineData::new().name("Liquidation (HF 1)").y_axis(1)),
-                MarkLineVariant::Simple(MarkLineData::new().name("Today").x_axis(self.today)),
-            ]);
-        Chart::new()
-            .background_color("transparent")
-            .animation(false)
-            .tooltip(Tooltip::new().trigger(Trigger::Axis))
-            .x_axis(
-                Axis::new()
-                    .type_(AxisType::Value)
-                    .name(self.x_name.as_str())
-                    .name_location(charming::element::NameLocation::Middle)
-                    .name_gap(28)
-                    .min("dataMin")
-                    .max("dataMax"),
-            )
-            // Left, not at x = 0: a crash's x axis ends at 0.
-            .y_axis(
-                Axis::new()
-                    .type_(AxisType::Value)
-                    .name("Health factor")
-                    .min(0)
-                    .axis_line(AxisLine::new().on_zero(false)),
-            )
-            .series(Line::new().name("Health factor").show_symbol(false).data(data).mark_line(marks))
+    /// The curve with the liquidation line (HF 1) and today's x marked; no
+    /// debt is a gap. Today is not marked when it is unknown (no price).
+    pub(crate) fn option(&self) -> serde_json::Value {
+        let data = self.points.iter().map(|&(x, hf)| point(x, hf)).collect();
+        let marks = [mark("Liquidation (HF 1)", "yAxis", 1.0), mark("Today", "xAxis", self.today)];
+        let mut x_axis = value_axis(&self.x_name);
+        x_axis["min"] = "dataMin".into();
+        x_axis["max"] = "dataMax".into();
+        // Left, not at x = 0: a crash's x axis ends at 0.
+        let y_axis = json!({ "type": "value", "name": "Health factor", "min": 0, "axisLine": { "onZero": false } });
+        let mut series = line("Health factor", data);
+        series["markLine"] = dashed_marks(marks.into_iter().flatten().collect());
+        chart(x_axis, y_axis, vec![series])
     }
 }
 
@@ -85,7 +58,7 @@ pub fn HealthChart(
     let chart = Signal::derive(move || {
         plot.with(|plot| match plot {
             Ok(plot) => Ok(Drawing {
-                chart: plot.chart(),
+                option: plot.option(),
                 points: plot.points.len(),
                 first: Some(plot.first_point()),
                 marks: None,
@@ -94,4 +67,37 @@ pub fn HealthChart(
         })
     });
     view! { <LazyChart id test_id title aria_label="Health factor chart" chart /> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plot(today: f64) -> HealthPlot {
+        HealthPlot {
+            x_name: "WETH price (USD)".into(),
+            points: vec![(150.0, Some(0.25)), (300.0, None), (3000.0, Some(1.5))],
+            today,
+        }
+    }
+
+    #[test]
+    fn the_curve_has_a_gap_where_nothing_is_owed_and_marks_hf_1_and_today() {
+        let option = plot(3000.0).option();
+        let series = &option["series"][0];
+        assert_eq!(series["data"], json!([[150.0, 0.25], [300.0, "-"], [3000.0, 1.5]]));
+        assert_eq!(
+            series["markLine"]["data"],
+            json!([{ "name": "Liquidation (HF 1)", "yAxis": 1.0 }, { "name": "Today", "xAxis": 3000.0 }])
+        );
+        assert_eq!(option["xAxis"]["name"], "WETH price (USD)");
+        assert_eq!((&option["xAxis"]["min"], &option["xAxis"]["max"]), (&json!("dataMin"), &json!("dataMax")));
+        assert_eq!(option["yAxis"]["axisLine"]["onZero"], false);
+    }
+
+    #[test]
+    fn without_a_price_today_is_not_marked() {
+        let option = plot(f64::NAN).option();
+        assert_eq!(option["series"][0]["markLine"]["data"], json!([{ "name": "Liquidation (HF 1)", "yAxis": 1.0 }]));
+    }
 }

@@ -1,27 +1,27 @@
-use charming::theme::Theme;
-use charming::{Chart, Echarts, WasmRenderer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::echarts::EchartsInstance;
 use super::{after_next_paint, follow_width_and_dispose, load_echarts};
 
-/// What one chart draws: the chart, how many data points it has and, for
+/// What one chart draws: its ECharts option (built in the chart's module from
+/// the engine's figures, see `option`), how many data points it has and, for
 /// tests, its first point as drawn and what its marker lines mark.
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Drawing {
-    pub chart: Chart,
+    pub option: serde_json::Value,
     pub points: usize,
     pub first: Option<String>,
     pub marks: Option<String>,
 }
 
-impl From<(Chart, usize)> for Drawing {
-    fn from((chart, points): (Chart, usize)) -> Self {
-        Self { chart, points, first: None, marks: None }
+impl From<(serde_json::Value, usize)> for Drawing {
+    fn from((option, points): (serde_json::Value, usize)) -> Self {
+        Self { option, points, first: None, marks: None }
     }
 }
 
-/// Any charming chart, drawn once ECharts has loaded (after first paint) and
+/// Any ECharts chart, drawn once ECharts has loaded (after first paint) and
 /// redrawn when `chart` changes; `data-points` (and `data-first` and
 /// `data-marks`, when the drawing has them) say what was last drawn, for tests. Every chart on the
 /// site goes through this one load-then-render effect.
@@ -43,7 +43,7 @@ pub fn LazyChart(
     let ready = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let drawn = RwSignal::new(None::<(usize, Option<String>, Option<String>)>);
-    let echarts = StoredValue::new_local(None::<Echarts>);
+    let echarts = StoredValue::new_local(None::<EchartsInstance>);
 
     after_next_paint(move || {
         spawn_local(async move {
@@ -64,13 +64,14 @@ pub fn LazyChart(
                 Ok(drawing) => drawing,
                 Err(e) => return problem.set(Some(e.clone())),
             };
-            if echarts.with_value(Option::is_none) {
-                match WasmRenderer::new_opt(None, None).theme(Theme::Dark).render(id, &drawing.chart) {
-                    Ok(instance) => echarts.set_value(Some(instance)),
-                    Err(e) => return problem.set(Some(format!("The chart could not be drawn: {e:?}"))),
-                }
-            } else {
-                echarts.with_value(|e| e.iter().for_each(|e| WasmRenderer::update(e, &drawing.chart)));
+            let drawn_now = echarts.with_value(|instance| match instance {
+                Some(instance) => instance.update(&drawing.option).map(|()| None),
+                None => EchartsInstance::draw(id, &drawing.option).map(Some),
+            });
+            match drawn_now {
+                Ok(Some(instance)) => echarts.set_value(Some(instance)),
+                Ok(None) => {}
+                Err(e) => return problem.set(Some(e)),
             }
             problem.set(None);
             drawn.set(Some((drawing.points, drawing.first.clone(), drawing.marks.clone())));

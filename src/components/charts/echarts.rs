@@ -13,7 +13,7 @@ extern "C" {
     fn init(element: &web_sys::Element, theme: &str) -> Result<EchartsInstance, JsValue>;
 
     #[wasm_bindgen(catch, method, js_name = setOption)]
-    fn set_option(this: &EchartsInstance, option: &JsValue) -> Result<(), JsValue>;
+    fn set_option(this: &EchartsInstance, option: &JsValue, settings: &JsValue) -> Result<(), JsValue>;
 
     /// Sizes the chart to its element again.
     #[wasm_bindgen(method)]
@@ -37,13 +37,19 @@ impl EchartsInstance {
         Ok(instance)
     }
 
-    /// Merges `option` into what is drawn (ECharts' default `setOption`):
-    /// series and axes are matched by position, arrays given are replaced.
+    /// Merges `option` into what is drawn: axes and the rest are matched by
+    /// position and arrays given are replaced, while the series are replaced
+    /// as a whole (`replaceMerge`), so a series the new option leaves out (an
+    /// asset no longer held) is no longer drawn.
     pub fn update(&self, option: &serde_json::Value) -> Result<(), String> {
         let option = js_sys::JSON::parse(&option.to_string()).map_err(|e| why("could not be read", &e))?;
-        self.set_option(&option).map_err(|e| why("could not be drawn", &e))
+        let settings = js_sys::JSON::parse(SET_OPTION_SETTINGS).map_err(|e| why("could not be read", &e))?;
+        self.set_option(&option, &settings).map_err(|e| why("could not be drawn", &e))
     }
 }
+
+/// ECharts' `setOption` settings for every redraw (see [`EchartsInstance::update`]).
+const SET_OPTION_SETTINGS: &str = r#"{"replaceMerge":["series"]}"#;
 
 fn why(what: &str, error: &JsValue) -> String {
     let detail = js_sys::Reflect::get(error, &JsValue::from_str("message")).ok().and_then(|m| m.as_string());

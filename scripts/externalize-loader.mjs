@@ -128,7 +128,8 @@ const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").
 /**
  * The page loader's source for a table of page modules (slug → {js, wasm, jsIntegrity, wasmIntegrity}).
  * The glue is preloaded with its digest before it is imported (a module import cannot name one itself),
- * and the wasm is fetched with its digest meanwhile, so a tampered file is refused.
+ * and the wasm is fetched with its digest and compiled meanwhile, so a tampered file is refused and the
+ * compilation does not wait for the glue.
  */
 export function pageLoaderSource(pages, defaultSlug) {
   return `// Ballast's page loader (scripts/externalize-loader.mjs): only the page \`?view=\` names is loaded.
@@ -136,7 +137,14 @@ ${PAGES_MARKER}${JSON.stringify(pages)};
 const view = new URLSearchParams(location.search).get("view");
 const page = Object.hasOwn(PAGES, view) ? PAGES[view] : PAGES[${JSON.stringify(defaultSlug)}];
 const url = (file) => new URL(file, import.meta.url).href;
-const wasm = fetch(url(page.wasm), { integrity: page.wasmIntegrity, credentials: "same-origin", mode: "cors" });
+// Compiled while the JS glue loads (its init would start only after the import); a server that
+// does not label wasm application/wasm gets the compile that does not stream.
+const wasm = fetch(url(page.wasm), { integrity: page.wasmIntegrity, credentials: "same-origin", mode: "cors" }).then((response) => {
+  if (!response.ok) throw new Error(\`\${page.wasm}: \${response.status} \${response.statusText}\`);
+  return response.headers.get("Content-Type")?.split(";")[0].trim() === "application/wasm"
+    ? WebAssembly.compileStreaming(response)
+    : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+});
 await new Promise((resolve, reject) => {
   const glue = document.createElement("link");
   glue.rel = "modulepreload";

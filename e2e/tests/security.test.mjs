@@ -105,6 +105,8 @@ test("the page loader hook names each page module by its content and loads the o
   // The loader picks by ?view=, falls back to the first (Plan), and checks both files' digests.
   assert.match(loader, /Object\.hasOwn\(PAGES, view\) \? PAGES\[view\] : PAGES\["plan"\]/);
   assert.match(loader, /fetch\(url\(page\.wasm\), \{ integrity: page\.wasmIntegrity/);
+  // Compiled as it arrives, not after the glue is imported.
+  assert.match(loader, /WebAssembly\.compileStreaming\(response\)/);
   assert.match(loader, /glue\.integrity = page\.jsIntegrity/);
   assert.throws(() => withPageLoader(html, dir, { risk: "ballast-page-risk" }), /ballast-page-risk: no page module/);
 });

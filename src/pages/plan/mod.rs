@@ -471,13 +471,6 @@ fn Planner(
             </section>
             <ActionForm edit />
             {(plan.with_value(|p| p.id == "live")).then(|| view! { <sign_panel::SignChanges plan working /> })}
-            <Show when=move || painted.get()>
-                <assets::AssetEditor edit />
-                <governance::GovernanceForm edit />
-                <interest::InterestPanel plan edit />
-                <looping::LoopPlanner working />
-                <KeepPanel working label=label.clone() open />
-            </Show>
             // Also on edits that leave the report as it was (an asset listed, not held): the table shows it.
             // Mounted once and updated in place; rebuilt only between a report and a refusal.
             {move || match refusal.get() {
@@ -492,13 +485,19 @@ fn Planner(
                 }
                 .into_any(),
             }}
-            // Mounted with the report; ECharts itself arrives after first paint.
+            // Below the report, so mounting them after the first frame moves nothing already painted:
+            // the charts of the report (ECharts itself arrives later still), then the editors and panels.
             <Show when=move || painted.get()>
                 <div class="charts">
                     <PriceHealthChart scenario=working />
                     <CrashHealthChart scenario=working />
                     <crate::components::charts::CompositionChart scenario=working />
                 </div>
+                <assets::AssetEditor edit />
+                <governance::GovernanceForm edit />
+                <interest::InterestPanel plan edit />
+                <looping::LoopPlanner working />
+                <KeepPanel working label=label.clone() open />
             </Show>
         </article>
     }

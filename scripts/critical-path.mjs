@@ -7,7 +7,7 @@
 // Shared by scripts/byte-budget.mjs and scripts/bench.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, extname } from "node:path";
-import { inlineModuleScripts, pageModulesOf } from "./externalize-loader.mjs";
+import { pageModulesOf } from "./externalize-loader.mjs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 /** Fetched by the app itself before its first health factor (src/snapshot). */
@@ -36,25 +36,11 @@ export function linkedFiles(html) {
   return [...files];
 }
 
-/**
- * The JS glue and wasm of the default page, read from the page loader's table (scripts/externalize-loader.mjs):
- * inline in index.html, or (as earlier builds had it) in a script file the page links.
- */
-export function defaultPageModule(dist, linked, html = "") {
-  const sources = inlineModuleScripts(html);
-  for (const name of linked.filter((n) => extname(n) === ".js")) {
-    try {
-      sources.push(readFileSync(join(dist, name), "utf8"));
-    } catch {
-      // missing files are reported by the caller, with the rest
-    }
-  }
-  for (const source of sources) {
-    const pages = pageModulesOf(source);
-    const first = pages && Object.values(pages)[0];
-    if (first) return [first.js, first.wasm];
-  }
-  return [];
+/** The JS glue and wasm of the default page, from the page loader's table of modules in index.html (scripts/externalize-loader.mjs). */
+export function defaultPageModule(html) {
+  const pages = pageModulesOf(html);
+  const first = pages && Object.values(pages)[0];
+  return first ? [first.js, first.wasm] : [];
 }
 
 const add = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
@@ -67,7 +53,7 @@ const ZERO = { raw: 0, gzip: 0, brotli: 0 };
 export function measureCriticalPath(dist) {
   const html = readFileSync(join(dist, "index.html"));
   const linked = linkedFiles(html.toString());
-  const names = ["index.html", ...linked, ...defaultPageModule(dist, linked, html.toString()), ...FETCHED_BEFORE_INTERACTIVE];
+  const names = ["index.html", ...linked, ...defaultPageModule(html.toString()), ...FETCHED_BEFORE_INTERACTIVE];
   const files = [...new Set(names)].map((name) => {
     let bytes;
     try {

@@ -1,8 +1,8 @@
-// Trunk post-build hook (Trunk.toml): moves the inline <script> Trunk writes
-// into index.html (its wasm loader) into a file of its own, loaded with
-// subresource integrity, so the page's
-// Content-Security-Policy can say `script-src 'self' 'wasm-unsafe-eval'` with
-// no hash or 'unsafe-inline'. It also makes the loader fetch the wasm with the
+// Trunk post-build hook (Trunk.toml): moves any inline <script> Trunk writes
+// into index.html (its wasm loader, when Trunk injects one) into a file of its
+// own, loaded with subresource integrity, so the page's Content-Security-Policy
+// needs no 'unsafe-inline' (only the page loader below is inline, by its
+// digest). It also makes such a loader fetch the wasm with the
 // integrity Trunk computed for its preload: Trunk's loader fetches it
 // without, so the digest would otherwise be checked on the preload only.
 //
@@ -14,12 +14,15 @@
 // Each page of the app is its own wasm (a bin; index.html builds the Plan page's
 // as Trunk's main module with script injection off in Trunk.toml, the others as
 // "worker" assets, which Trunk neither loads nor hashes). This hook names
-// each page module's files by their content hash and writes the page loader
-// into the page: an async inline module script whose sha384 the policy's
-// script-src lists (the one inline script allowed), which fetches only the
-// module of the page `?view=` names (the Plan page's by default), each file
-// checked against its digest. Inline, the wasm's download starts as the page is
-// parsed; as a file it started one request later, after the loader's own.
+// each page module's files by their content hash and writes, last in <head>,
+// their table (a JSON data block, #ballast-pages, with each file's digest) and
+// the page loader: an async inline module script whose sha384 the policy's
+// script-src lists (the one inline script allowed; the table is kept out of it,
+// so that digest changes only when the loader's code does, and a host that
+// copies the policy into a header need not follow every build). The loader
+// fetches and compiles only the module of the page `?view=` names (the Plan
+// page's by default), each file checked against its digest. Inline, the wasm's
+// download starts as the page is parsed; as a file it started one request later.
 //
 // Run by Trunk with TRUNK_STAGING_DIR set; `node scripts/externalize-loader.mjs DIR` by hand.
 import { createHash } from "node:crypto";
@@ -49,8 +52,8 @@ export const PAGE_MODULES = {
   glossary: "ballast-page-glossary",
 };
 
-/** Marks the page loader's table of modules, so the byte budget can read which files a page loads. */
-export const PAGES_MARKER = "const PAGES = ";
+/** The id of the data block holding the page loader's table of modules (the byte budget reads it too). */
+export const PAGES_ELEMENT_ID = "ballast-pages";
 
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 
@@ -126,38 +129,64 @@ export function withDataPreloads(html, files) {
 const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 
 /**
- * The page loader's source for a table of page modules (slug → {js, wasm, jsIntegrity, wasmIntegrity}).
- * The glue is preloaded with its digest before it is imported (a module import cannot name one itself),
- * and the wasm is fetched with its digest and compiled meanwhile, so a tampered file is refused and the
- * compilation does not wait for the glue.
+ * The page loader's source. It reads the table of page modules (slug → {js, wasm, jsIntegrity,
+ * wasmIntegrity}) from the #ballast-pages data block before it, preloads the glue with its digest
+ * before importing it (a module import cannot name one itself), and meanwhile fetches the wasm with its
+ * digest and compiles it, so a tampered file is refused and the compilation does not wait for the glue.
+ * If anything fails, the page says so instead of staying blank.
  */
-export function pageLoaderSource(pages, defaultSlug) {
+export function pageLoaderSource(defaultSlug) {
   return `// Ballast's page loader (scripts/externalize-loader.mjs): only the page \`?view=\` names is loaded.
-${PAGES_MARKER}${JSON.stringify(pages)};
-const view = new URLSearchParams(location.search).get("view");
-const page = Object.hasOwn(PAGES, view) ? PAGES[view] : PAGES[${JSON.stringify(defaultSlug)}];
-const url = (file) => new URL(file, import.meta.url).href;
-// Compiled while the JS glue loads (its init would start only after the import); a server that
-// does not label wasm application/wasm gets the compile that does not stream.
-const wasm = fetch(url(page.wasm), { integrity: page.wasmIntegrity, credentials: "same-origin", mode: "cors" }).then((response) => {
-  if (!response.ok) throw new Error(\`\${page.wasm}: \${response.status} \${response.statusText}\`);
-  return response.headers.get("Content-Type")?.split(";")[0].trim() === "application/wasm"
-    ? WebAssembly.compileStreaming(response)
-    : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+const start = async () => {
+  const pages = JSON.parse(document.getElementById(${JSON.stringify(PAGES_ELEMENT_ID)}).textContent);
+  const view = new URLSearchParams(location.search).get("view");
+  const page = Object.hasOwn(pages, view) ? pages[view] : pages[${JSON.stringify(defaultSlug)}];
+  const url = (file) => new URL(file, document.baseURI).href;
+  // Compiled while the JS glue loads (its init would start only after the import); a server that
+  // does not label wasm application/wasm gets the compile that does not stream.
+  const wasm = fetch(url(page.wasm), { integrity: page.wasmIntegrity, credentials: "same-origin", mode: "cors" }).then((response) => {
+    if (!response.ok) throw new Error(\`\${page.wasm}: \${response.status} \${response.statusText}\`);
+    return response.headers.get("Content-Type")?.split(";")[0].trim() === "application/wasm"
+      ? WebAssembly.compileStreaming(response)
+      : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  });
+  wasm.catch(() => {}); // reported below, once, by whichever step fails first
+  await new Promise((resolve, reject) => {
+    const glue = document.createElement("link");
+    glue.rel = "modulepreload";
+    glue.href = url(page.js);
+    glue.integrity = page.jsIntegrity;
+    glue.crossOrigin = "anonymous";
+    glue.onload = resolve;
+    glue.onerror = () => reject(new Error(\`\${page.js} did not load or does not match its digest\`));
+    document.head.append(glue);
+  });
+  const { default: init } = await import(url(page.js));
+  await parsed();
+  await init({ module_or_path: wasm });
+};
+// The app mounts into <body>: an async script can run before the page is parsed.
+const parsed = () =>
+  document.readyState === "loading"
+    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }))
+    : Promise.resolve();
+start().catch(async (error) => {
+  await parsed();
+  const message = document.createElement("p");
+  message.className = "error";
+  message.setAttribute("role", "alert");
+  message.dataset.testid = "start-error";
+  message.textContent = \`Ballast could not start: \${error?.message ?? error}. Reload the page; if it keeps failing, this copy of the site is damaged or incomplete.\`;
+  document.body.replaceChildren(message);
+  throw error;
 });
-await new Promise((resolve, reject) => {
-  const glue = document.createElement("link");
-  glue.rel = "modulepreload";
-  glue.href = url(page.js);
-  glue.integrity = page.jsIntegrity;
-  glue.crossOrigin = "anonymous";
-  glue.onload = resolve;
-  glue.onerror = () => reject(new Error(\`\${page.js} did not load or does not match its digest\`));
-  document.head.append(glue);
-});
-const { default: init } = await import(url(page.js));
-await init({ module_or_path: wasm });
 `;
+}
+
+/** The data block holding the table of page modules, its `<` escaped so no file name can end it. */
+export function pagesBlock(pages) {
+  const json = JSON.stringify(pages).replaceAll("<", "\\u003c");
+  return `<script type="application/json" id="${PAGES_ELEMENT_ID}">${json}</script>`;
 }
 
 /**
@@ -197,20 +226,19 @@ export function withPageLoader(html, dir, modules = PAGE_MODULES) {
     renameSync(join(dir, `${base}.js`), join(dir, pages[slug].js));
     renameSync(join(dir, `${base}_bg.wasm`), join(dir, pages[slug].wasm));
   }
-  const loader = pageLoaderSource(pages, Object.keys(modules)[0]);
-  // Async: run as soon as it is parsed, without waiting for the stylesheet as a deferred script would.
-  const tag = `<script type="module" async>${loader}</script>`;
+  const loader = pageLoaderSource(Object.keys(modules)[0]);
+  // Last in <head>, after the preloads and digests the app reads; async, so it runs as soon as it is
+  // parsed without waiting for the stylesheet as a deferred script would.
+  const tags = `${pagesBlock(pages)}<script type="module" async>${loader}</script>`;
   // With script injection off, Trunk leaves its main module's own link in the page; it names no file.
-  const out = html.replace(/<link data-trunk rel="rust"[^>]*>/gi, "").replace(/<\/head>/i, `${tag}</head>`);
+  const out = html.replace(/<link data-trunk rel="rust"[^>]*>/gi, "").replace(/<\/head>/i, `${tags}</head>`);
   return { html: withScriptSource(out, `'${sri(loader)}'`), loader };
 }
 
-/** The page loader's table of modules (as `withPageLoader` wrote it), or undefined for any other script. */
-export function pageModulesOf(loaderSource) {
-  const start = loaderSource.indexOf(PAGES_MARKER);
-  if (start < 0) return undefined;
-  const line = loaderSource.slice(start + PAGES_MARKER.length).split("\n")[0];
-  return JSON.parse(line.replace(/;$/, ""));
+/** The table of page modules in `html` (as `withPageLoader` wrote it), or undefined if it has none. */
+export function pageModulesOf(html) {
+  const block = html.match(new RegExp(`<script type="application/json" id="${PAGES_ELEMENT_ID}">([\\s\\S]*?)</script>`));
+  return block ? JSON.parse(block[1]) : undefined;
 }
 
 function main() {
@@ -218,7 +246,6 @@ function main() {
   if (!dir) throw new Error("usage: TRUNK_STAGING_DIR=dir node scripts/externalize-loader.mjs (or pass the dir)");
   const index = join(dir, "index.html");
   const externalized = externalizeInlineScripts(readFileSync(index, "utf8"));
-  const { html } = withPageLoader(externalized.html, dir);
   for (const f of externalized.files) writeFileSync(join(dir, f.name), f.content);
   const lazy = LAZY_SCRIPTS.filter((name) => existsSync(join(dir, name))).map((name) => ({
     name,
@@ -228,7 +255,9 @@ function main() {
     name,
     bytes: readFileSync(join(dir, name)),
   }));
-  writeFileSync(index, withDataPreloads(withLazyIntegrity(html, lazy), data));
+  // The page loader goes in last, after what the app reads from <head>.
+  const { html } = withPageLoader(withDataPreloads(withLazyIntegrity(externalized.html, lazy), data), dir);
+  writeFileSync(index, html);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();

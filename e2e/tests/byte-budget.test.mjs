@@ -94,13 +94,13 @@ test("with one module per page, the default page's module is on the critical pat
     "snapshot.json": "{}",
   };
   for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dist, name), body);
-  const { html, loader } = withPageLoader(
+  const { html } = withPageLoader(
     `<html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'"><link rel="stylesheet" href="./main-0123456789abcdef.css"></head></html>`,
     dist,
     { plan: "ballast-web", risk: "ballast-page-risk" },
   );
   writeFileSync(path.join(dist, "index.html"), html);
-  const pages = pageModulesOf(loader);
+  const pages = pageModulesOf(html);
 
   const m = measureCriticalPath(dist);
   assert.deepEqual(m.files.map((f) => f.name), [

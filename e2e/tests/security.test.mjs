@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStaticServer } from "../lib/static-server.mjs";
 import { siteUnderTest, useBrowser } from "../lib/site.mjs";
-import { externalizeInlineScripts, inlineModuleScripts, withPageLoader, pageModulesOf, PAGE_MODULES } from "../../scripts/externalize-loader.mjs";
+import { externalizeInlineScripts, inlineModuleScripts, pageLoaderSource, pagesBlock, withPageLoader, pageModulesOf, PAGE_MODULES } from "../../scripts/externalize-loader.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { DIST, skip } = siteUnderTest();
@@ -85,12 +85,15 @@ test("the page loader hook names each page module by its content and loads the o
   const { html: out, loader } = withPageLoader(html, dir, { plan: "ballast-web", prices: "ballast-page-prices" });
 
   assert.doesNotMatch(out, /data-trunk/, "Trunk's own link is gone");
-  // Inline and async, so the wasm's download starts as the page is parsed; its digest is the one script-src adds.
-  assert.ok(out.includes(`<script type="module" async>${loader}</script></head>`), out);
+  // Last in <head>, inline and async, so the wasm's download starts as the page is parsed; its digest is the
+  // one script-src adds. The table of modules is a data block before it, not part of the hashed code.
+  const pages = pageModulesOf(out);
+  assert.ok(out.endsWith(`${pagesBlock(pages)}<script type="module" async>${loader}</script></head>`), out);
   assert.ok(out.includes(`script-src 'self' 'wasm-unsafe-eval' '${sri(loader)}'; object-src 'none'`), out);
   assert.deepEqual(inlineModuleScripts(out), [loader]);
+  assert.equal(loader, pageLoaderSource("plan"), "the loader's code, and so its digest, does not change with the modules");
+  assert.doesNotMatch(loader, /ballast-web-/);
   assert.throws(() => withPageLoader("<head></head>", dir, {}), /no Content-Security-Policy with a script-src/);
-  const pages = pageModulesOf(loader);
   assert.deepEqual(Object.keys(pages), ["plan", "prices"]);
   assert.match(pages.plan.js, /^ballast-web-[0-9a-f]{16}\.js$/);
   assert.equal(pages.plan.wasm, pages.plan.js.replace(/\.js$/, "_bg.wasm"));
@@ -103,11 +106,14 @@ test("the page loader hook names each page module by its content and loads the o
   }
   assert.equal(pages.plan.jsIntegrity, sri(built["ballast-web-1a2b3c.js"]));
   // The loader picks by ?view=, falls back to the first (Plan), and checks both files' digests.
-  assert.match(loader, /Object\.hasOwn\(PAGES, view\) \? PAGES\[view\] : PAGES\["plan"\]/);
+  assert.match(loader, /Object\.hasOwn\(pages, view\) \? pages\[view\] : pages\["plan"\]/);
   assert.match(loader, /fetch\(url\(page\.wasm\), \{ integrity: page\.wasmIntegrity/);
   // Compiled as it arrives, not after the glue is imported.
   assert.match(loader, /WebAssembly\.compileStreaming\(response\)/);
   assert.match(loader, /glue\.integrity = page\.jsIntegrity/);
+  // A failure is said on the page, after it is parsed, instead of leaving it blank.
+  assert.match(loader, /start\(\)\.catch\(async \(error\) => \{\n  await parsed\(\);/);
+  assert.match(pagesBlock({ x: { js: "</script>" } }), /^<script type="application\/json" id="ballast-pages">\{"x":\{"js":"\\u003c\/script>"\}\}<\/script>$/);
   assert.throws(() => withPageLoader(html, dir, { risk: "ballast-page-risk" }), /ballast-page-risk: no page module/);
 });
 
@@ -144,7 +150,8 @@ test("the built page: a strict policy first in <head>, no inline script but the 
   for (const script of scripts) {
     const open = script.match(/<script\b[^>]*>/i)[0];
     const body = script.slice(open.length, -"</script>".length);
-    assert.ok(attr(open, "src") || body === loader, `inline script in the built page: ${script.slice(0, 120)}`);
+    const isData = attr(open, "type") === "application/json";
+    assert.ok(attr(open, "src") || body === loader || isData, `inline script in the built page: ${script.slice(0, 120)}`);
   }
   // Every script, stylesheet and preload names the digest of the file it loads, and it matches.
   const loaded = [...tags(html, "script").filter((t) => attr(t, "src")), ...tags(html, "link").filter((t) => /rel="(stylesheet|modulepreload|preload)"/.test(t))];
@@ -157,15 +164,18 @@ test("the built page: a strict policy first in <head>, no inline script but the 
     assert.equal(integrity, sri(readFileSync(path.join(DIST, file))), `integrity of ${file}`);
   }
   // The page loader names every page's module with the digests of its glue and wasm, so a swapped file is refused.
-  const pages = pageModulesOf(loader);
-  assert.ok(pages, "the page loader has no table of page modules");
+  const pages = pageModulesOf(html);
+  assert.ok(pages, "the page has no table of page modules");
   assert.deepEqual(Object.keys(pages).sort(), pageSlugs().sort());
   for (const [slug, p] of Object.entries(pages)) {
     assert.equal(p.jsIntegrity, sri(readFileSync(path.join(DIST, p.js))), `${slug}: integrity of ${p.js}`);
     assert.equal(p.wasmIntegrity, sri(readFileSync(path.join(DIST, p.wasm))), `${slug}: integrity of ${p.wasm}`);
   }
   // Nothing else in the page loads a page module: only the loader does, and only the page shown.
-  assert.doesNotMatch(html.replace(loader, ""), /ballast-(web|page-)/);
+  assert.doesNotMatch(html.replace(pagesBlock(pages), ""), /ballast-(web|page-)/);
+  // The loader comes after what the app reads from <head> (the snapshot's preload, ECharts' digest).
+  assert.ok(html.indexOf("<script type=\"module\" async>") > html.lastIndexOf("<link rel=\"preload\""));
+  assert.ok(html.indexOf("<script type=\"module\" async>") > html.indexOf("ballast:integrity:echarts.min.js"));
 });
 
 const { newContext } = useBrowser(skip);
@@ -183,6 +193,31 @@ async function recordingContext() {
   ctx.context.on("request", (r) => requests.push(r.url()));
   return { ctx, requests };
 }
+
+test("a page module that does not match its digest is refused, and the page says Ballast could not start", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx } = await recordingContext();
+    const page = await ctx.newPage();
+    const plan = pageModulesOf(indexHtml()).plan;
+    const original = readFileSync(path.join(DIST, plan.wasm));
+    // One byte changed: still a file of the right name and size, so only the digest can tell.
+    const tampered = Buffer.from(original);
+    tampered[tampered.length - 1] ^= 1;
+    await page.route(`${server.url}${plan.wasm}`, (route) => route.fulfill({ contentType: "application/wasm", body: tampered }));
+    await page.goto(`${server.url}?position=aave-demo`);
+    const error = page.locator("[data-testid=start-error]");
+    await error.waitFor({ timeout: 30_000 });
+    assert.match(await error.textContent(), /^Ballast could not start: .+ Reload the page/);
+    assert.equal(await page.locator("[data-testid=health-factor]").count(), 0);
+    assert.equal(await page.getAttribute("[data-testid=start-error]", "role"), "alert");
+    // The browser's refusal (and the loader's report of it) are the only errors.
+    assert.ok(ctx.errors.length > 0 && ctx.errors.every((e) => /integrity|could not start|Failed to fetch/i.test(e.text)), JSON.stringify(ctx.errors));
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});
 
 test("under the policy the app works, charts load ECharts, and eval and injected inline scripts do not run", { skip }, async () => {
   const server = await startStaticServer(DIST);

@@ -64,22 +64,30 @@ export function tenAssetShareParam() {
   return `1.${Buffer.from(JSON.stringify(scenario)).toString("base64url")}`;
 }
 
+/**
+ * An init script (runs in the page before any app code) recording when the health factor's number
+ * first reaches the DOM (`window.__hfAt`) and when the frame showing it has been painted
+ * (`window.__interactiveAt`): the next animation frame, then the task after it.
+ */
+export function interactiveProbe() {
+  const hasNumber = (el) => el && /\d/.test(el.textContent ?? "");
+  new MutationObserver((_, observer) => {
+    const hf = document.querySelector("[data-testid=health-factor]");
+    const label = hf?.parentElement?.querySelector(".health-factor-label");
+    if (!hasNumber(hf) || !/health factor/i.test(label?.textContent ?? "")) return;
+    observer.disconnect();
+    window.__hfAt = performance.now();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => (window.__interactiveAt = performance.now());
+      channel.port2.postMessage(null);
+    });
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
 async function coldLoad(browser, url) {
   const ctx = await newTestContext(browser);
-  await ctx.context.addInitScript(() => {
-    const hasNumber = (el) => el && /\d/.test(el.textContent ?? "");
-    new MutationObserver((_, observer) => {
-      const hf = document.querySelector("[data-testid=health-factor]");
-      const label = hf?.parentElement?.querySelector(".health-factor-label");
-      if (!hasNumber(hf) || !/health factor/i.test(label?.textContent ?? "")) return;
-      observer.disconnect();
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => (window.__interactiveAt = performance.now());
-        channel.port2.postMessage(null);
-      });
-    }).observe(document, { childList: true, subtree: true, characterData: true });
-  });
+  await ctx.context.addInitScript(interactiveProbe);
   const page = await ctx.newPage();
   await page.goto(url);
   await page.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 30_000 });

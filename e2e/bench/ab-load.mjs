@@ -8,6 +8,7 @@
 //   N=10 node bench/ab-load.mjs DIST_A DIST_B
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { interactiveProbe } from "../bench.mjs";
 const dists = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const N = Number(process.env.N ?? 10);
 const servers = await Promise.all(dists.map((d) => startStaticServer(d)));
@@ -28,20 +29,8 @@ async function coldLoad(url) {
     new MutationObserver((_, observer) => {
       if (document.body?.children.length) (window.__shellAt = performance.now()), observer.disconnect();
     }).observe(document, { childList: true, subtree: true });
-    const hasNumber = (el) => el && /\d/.test(el.textContent ?? "");
-    new MutationObserver((_, observer) => {
-      const hf = document.querySelector("[data-testid=health-factor]");
-      const label = hf?.parentElement?.querySelector(".health-factor-label");
-      if (!hasNumber(hf) || !/health factor/i.test(label?.textContent ?? "")) return;
-      observer.disconnect();
-      window.__hfAt = performance.now();
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => (window.__interactiveAt = performance.now());
-        channel.port2.postMessage(null);
-      });
-    }).observe(document, { childList: true, subtree: true, characterData: true });
   });
+  await ctx.context.addInitScript(interactiveProbe);
   const page = await ctx.newPage();
   await page.goto(url);
   await page.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 30_000 });

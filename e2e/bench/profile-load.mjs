@@ -10,38 +10,10 @@
 //   ROOT: only samples under a function whose name contains fn; GREP: only names containing text.
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { summariseProfile } from "./profile-summary.mjs";
 const dist = process.argv[2];
 const TOP = Number(process.argv[3] ?? 45);
 if (!dist) throw new Error("usage: [ROOT=fn] [GREP=text] node bench/profile-load.mjs DIST [TOP]");
-
-/** Self and total (self + descendants, counted once per stack) milliseconds per function name. */
-function summarise(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber})`;
-  const stack = (id) => {
-    const names = [];
-    for (let at = id; at !== undefined; at = parent.get(at)) names.push(name(byId.get(at)));
-    return names;
-  };
-  const self = new Map();
-  const total = new Map();
-  profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const names = stack(id);
-    if (process.env.ROOT && !names.some((n) => n.includes(process.env.ROOT))) return;
-    self.set(names[0], (self.get(names[0]) ?? 0) + ms);
-    for (const n of new Set(names)) total.set(n, (total.get(n) ?? 0) + ms);
-  });
-  const top = (m) =>
-    [...m.entries()]
-      .filter(([n]) => !process.env.GREP || n.includes(process.env.GREP))
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, TOP)
-      .map(([n, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${n.slice(0, 150)}`);
-  return { self: top(self), total: top(total) };
-}
 
 const server = await startStaticServer(dist);
 const browser = await launchBrowser();
@@ -61,7 +33,7 @@ try {
   await page.waitForFunction(() => window.__hf, null, { timeout: 30_000, polling: "raf" });
   const { profile } = await cdp.send("Profiler.stop");
   console.log(`health factor shown at ${(await page.evaluate(() => window.__hf)).toFixed(0)} ms (profiler on)`);
-  const { self, total } = summarise(profile);
+  const { self, total } = summariseProfile(profile, { top: TOP, root: process.env.ROOT, grep: process.env.GREP });
   console.log("\nself time:\n" + self.join("\n"));
   console.log("\ntotal time:\n" + total.join("\n"));
   await ctx.close();

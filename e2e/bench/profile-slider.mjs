@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
+import { summariseProfile } from "./profile-summary.mjs";
 import { tenAssetShareParam } from "../bench.mjs";
 
 const args = process.argv.slice(2);
@@ -16,35 +17,6 @@ const option = (name, fallback) => (args.includes(name) ? Number(args[args.index
 const MOVES = option("--moves", 200);
 const TOP = option("--top", 40);
 if (!dist) throw new Error("usage: node bench/profile-slider.mjs DIST [--moves N] [--top N]");
-
-/** Self and total (self + descendants, counted once per stack) milliseconds per function name. */
-function summarise(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n) => n.callFrame.functionName || `(anonymous ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber})`;
-  const self = new Map();
-  const total = new Map();
-  const deltas = profile.timeDeltas;
-  profile.samples.forEach((id, i) => {
-    const ms = (deltas[i + 1] ?? 0) / 1000;
-    const node = byId.get(id);
-    self.set(name(node), (self.get(name(node)) ?? 0) + ms);
-    const seen = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const n = name(byId.get(at));
-      if (seen.has(n)) continue;
-      seen.add(n);
-      total.set(n, (total.get(n) ?? 0) + ms);
-    }
-  });
-  const top = (m) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, TOP)
-      .map(([n, ms]) => `${ms.toFixed(1).padStart(9)} ms  ${n.slice(0, 140)}`);
-  return { self: top(self), total: top(total) };
-}
 
 const server = await startStaticServer(dist);
 const browser = await launchBrowser();
@@ -119,7 +91,7 @@ try {
       `to the end of their work ${(sum(toDone) / toDone.length).toFixed(2)} ms mean (profiler on)`,
   );
   if (args.includes("--save")) writeFileSync(args[args.indexOf("--save") + 1], JSON.stringify(picked));
-  const { self, total } = summarise(picked);
+  const { self, total } = summariseProfile(picked, { top: TOP });
   console.log("\ninside the moves, self time:\n" + self.join("\n"));
   console.log("\ninside the moves, total time:\n" + total.join("\n"));
   ctx.assertNoErrors();

@@ -220,6 +220,27 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
     }
 }
 
+/// Groups of panels below the report, mounted one per frame after the first paint.
+const BELOW_REPORT_GROUPS: u8 = 3;
+
+/// Counts `mounted` up to `groups`, one per animation frame from the next one.
+/// Started from a frame callback, the first count comes a frame after the
+/// first paint: a timeout queued there could run before the tasks that follow
+/// the paint. Stops when the page is gone.
+fn mount_in_frames(mounted: RwSignal<u8>, groups: u8) {
+    request_animation_frame(move || {
+        let Some(now) = mounted.try_update(|m| {
+            *m += 1;
+            *m
+        }) else {
+            return;
+        };
+        if now < groups {
+            mount_in_frames(mounted, groups);
+        }
+    });
+}
+
 #[component]
 pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     let positions: Vec<(String, String)> =
@@ -280,13 +301,13 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         link_problem.set(None);
         opened.set(Some(o));
     });
-    // The first frame shows the plan's figures; the panels below them (forms,
-    // the year's interest outlook, charts) are built after it is painted.
-    // Two frames: a timeout queued after the first frame can run before the
-    // tasks that follow its paint, so the panels wait for the next frame.
-    let painted = RwSignal::new(false);
-    request_animation_frame(move || request_animation_frame(move || _ = painted.try_set(true)));
-    let painted = Signal::from(painted);
+    // The first frame shows the plan's report; what lies below it (charts,
+    // forms, the year's interest outlook) is built after it is painted, one
+    // group per frame, so no one task after the first paint builds it all
+    // (a click or key waits for the task running when it comes).
+    let below_report = RwSignal::new(0u8);
+    request_animation_frame(move || mount_in_frames(below_report, BELOW_REPORT_GROUPS));
+    let below_report = Signal::from(below_report);
     let forms = by_hand_panel::ByHandForms::default();
     // Another protocol for the plan on screen: its by-hand form, filled from
     // the plan, for the user to complete; nothing changes until it is opened.
@@ -346,7 +367,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                 {link_error}
             </p>
             {move || match plan.get() {
-                Some(plan) => view! { <Planner plan open showing switch painted /> }.into_any(),
+                Some(plan) => view! { <Planner plan open showing switch below_report /> }.into_any(),
                 None => view! { <p class="empty">"The snapshot holds no positions."</p> }.into_any(),
             }}
         </section>
@@ -361,9 +382,9 @@ fn Planner(
     open: Callback<Opened>,
     showing: StoredValue<Option<(String, RwSignal<Scenario>)>>,
     switch: Callback<(String, Scenario)>,
-    /// False until the page's first frame is painted: the panels below the
-    /// figures wait for it.
-    painted: Signal<bool>,
+    /// How many groups of panels below the report are mounted (0 until the
+    /// first frame is painted).
+    below_report: Signal<u8>,
 ) -> impl IntoView {
     let title = format!("{} · {}", plan.label, plan.protocol);
     let label = plan.label.clone();
@@ -487,14 +508,18 @@ fn Planner(
             }}
             // Below the report, so mounting them after the first frame moves nothing already painted:
             // the charts of the report (ECharts itself arrives later still), then the editors and panels.
-            <Show when=move || painted.get()>
+            <Show when=move || { below_report.get() >= 1 }>
                 <div class="charts">
                     <PriceHealthChart scenario=working />
                     <CrashHealthChart scenario=working />
                     <crate::components::charts::CompositionChart scenario=working />
                 </div>
+            </Show>
+            <Show when=move || { below_report.get() >= 2 }>
                 <assets::AssetEditor edit />
                 <governance::GovernanceForm edit />
+            </Show>
+            <Show when=move || { below_report.get() >= 3 }>
                 <interest::InterestPanel plan edit />
                 <looping::LoopPlanner working />
                 <KeepPanel working label=label.clone() open />

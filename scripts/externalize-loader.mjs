@@ -101,13 +101,15 @@ export function externalizeInlineScripts(html) {
  * @param {{name: string, bytes: Buffer | string}[]} files
  */
 export function withLazyIntegrity(html, files) {
-  let out = html;
-  for (const { name, bytes } of files) {
-    const tag = `<meta name="ballast:integrity:${name}" content="${sri(bytes)}">`;
-    const old = new RegExp(`<meta name="ballast:integrity:${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"[^>]*>`);
-    out = old.test(out) ? out.replace(old, tag) : out.replace(/<\/head>/i, `${tag}</head>`);
-  }
-  return out;
+  return files.reduce(
+    (out, { name, bytes }) =>
+      withHeadTag(
+        out,
+        `<meta name="ballast:integrity:${escapeRegExp(name)}"[^>]*>`,
+        `<meta name="ballast:integrity:${name}" content="${sri(bytes)}">`,
+      ),
+    html,
+  );
 }
 
 /**
@@ -117,13 +119,23 @@ export function withLazyIntegrity(html, files) {
  * @param {{name: string, bytes: Buffer | string}[]} files
  */
 export function withDataPreloads(html, files) {
-  let out = html;
-  for (const { name, bytes } of files) {
-    const tag = `<link rel="preload" href="./${name}" as="fetch" crossorigin="anonymous" integrity="${sri(bytes)}">`;
-    const old = new RegExp(`<link rel="preload" href="\\./${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"[^>]*>`);
-    out = old.test(out) ? out.replace(old, tag) : out.replace(/<\/head>/i, `${tag}</head>`);
-  }
-  return out;
+  return files.reduce(
+    (out, { name, bytes }) =>
+      withHeadTag(
+        out,
+        `<link rel="preload" href="\\./${escapeRegExp(name)}"[^>]*>`,
+        `<link rel="preload" href="./${name}" as="fetch" crossorigin="anonymous" integrity="${sri(bytes)}">`,
+      ),
+    html,
+  );
+}
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** `html` with the first tag matching `oldTag` (a regex source) replaced by `tag`, or `tag` added before `</head>`. */
+function withHeadTag(html, oldTag, tag) {
+  const old = new RegExp(oldTag);
+  return old.test(html) ? html.replace(old, tag) : html.replace(/<\/head>/i, `${tag}</head>`);
 }
 
 const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);

@@ -177,30 +177,26 @@ fn decimals_to_terminate(denom: &BigInt) -> Option<u32> {
     }
     let twos = d.trailing_zeros().unwrap_or(0);
     let mut rest = d >> twos;
-    let mut fives = 0u64;
     // 5^27 fits a u64: strip it in large steps first, then one 5 at a time.
-    let five_27 = BigUint::from(7_450_580_596_923_828_125u64);
-    loop {
-        let (q, r) = rest.div_rem(&five_27);
-        if !r.is_zero() {
-            break;
-        }
-        rest = q;
-        fives += 27;
-    }
-    let five = BigUint::from(5u8);
-    loop {
-        let (q, r) = rest.div_rem(&five);
-        if !r.is_zero() {
-            break;
-        }
-        rest = q;
-        fives += 1;
-    }
+    let fives = 27 * strip_factor(&mut rest, &BigUint::from(7_450_580_596_923_828_125u64))
+        + strip_factor(&mut rest, &BigUint::from(5u8));
     if !rest.is_one() {
         return None;
     }
     u32::try_from(twos.max(fives)).ok()
+}
+
+/// Divides `factor` out of `n` as often as it goes; how often it went.
+fn strip_factor(n: &mut BigUint, factor: &BigUint) -> u64 {
+    let mut times = 0;
+    loop {
+        let (q, r) = n.div_rem(factor);
+        if !r.is_zero() {
+            return times;
+        }
+        *n = q;
+        times += 1;
+    }
 }
 
 /// Prints an exact rational as a plain decimal: exactly, trailing zeros

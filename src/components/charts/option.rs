@@ -27,6 +27,11 @@ pub fn plain_value_axis(name: &str) -> Value {
     json!({ "type": "value", "name": name })
 }
 
+/// A value axis from 0, its name at its end.
+pub fn value_axis_from_zero(name: &str) -> Value {
+    json!({ "type": "value", "name": name, "min": 0 })
+}
+
 /// A category axis of `labels`.
 pub fn category_axis(labels: &[&str]) -> Value {
     json!({ "type": "category", "data": labels })

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use serde_json::json;
 
 use super::lazy_chart::{Drawing, LazyChart};
-use super::option::{chart, dashed_marks, line, mark, point, value_axis};
+use super::option::{chart, dashed_marks, line, mark, point, value_axis, value_axis_from_zero};
 
 /// A health-factor curve ready to draw. The engine computed it exactly;
 /// these f64s are for plotting only.
@@ -34,7 +34,8 @@ impl HealthPlot {
         x_axis["min"] = "dataMin".into();
         x_axis["max"] = "dataMax".into();
         // Left, not at x = 0: a crash's x axis ends at 0.
-        let y_axis = json!({ "type": "value", "name": "Health factor", "min": 0, "axisLine": { "onZero": false } });
+        let mut y_axis = value_axis_from_zero("Health factor");
+        y_axis["axisLine"] = json!({ "onZero": false });
         let mut series = line("Health factor", data);
         series["markLine"] = dashed_marks(marks.into_iter().flatten().collect());
         chart(x_axis, y_axis, vec![series])

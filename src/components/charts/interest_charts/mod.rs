@@ -9,7 +9,9 @@ use ballast_core::exact::to_f64_lossy;
 use num_rational::BigRational;
 use serde_json::json;
 
-use super::option::{category_axis, chart, dashed_marks, line, mark, plain_value_axis, point, value_axis};
+use super::option::{
+    category_axis, chart, dashed_marks, line, mark, plain_value_axis, point, value_axis, value_axis_from_zero,
+};
 use super::Drawing;
 
 /// A value axis from `min` to `max`, named in the middle.
@@ -70,8 +72,7 @@ pub fn rate_curve(
             described.push(format!("{}={}", label.to_lowercase(), ballast_core::exact::format_exact(u)));
         }
     }
-    let mut y_axis = plain_value_axis(&format!("{asset} borrow rate (% a year)"));
-    y_axis["min"] = 0.into();
+    let y_axis = value_axis_from_zero(&format!("{asset} borrow rate (% a year)"));
     let mut series = line("Variable borrow rate", data);
     series["markLine"] = dashed_marks(marks);
     let option = chart(bounded_axis("Utilisation (%)", 0.0, 100.0), y_axis, vec![series]);

@@ -6,7 +6,7 @@ use ballast_core::risk::stats::Histogram;
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::option::{chart, line, point, value_axis};
+use super::option::{chart, line, point, value_axis, value_axis_from_zero};
 use super::{Drawing, LazyChart};
 
 /// A bin's label: "1.00–1.05", the last "≥ 2.00".
@@ -18,11 +18,6 @@ fn bin_label(from: f64, to: f64) -> String {
     }
 }
 
-/// A y axis of percent of paths, from 0.
-fn percent_axis(name: &str) -> serde_json::Value {
-    json!({ "type": "value", "name": name, "min": 0 })
-}
-
 /// The share of paths whose lowest health factor fell in each bin.
 pub fn histogram_chart(histogram: &Histogram) -> Drawing {
     let labels: Vec<String> = histogram.bins.iter().map(|b| bin_label(b.from, b.to)).collect();
@@ -32,7 +27,7 @@ pub fn histogram_chart(histogram: &Histogram) -> Drawing {
     x_axis["type"] = "category".into();
     x_axis["data"] = labels.into();
     let series = json!({ "type": "bar", "name": "Paths (%)", "data": shares });
-    (chart(x_axis, percent_axis("Paths (%)"), vec![series]), n).into()
+    (chart(x_axis, value_axis_from_zero("Paths (%)"), vec![series]), n).into()
 }
 
 /// P(liquidated by day d) for every day to the horizon.
@@ -42,7 +37,7 @@ pub fn horizon_chart(points: &[HorizonPoint]) -> Drawing {
     let mut x_axis = value_axis("Horizon (days)");
     x_axis["min"] = 0.into();
     let series = line("P(liquidation) (%)", data);
-    (chart(x_axis, percent_axis("P(liquidation) (%)"), vec![series]), n).into()
+    (chart(x_axis, value_axis_from_zero("P(liquidation) (%)"), vec![series]), n).into()
 }
 
 /// The minimum health factor's distribution as a bar chart.

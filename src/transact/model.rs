@@ -17,10 +17,8 @@ use ballast_chain::revert::decode_error_object;
 use ballast_chain::tx_guard::{health_before_and_after, health_verdict, HealthVerdict, SendRefusal};
 use ballast_chain::tx_plan::{AssetState, PlanStep};
 use ballast_chain::tx_plan_reads::{needs_approve_from_zero, permit_support};
-use ballast_core::aave_v3::AccountData;
 use ballast_core::exact::PlainDecimal;
 use ballast_core::Scenario;
-use num_bigint::{BigInt, Sign};
 use num_rational::BigRational;
 use serde_json::json;
 
@@ -292,15 +290,6 @@ pub fn judge(
     }
 }
 
-fn ratio(value: U256, decimals: u32) -> BigRational {
-    BigRational::new(BigInt::from_bytes_be(Sign::Plus, &value.to_be_bytes::<32>()), BigInt::from(10u32).pow(decimals))
-}
-
-/// The chain's health factor (a wad; `U256::MAX` without debt) as a rational.
-pub fn chain_health_factor(account: &AccountData) -> Option<BigRational> {
-    (account.health_factor != U256::MAX).then(|| ratio(account.health_factor, 18))
-}
-
 /// The user's variable debt of `token` in the scenario read, in its smallest unit.
 pub fn debt_units(scenario: &Scenario, token: &TokenInfo) -> U256 {
     scenario
@@ -545,21 +534,6 @@ mod tests {
         let mut other = [PlanStep::Call { label: "Borrow 1 USDC".into(), action_index: 0, action: borrow, tx }];
         name_emode_steps(&mut other, &labels);
         assert_eq!(other[0].label(), "Borrow 1 USDC");
-    }
-
-    #[test]
-    fn the_chains_health_factor_is_a_wad_and_max_means_no_debt() {
-        let mut account = AccountData {
-            total_collateral_base: U256::ZERO,
-            total_debt_base: U256::ZERO,
-            ltv: U256::ZERO,
-            current_liquidation_threshold: U256::ZERO,
-            health_factor: U256::MAX,
-            available_borrows_base: U256::ZERO,
-        };
-        assert_eq!(chain_health_factor(&account), None);
-        account.health_factor = U256::from(1_500_000_000_000_000_000u128);
-        assert_eq!(chain_health_factor(&account), Some(BigRational::new(3.into(), 2.into())));
     }
 
     /// A permit token answers every read; its domain must hash to its DOMAIN_SEPARATOR.

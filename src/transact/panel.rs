@@ -17,8 +17,8 @@ use num_rational::BigRational;
 
 use super::io::{next_nonce, quote, read_assets, read_live, send, simulate, wait, wait_for_block, LivePosition};
 use super::model::{
-    chain_health_factor, collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param,
-    permit_checks, same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
+    collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param, permit_checks,
+    same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
 use super::sequence::nonce_checks_send;
 use super::steps::StepBoard;
@@ -225,7 +225,7 @@ pub fn TransactPanel(
                     Ok(j) => j,
                     Err(why) => return refuse(why),
                 },
-                None => Judged { after: chain_health_factor(&position.account), warning: None },
+                None => Judged { after: position.account.health_factor_exact(), warning: None },
             };
             let tx = match (&step.plan, &step.signature) {
                 (PlanStep::Approve { tx, .. } | PlanStep::Call { tx, .. }, _) => tx.clone(),
@@ -556,7 +556,7 @@ pub fn TransactPanel(
                     None => view! { <p class="muted">"Reading your position…"</p> }.into_any(),
                     Some(Err(why)) => view! { <p class="error" role="alert" data-testid="transact-error">{format!("Your position could not be read: {why}")}</p> }.into_any(),
                     Some(Ok(p)) => {
-                        let hf = health_factor(chain_health_factor(&p.account).as_ref());
+                        let hf = health_factor(p.account.health_factor_exact().as_ref());
                         view! {
                             <p data-testid="transact-position">{format!("{} · health factor ", p.market)}
                                 <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>

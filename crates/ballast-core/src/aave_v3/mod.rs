@@ -88,7 +88,8 @@ impl AccountData {
         BigRational::new(position::u256_to_big(value).into(), BPS_ONE.into())
     }
 
-    /// The health factor as an exact number, `None` without debt.
+    /// The health factor as an exact number (the wad over 10^18), `None`
+    /// without debt (the Pool then answers `U256::MAX`).
     pub fn health_factor_exact(&self) -> Option<BigRational> {
         if self.total_debt_base.is_zero() {
             return None;
@@ -493,5 +494,26 @@ mod u256_json_integer {
     use serde::{Serialize, Serializer};
     pub fn serialize<S: Serializer>(v: &U256, s: S) -> Result<S::Ok, S::Error> {
         u64::try_from(*v).unwrap_or(u64::MAX).serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod account_data_tests {
+    use super::*;
+
+    #[test]
+    fn the_health_factor_is_the_wad_over_10_18_and_none_without_debt() {
+        let mut account = AccountData {
+            total_collateral_base: U256::from(300_000_000_000u64),
+            total_debt_base: U256::ZERO,
+            ltv: U256::ZERO,
+            current_liquidation_threshold: U256::ZERO,
+            health_factor: U256::MAX,
+            available_borrows_base: U256::ZERO,
+        };
+        assert_eq!(account.health_factor_exact(), None);
+        account.total_debt_base = U256::from(160_000_000_000u64);
+        account.health_factor = U256::from(1_500_000_000_000_000_000u128);
+        assert_eq!(account.health_factor_exact(), Some(BigRational::new(3.into(), 2.into())));
     }
 }

@@ -2,8 +2,11 @@
 // between them so machine load hits both alike: bench.mjs's definition of
 // interactive, and the steps before it: the page module's wasm requested and
 // downloaded, its compilation started, the module instantiated, the
-// shell's first element, the health factor. "wasm downloaded → interactive"
-// leaves out the network and server noise. Medians, printed, never asserted.
+// shell's first element, the health factor; and after it, when the page has
+// mounted what it defers past the first frame (no element is `aria-busy`)
+// and the longest task from interactive to then (what a click right after the
+// paint may wait for). "wasm downloaded → interactive" leaves out the network
+// and server noise. Medians, printed, never asserted.
 //
 //   N=10 node bench/ab-load.mjs DIST_A DIST_B
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
@@ -29,11 +32,23 @@ async function coldLoad(url) {
     new MutationObserver((_, observer) => {
       if (document.body?.children.length) (window.__shellAt = performance.now()), observer.disconnect();
     }).observe(document, { childList: true, subtree: true });
+ 
+    window.__tasks = [];
+    new PerformanceObserver((list) => window.__tasks.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({
+      type: "longtask",
+      buffered: true,
+    });
   });
   await ctx.context.addInitScript(interactiveProbe);
   const page = await ctx.newPage();
   await page.goto(url);
   await page.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(() => !document.querySelector("[aria-busy=true]") && (window.__settledAt ??= performance.now()), null, {
+    timeout: 30_000,
+    polling: "raf",
+  });
+  // Long tasks are reported after they end: give the last one time to arrive.
+  await page.waitForTimeout(50);
   const r = await page.evaluate(() => {
     const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
     return {
@@ -44,6 +59,9 @@ async function coldLoad(url) {
       compileStart: window.__compileStart,
       compiled: window.__compiled,
       shell: window.__shellAt,
+      settled: window.__settledAt,
+      // Long tasks (over 50 ms) that ended after interactive and started before the page settled.
+      longestAfter: Math.max(0, ...window.__tasks.filter(([t, d]) => t + d > window.__interactiveAt && t < window.__settledAt).map(([, d]) => d)),
     };
   });
   await ctx.close();
@@ -61,6 +79,8 @@ const columns = {
   "health factor": (r) => r.hf,
   interactive: (r) => r.at,
   "wasm downloaded → interactive": (r) => r.at - r.wasmEnd,
+  "settled (nothing aria-busy)": (r) => r.settled,
+  "longest task after interactive": (r) => r.longestAfter,
 };
 console.log(`medians of ${N} cold loads each, ms from navigation`);
 for (const [label, of] of Object.entries(columns))

@@ -29,7 +29,7 @@ export function siteUnderTest({ cli = false } = {}) {
  * and closed in its `after`. Returns what the tests open pages with:
  * - `newContext(opts)`: a fenced context, as `newTestContext` (lib/browser.mjs) makes it;
  * - `openApp(server, query)`: the app at `query` in a fresh context, once its health factor
- *   is on screen.
+ *   is on screen and nothing on the page is still being mounted (`aria-busy`).
  */
 export function useBrowser(skip) {
   let browser;
@@ -45,6 +45,8 @@ export function useBrowser(skip) {
     const page = await ctx.newPage();
     await page.goto(`${server.url}${query}`);
     await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+    // The Plan page adds its tables and panels in the frames after the first paint.
+    await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"), null, { timeout: 30_000 });
     return { ctx, page };
   }
   return { newContext, openApp };

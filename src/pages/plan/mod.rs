@@ -220,8 +220,9 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
     }
 }
 
-/// Groups of panels below the report, mounted one per frame after the first paint.
-const BELOW_REPORT_GROUPS: u8 = 3;
+/// Groups mounted one per frame after the first paint: the report's tables,
+/// then the panels below the report (see `Planner`).
+const BELOW_REPORT_GROUPS: u8 = 4;
 
 /// Counts `mounted` up to `groups`, one per animation frame from the next one.
 /// Started from a frame callback, the first count comes a frame after the
@@ -301,10 +302,11 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         link_problem.set(None);
         opened.set(Some(o));
     });
-    // The first frame shows the plan's report; what lies below it (charts,
-    // forms, the year's interest outlook) is built after it is painted, one
-    // group per frame, so no one task after the first paint builds it all
-    // (a click or key waits for the task running when it comes).
+    // The first frame shows the what-if controls and the report's figures;
+    // what lies below them (the report's tables, charts, forms, the year's
+    // interest outlook) is built after it is painted, one group per frame, so
+    // no one task after the first paint builds it all (a click or key waits
+    // for the task running when it comes).
     let below_report = RwSignal::new(0u8);
     request_animation_frame(move || mount_in_frames(below_report, BELOW_REPORT_GROUPS));
     let below_report = Signal::from(below_report);
@@ -382,8 +384,8 @@ fn Planner(
     open: Callback<Opened>,
     showing: StoredValue<Option<(String, RwSignal<Scenario>)>>,
     switch: Callback<(String, Scenario)>,
-    /// How many groups of panels below the report are mounted (0 until the
-    /// first frame is painted).
+    /// How many groups below the figures are mounted (the report's tables,
+    /// then the panels below the report; 0 until the first frame is painted).
     below_report: Signal<u8>,
 ) -> impl IntoView {
     let title = format!("{} · {}", plan.label, plan.protocol);
@@ -407,7 +409,14 @@ fn Planner(
     let edit = Edit { working, history };
 
     view! {
-        <article class="position" data-testid="position" data-position=id>
+        // Busy until the last group below the figures is mounted (assistive
+        // technology waits for it; so do the browser tests).
+        <article
+            class="position"
+            data-testid="position"
+            data-position=id
+            aria-busy=move || (below_report.get() < BELOW_REPORT_GROUPS).to_string()
+        >
             <h2>{title}</h2>
             <div class="plan-toolbar">
                 <label for="protocol-choice">"Protocol"</label>
@@ -497,7 +506,8 @@ fn Planner(
             {move || match refusal.get() {
                 None => {
                     let report = Memo::new(move |_| report.with(|r| r.as_ref().ok().cloned()));
-                    view! { <report_view::ReportView plan working report /> }.into_any()
+                    let tables = Signal::derive(move || below_report.get() >= 1);
+                    view! { <report_view::ReportView plan working report tables /> }.into_any()
                 }
                 Some(error) => view! {
                     <p class="error" role="alert" data-testid="engine-error">
@@ -508,18 +518,18 @@ fn Planner(
             }}
             // Below the report, so mounting them after the first frame moves nothing already painted:
             // the charts of the report (ECharts itself arrives later still), then the editors and panels.
-            <Show when=move || { below_report.get() >= 1 }>
+            <Show when=move || { below_report.get() >= 2 }>
                 <div class="charts">
                     <PriceHealthChart scenario=working />
                     <CrashHealthChart scenario=working />
                     <crate::components::charts::CompositionChart scenario=working />
                 </div>
             </Show>
-            <Show when=move || { below_report.get() >= 2 }>
+            <Show when=move || { below_report.get() >= 3 }>
                 <assets::AssetEditor edit />
                 <governance::GovernanceForm edit />
             </Show>
-            <Show when=move || { below_report.get() >= 3 }>
+            <Show when=move || { below_report.get() >= 4 }>
                 <interest::InterestPanel plan edit />
                 <looping::LoopPlanner working />
                 <KeepPanel working label=label.clone() open />

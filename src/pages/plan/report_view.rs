@@ -78,6 +78,11 @@ pub fn ReportView(
     plan: StoredValue<PositionPlan>,
     working: RwSignal<Scenario>,
     report: Memo<Option<Report>>,
+    /// Whether the tables (assets, liquidation preview and prices) are shown.
+    /// They come last, so the page paints the health factor and figures first
+    /// and adds them a frame later without moving what is painted; their memos
+    /// (max borrow per asset, the preview) are first computed then.
+    tables: Signal<bool>,
 ) -> impl IntoView {
     let what_if = Memo::new(move |_| {
         working.with(|w| plan.with_value(|p| p.scenario.assets.iter().zip(&w.assets).any(|(a, b)| a.price != b.price)))
@@ -151,43 +156,45 @@ pub fn ReportView(
             <Show when=move || account.with(Option::is_some)>
                 <AaveAccount account />
             </Show>
-            <h3>"Assets"</h3>
-            <table class="assets">
-                <thead>
-                    <tr>
-                        <th>"Asset"</th><th><Term id="collateral">"Collateral"</Term></th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
-                        <Show when=move || has_max_borrow.get()>
-                            <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands."><Term id="max-borrow">"Max borrow"</Term></th>
-                        </Show>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=row_keys key=|symbol| symbol.clone() let:symbol>
-                        <AssetRowView rows symbol has_max_borrow />
-                    </For>
-                </tbody>
-            </table>
-            <Show
-                when=move || has_preview.get()
-                fallback=|| view! {
-                    <p class="muted" data-testid="liquidation-preview-none">
-                        "Not liquidatable at these prices. Move a price past its line below to preview a liquidation."
-                    </p>
-                }
-            >
-                <LiquidationPreviewView preview />
-            </Show>
-            <h3><Term id="liquidation-price">"Liquidation prices"</Term></h3>
-            <p class="muted">"Each asset's price at which the health factor reaches 1, all other prices held; shown rounded toward today's price."</p>
-            <Show when=move || has_lines.get() fallback=|| view! { <p class="muted">"No single price move can liquidate this position."</p> }>
-                <table class="lines">
-                    <thead><tr><th>"Asset"</th><th>"Liquidated if it"</th><th>"Price"</th><th>"Move from today"</th></tr></thead>
+            <Show when=move || tables.get()>
+                <h3>"Assets"</h3>
+                <table class="assets">
+                    <thead>
+                        <tr>
+                            <th>"Asset"</th><th><Term id="collateral">"Collateral"</Term></th><th>"Debt"</th><th>"Price"</th><th>"Price saved · source"</th>
+                            <Show when=move || has_max_borrow.get()>
+                                <th title="The most the Pool would lend now, less 1 % for interest and price moves before it lands."><Term id="max-borrow">"Max borrow"</Term></th>
+                            </Show>
+                        </tr>
+                    </thead>
                     <tbody>
-                        <For each=line_keys key=|key| key.clone() let:((index, asset))>
-                            <LineRowView lines index asset />
+                        <For each=row_keys key=|symbol| symbol.clone() let:symbol>
+                            <AssetRowView rows symbol has_max_borrow />
                         </For>
                     </tbody>
                 </table>
+                <Show
+                    when=move || has_preview.get()
+                    fallback=|| view! {
+                        <p class="muted" data-testid="liquidation-preview-none">
+                            "Not liquidatable at these prices. Move a price past its line below to preview a liquidation."
+                        </p>
+                    }
+                >
+                    <LiquidationPreviewView preview />
+                </Show>
+                <h3><Term id="liquidation-price">"Liquidation prices"</Term></h3>
+                <p class="muted">"Each asset's price at which the health factor reaches 1, all other prices held; shown rounded toward today's price."</p>
+                <Show when=move || has_lines.get() fallback=|| view! { <p class="muted">"No single price move can liquidate this position."</p> }>
+                    <table class="lines">
+                        <thead><tr><th>"Asset"</th><th>"Liquidated if it"</th><th>"Price"</th><th>"Move from today"</th></tr></thead>
+                        <tbody>
+                            <For each=line_keys key=|key| key.clone() let:((index, asset))>
+                                <LineRowView lines index asset />
+                            </For>
+                        </tbody>
+                    </table>
+                </Show>
             </Show>
         </div>
     }

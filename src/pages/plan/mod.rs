@@ -222,7 +222,7 @@ fn PositionSettings(edit: Edit, error: RwSignal<Option<String>>) -> impl IntoVie
 
 /// Groups mounted one per frame after the first paint: the report's tables,
 /// then the panels below the report (see `Planner`).
-const BELOW_REPORT_GROUPS: u8 = 4;
+const BELOW_REPORT_GROUPS: u8 = 6;
 
 /// Counts `mounted` up to `groups`, one per animation frame from the next one.
 /// Started from a frame callback, the first count comes a frame after the
@@ -529,9 +529,14 @@ fn Planner(
                 <assets::AssetEditor edit />
                 <governance::GovernanceForm edit />
             </Show>
+            // One panel per frame: the interest outlook (a year of daily steps) is a task of its own.
             <Show when=move || { below_report.get() >= 4 }>
                 <interest::InterestPanel plan edit />
+            </Show>
+            <Show when=move || { below_report.get() >= 5 }>
                 <looping::LoopPlanner working />
+            </Show>
+            <Show when=move || { below_report.get() >= 6 }>
                 <KeepPanel working label=label.clone() open />
             </Show>
         </article>

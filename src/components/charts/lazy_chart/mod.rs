@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -49,7 +51,10 @@ pub fn LazyChart(
         spawn_local(async move {
             // The chart may be gone by then (another position was picked).
             match load_echarts().await {
-                Ok(()) => _ = ready.try_set(true),
+                // Every chart on the page waits on the same load; each draws in a task of its own
+                // (timeouts run one per task, in order), so input between them is not held up
+                // while they all draw.
+                Ok(()) => set_timeout(move || _ = ready.try_set(true), Duration::ZERO),
                 Err(e) => _ = problem.try_set(Some(e)),
             }
         })

@@ -28,7 +28,8 @@ export function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    // BALLAST_CHROMIUM_EXTRA_ARGS: more switches for an experiment (e.g. a V8 flag in docs/load.md), never in the tests.
+    args: [...CHROMIUM_ARGS, ...(process.env.BALLAST_CHROMIUM_EXTRA_ARGS?.split(" ").filter(Boolean) ?? [])],
     timeout: 60_000,
   });
 }

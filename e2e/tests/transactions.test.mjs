@@ -331,6 +331,47 @@ test("a declined signature is calm and can be signed again; an account switch mi
   await ctx.close();
 });
 
+test("a check over a minute old is made again at Sign and send: a price drop since is refused, nothing is sent", T, async () => {
+  let { ctx, page } = await openPanel([1]);
+  const feed = c.priceFeed("WETH").connect(accountSigner(market, 0, provider));
+  const wethPrice = await feed.latestAnswer();
+  // The page's clock moves on by a minute and a second.
+  const laterByAMinute = () => page.evaluate(() => {
+    const now = Date.now;
+    Date.now = () => now() + 61_000;
+  });
+  await check(page, "borrow", "USDC", "1000");
+  await waitStep(page, 0, "ready");
+  const sends = (await sent(page)).length;
+  // 10 WETH against 8,000 USDC: at 1,000 USD a borrow of 1,000 more would leave the health factor under 1.
+  await mined(feed.updateAnswer(100_000_000_000n));
+  await laterByAMinute();
+  await step(page, 0).locator("[data-testid=tx-sign]").click();
+  const refused = await waitStep(page, 0, "refused");
+  assert.match(await refused.locator("[data-testid=tx-reason]").innerText(), /^Refused: .*Nothing was sent to your wallet\.$/);
+  await page.waitForTimeout(300);
+  assert.equal((await sent(page)).length, sends, "the old check's transaction was not sent");
+
+  ctx.assertNoErrors();
+  await ctx.close();
+
+  // The price back, a new check, a minute passes: Sign and send checks once more and says so; the next click sends.
+  await mined(feed.updateAnswer(wethPrice));
+  ({ ctx, page } = await openPanel([1]));
+  await check(page, "borrow", "USDC", "1000");
+  await waitStep(page, 0, "ready");
+  assert.equal(await step(page, 0).locator("[data-testid=tx-rechecked]").count(), 0);
+  await laterByAMinute();
+  await step(page, 0).locator("[data-testid=tx-sign]").click();
+  await page.locator("[data-testid=tx-step] [data-testid=tx-rechecked]").waitFor({ timeout: 30_000 });
+  await waitStep(page, 0, "ready");
+  assert.equal((await sent(page)).length, 0, "the check made again sent nothing");
+  await sign(page, 0);
+  assert.equal((await sent(page)).length, 1);
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
 test("a simulated revert is refused with its reason in words", T, async () => {
   const me = account(6);
   const { ctx, page } = await openPanel([6]);

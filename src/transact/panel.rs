@@ -20,7 +20,7 @@ use super::model::{
     collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param, permit_checks,
     same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
-use super::sequence::nonce_checks_send;
+use super::sequence::{check_is_stale, nonce_checks_send};
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::{default_chains, health_factor};
@@ -83,6 +83,11 @@ struct Checked {
     /// "Send it anyway" ticked for this check's warning: a new check (the
     /// next step, or this one again) asks again.
     accepted: bool,
+    /// When this check was made (the page's clock, ms): an older one is made
+    /// again before a send (`sequence::check_is_stale`).
+    checked_at_ms: f64,
+    /// This check was made again at "Sign and send" because the one before was too old.
+    rechecked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -190,7 +195,8 @@ pub fn TransactPanel(
 
     // Checks step `i` on a fresh read of the position: the engine's verdict,
     // the send checks, eth_call and eth_estimateGas from the user, the fee.
-    let check = move |i: usize| {
+    // `rechecked`: asked for by "Sign and send" because the step's last check was too old.
+    let check = move |i: usize, rechecked: bool| {
         let Some((generation, step)) = steps.with_untracked(|b| b.get(i).cloned().map(|s| (b.generation(), s))) else {
             return;
         };
@@ -262,6 +268,8 @@ pub fn TransactPanel(
                     after: judged.after,
                     warning: judged.warning,
                     accepted: false,
+                    checked_at_ms: js_sys::Date::now(),
+                    rechecked,
                 })),
             );
         });
@@ -321,7 +329,7 @@ pub fn TransactPanel(
                     name_emode_steps(&mut plan, &position.emode_labels);
                     let list = plan.into_iter().map(|plan| Step { plan, signature: None, status: Status::Waiting });
                     if replace_steps(list.collect()) {
-                        check(0);
+                        check(0, false);
                     }
                 }
                 Err(why) => form_error.set(Some(format!("Not possible: {why}."))),
@@ -387,7 +395,7 @@ pub fn TransactPanel(
                     let mut kept = false;
                     steps.update(|board| kept = board.update(generation, i, |step| step.signature = Some(sig)));
                     if kept {
-                        check(i);
+                        check(i, false);
                     }
                 }
                 Err(e) if e.is_user_rejection() => set_status(generation, i, Status::Declined),
@@ -407,6 +415,11 @@ pub fn TransactPanel(
         else {
             return;
         };
+        // A check over a minute old may rest on prices and a position that have moved since: it is made
+        // again, and the user sends what the new one shows (a refusal or a new warning included).
+        if check_is_stale(checked.checked_at_ms, js_sys::Date::now()) {
+            return check(i, true);
+        }
         if checked.warning.is_some() && !checked.accepted {
             return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
         }
@@ -473,7 +486,7 @@ pub fn TransactPanel(
                     on_confirmed();
                     // The next step is checked on the position as it is now, unless the list was replaced.
                     if steps.with_untracked(|b| b.generation() == generation && b.len() > i + 1) {
-                        check(i + 1);
+                        check(i + 1, false);
                     } else {
                         refresh();
                     }
@@ -609,7 +622,7 @@ pub fn TransactPanel(
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
                     {move || steps.with(|b| b.steps().to_vec()).into_iter().enumerate().map(|(i, step)| {
-                        step_view(i, step, target.get(), StepActions { sign, sign_permit, recheck: check, accept })
+                        step_view(i, step, target.get(), StepActions { sign, sign_permit, recheck: move |i| check(i, false), accept })
                     }).collect_view()}
                 </ol>
             </section>
@@ -755,6 +768,11 @@ where
                     {fee_line(&fee)}
                 </p>
                 {warning(c.warning.clone(), Some(c.accepted))}
+                {c.rechecked.then(|| view! {
+                    <p class="muted" role="status" data-testid="tx-rechecked">
+                        "Checked again: the last check was over a minute old, so nothing was sent. These are the figures now; send if they still suit you."
+                    </p>
+                })}
                 <button data-testid="tx-sign" on:click=move |_| (act.sign)(i)>"Sign and send"</button>
             }
             .into_any()

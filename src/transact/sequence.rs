@@ -8,6 +8,9 @@
 //! - [`wait_until_block`]: after a receipt, the settings' node is polled until
 //!   it has the receipt's block, so the position read next includes the
 //!   transaction.
+//! - [`check_is_stale`]: a step checked more than [`CHECK_FRESH_FOR_MS`] ago
+//!   is checked again before it is sent, since the prices and the position its
+//!   health factor and simulation rest on may have moved.
 
 use std::future::Future;
 
@@ -31,6 +34,18 @@ where
     }
     let hash = send().await?;
     Ok(Ok((hash, nonce)))
+}
+
+/// How long a step's check (the position read, the engine's health factor
+/// after, the simulation and the fee) is trusted for a send: a minute, a few
+/// blocks on Ethereum, long enough for "Sign and send" right after reading it.
+pub const CHECK_FRESH_FOR_MS: f64 = 60_000.0;
+
+/// True when a check made at `checked_at_ms` must be made again before a send
+/// at `now_ms` (both the page's clock, in ms): it is older than
+/// [`CHECK_FRESH_FOR_MS`], or the clock went back, or a time is not a number.
+pub fn check_is_stale(checked_at_ms: f64, now_ms: f64) -> bool {
+    !(0.0..CHECK_FRESH_FOR_MS).contains(&(now_ms - checked_at_ms))
 }
 
 /// Polls `head` (the node's latest block number; `None` when the read
@@ -98,6 +113,18 @@ mod tests {
         assert_eq!((sent, order), (Ok(Err("account changed".into())), vec!["nonce", "checks"]));
         // No nonce, no send.
         assert_eq!(attempt(Ok(()), Err("node down")), (Err("node down"), vec!["nonce"]));
+    }
+
+    #[test]
+    fn a_check_is_trusted_for_a_minute_and_not_when_the_clock_went_back() {
+        let checked = 1_700_000_000_000.0;
+        assert!(!check_is_stale(checked, checked));
+        assert!(!check_is_stale(checked, checked + 59_999.0));
+        assert!(check_is_stale(checked, checked + 60_000.0));
+        assert!(check_is_stale(checked, checked + 3_600_000.0));
+        assert!(check_is_stale(checked, checked - 1.0), "the clock went back: check again");
+        assert!(check_is_stale(f64::NAN, checked));
+        assert!(check_is_stale(checked, f64::NAN));
     }
 
     #[test]

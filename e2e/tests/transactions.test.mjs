@@ -361,11 +361,17 @@ test("a check over a minute old is made again at Sign and send: a price drop sin
   await check(page, "borrow", "USDC", "1000");
   await waitStep(page, 0, "ready");
   assert.equal(await step(page, 0).locator("[data-testid=tx-rechecked]").count(), 0);
+  const readAt = () => step(page, 0).locator("[data-testid=tx-checked-at]").innerText();
+  const firstRead = await readAt();
+  assert.match(firstRead, /^As read at \d\d:\d\d:\d\d; a check over a minute old is made again when you send\.$/);
   await laterByAMinute();
   await step(page, 0).locator("[data-testid=tx-sign]").click();
   await page.locator("[data-testid=tx-step] [data-testid=tx-rechecked]").waitFor({ timeout: 30_000 });
   await waitStep(page, 0, "ready");
+  assert.notEqual(await readAt(), firstRead, "the time of the new read");
   assert.equal((await sent(page)).length, 0, "the check made again sent nothing");
+  // A click within a second of the new figures appearing is not taken as sending them.
+  await page.waitForTimeout(1_000);
   await sign(page, 0);
   assert.equal((await sent(page)).length, 1);
   ctx.assertNoErrors();

@@ -20,7 +20,7 @@ use super::model::{
     collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param, permit_checks,
     same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
-use super::sequence::{check_is_stale, nonce_checks_send};
+use super::sequence::{check_is_stale, nonce_checks_send, too_soon_after_recheck};
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
 use crate::pages::positions::model::{default_chains, health_factor};
@@ -83,9 +83,13 @@ struct Checked {
     /// "Send it anyway" ticked for this check's warning: a new check (the
     /// next step, or this one again) asks again.
     accepted: bool,
-    /// When this check was made (the page's clock, ms): an older one is made
-    /// again before a send (`sequence::check_is_stale`).
+    /// When this check's position read started (the page's clock, ms), the
+    /// oldest thing it rests on: an older one is made again before a send
+    /// (`sequence::check_is_stale`).
     checked_at_ms: f64,
+    /// When this check was shown (ms); with `rechecked`, clicks right after it
+    /// do not send (`sequence::too_soon_after_recheck`).
+    shown_at_ms: f64,
     /// This check was made again at "Sign and send" because the one before was too old.
     rechecked: bool,
 }
@@ -208,6 +212,7 @@ pub fn TransactPanel(
         set_status(generation, i, Status::Checking);
         spawn_local(async move {
             let refuse = |why: String| set_status(generation, i, Status::Refused(why));
+            let read_at_ms = js_sys::Date::now();
             let position = match read_live(&s, chain_id, from).await {
                 Ok(p) => p,
                 Err(why) => return refuse(format!("The position could not be read: {why}")),
@@ -268,7 +273,8 @@ pub fn TransactPanel(
                     after: judged.after,
                     warning: judged.warning,
                     accepted: false,
-                    checked_at_ms: js_sys::Date::now(),
+                    checked_at_ms: read_at_ms,
+                    shown_at_ms: js_sys::Date::now(),
                     rechecked,
                 })),
             );
@@ -417,8 +423,13 @@ pub fn TransactPanel(
         };
         // A check over a minute old may rest on prices and a position that have moved since: it is made
         // again, and the user sends what the new one shows (a refusal or a new warning included).
-        if check_is_stale(checked.checked_at_ms, js_sys::Date::now()) {
+        let now = js_sys::Date::now();
+        if check_is_stale(checked.checked_at_ms, now) {
+            form_error.set(None);
             return check(i, true);
+        }
+        if checked.rechecked && too_soon_after_recheck(checked.shown_at_ms, now) {
+            return;
         }
         if checked.warning.is_some() && !checked.accepted {
             return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
@@ -710,6 +721,11 @@ fn fee_line(fee: &FeeQuote) -> String {
     )
 }
 
+/// A time of the page's clock (ms) as the user's clock shows it, to the second.
+fn clock_time(ms: f64) -> String {
+    js_sys::Date::new(&ms.into()).to_locale_time_string("en-GB").into()
+}
+
 /// Wei per gas in gwei, rounded up to 3 decimals (`wei_to_eth_rounded_up` at the gwei scale).
 fn gwei(wei_per_gas: u128) -> String {
     wei_to_eth_rounded_up(U256::from(wei_per_gas) * U256::from(1_000_000_000u64), 12)
@@ -768,6 +784,9 @@ where
                     {fee_line(&fee)}
                 </p>
                 {warning(c.warning.clone(), Some(c.accepted))}
+                <p class="muted" data-testid="tx-checked-at">
+                    {format!("As read at {}; a check over a minute old is made again when you send.", clock_time(c.checked_at_ms))}
+                </p>
                 {c.rechecked.then(|| view! {
                     <p class="muted" role="status" data-testid="tx-rechecked">
                         "Checked again: the last check was over a minute old, so nothing was sent. These are the figures now; send if they still suit you."

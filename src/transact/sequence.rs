@@ -48,6 +48,17 @@ pub fn check_is_stale(checked_at_ms: f64, now_ms: f64) -> bool {
     !(0.0..CHECK_FRESH_FOR_MS).contains(&(now_ms - checked_at_ms))
 }
 
+/// How long "Sign and send" does nothing after a check made again at its
+/// click is shown: a second click meant for the old figures (a double click, an
+/// impatient one) must not send the new ones unread.
+pub const RECHECK_SHOWN_PAUSE_MS: f64 = 1_000.0;
+
+/// True when a click at `now_ms` comes too soon after a re-check was shown at
+/// `shown_at_ms` to be taken as sending it (a clock gone back counts as too soon).
+pub fn too_soon_after_recheck(shown_at_ms: f64, now_ms: f64) -> bool {
+    !(RECHECK_SHOWN_PAUSE_MS..).contains(&(now_ms - shown_at_ms))
+}
+
 /// Polls `head` (the node's latest block number; `None` when the read
 /// failed) up to `polls` times, with `pause` between polls, until it is at
 /// least `block`. True when it got there; false when it gave up.
@@ -125,6 +136,16 @@ mod tests {
         assert!(check_is_stale(checked, checked - 1.0), "the clock went back: check again");
         assert!(check_is_stale(f64::NAN, checked));
         assert!(check_is_stale(checked, f64::NAN));
+    }
+
+    #[test]
+    fn a_click_within_a_second_of_a_recheck_being_shown_does_not_send() {
+        let shown = 1_700_000_000_000.0;
+        assert!(too_soon_after_recheck(shown, shown));
+        assert!(too_soon_after_recheck(shown, shown + 999.0));
+        assert!(!too_soon_after_recheck(shown, shown + 1_000.0));
+        assert!(too_soon_after_recheck(shown, shown - 5.0), "the clock went back");
+        assert!(too_soon_after_recheck(f64::NAN, shown));
     }
 
     #[test]

@@ -201,6 +201,29 @@ test("an unreachable second chain shows its own error while the first loads", T,
   await ctx.close();
 });
 
+test("a finished read says how old it is; after two minutes, that its figures may be out of date; Read again renews it", T, async () => {
+  const { ctx, page } = await open(`?view=positions&address=${account(1)}&chains=31337`, { [SETTINGS_KEY]: liveSettings() });
+  await waitChain(page, 31337, "done");
+  const status = chainState(page, 31337);
+  const text = () => status.locator("[data-testid=chain-status-text]").innerText();
+  assert.equal(await text(), "1 position(s) found · read just now");
+  assert.equal(await status.getAttribute("data-stale"), "false");
+  assert.equal(await status.locator("[data-testid=chain-stale]").count(), 0);
+  // The page's clock moves on by three minutes: the age follows within a tick of the page's.
+  await page.evaluate(() => {
+    const now = Date.now;
+    Date.now = () => now() + 180_000;
+  });
+  await page.locator('[data-testid=chain-status][data-chain-id="31337"][data-stale="true"]').waitFor({ timeout: 15_000 });
+  assert.equal(await text(), "1 position(s) found · read 3 min ago");
+  assert.match(await status.locator("[data-testid=chain-stale]").innerText(), /may be out of date.*Read again/);
+  await page.locator("[data-testid=reload]").click();
+  await page.locator('[data-testid=chain-status][data-chain-id="31337"][data-stale="false"]').waitFor({ timeout: 60_000 });
+  assert.equal(await text(), "1 position(s) found · read just now");
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
 test("watching an address with no wallet: checksum refused, lower case accepted, kept in the link and the watch list", T, async () => {
   const { ctx, page } = await open("?view=positions&chains=31337", {
     [SETTINGS_KEY]: liveSettings(),

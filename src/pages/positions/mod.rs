@@ -32,18 +32,22 @@ use crate::chain::settings::{self, ChainSettings};
 use crate::url_state::{read_param, remove_param, write_param};
 use model::{
     address_param, chain_outcome, default_chains, has_position, markets_for, parse_address, parse_address_param,
-    parse_chains_param, plan_link, position_label, reads_liquity, MarketSource, Shown, WatchList, ADDRESS_PARAM,
-    CHAINS_PARAM, WATCH_LIST_KEY,
+    parse_chains_param, plan_link, position_label, read_age, reads_liquity, MarketSource, Shown, WatchList,
+    ADDRESS_PARAM, CHAINS_PARAM, WATCH_LIST_KEY,
 };
 
 /// How far one chain's reads have come.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum ChainState {
     Loading {
         done: usize,
         of: usize,
     },
-    Done,
+    /// All read; `read_at_ms` is when the reads started (the page's clock), so
+    /// the age shown is never younger than the oldest figure.
+    Done {
+        read_at_ms: f64,
+    },
     /// Nothing could be read on this chain.
     Failed(String),
 }
@@ -244,6 +248,7 @@ async fn read_chain(
     generation: StoredValue<u64>,
     gen: u64,
 ) {
+    let read_at_ms = js_sys::Date::now();
     let update = move |change: &dyn Fn(&mut ChainReads)| {
         if generation.try_get_value() != Some(gen) {
             return;
@@ -322,7 +327,7 @@ async fn read_chain(
     }
     let state = match chain_outcome(of, failures, first_failure.as_deref()) {
         Err(why) => ChainState::Failed(why),
-        Ok(()) => ChainState::Done,
+        Ok(()) => ChainState::Done { read_at_ms },
     };
     update(&|c| {
         c.state = state.clone();
@@ -471,22 +476,50 @@ fn UseConnectedAccount(
     }
 }
 
-/// Each chain's progress and error, apart.
+/// How often a finished read's age is brought up to date.
+const READ_AGE_TICK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Each chain's progress and error, apart; a finished chain says how old its
+/// read is, and when it is too old to be taken as current (`model::read_age`).
 #[component]
 fn ChainList(reads: RwSignal<Vec<ChainReads>>) -> impl IntoView {
+    // Ticks every few seconds: only the ages follow it, each read against the clock as it is then.
+    let tick = RwSignal::new(0u64);
+    if let Ok(interval) = set_interval_with_handle(move || tick.update(|t| *t += 1), READ_AGE_TICK) {
+        on_cleanup(move || interval.clear());
+    }
     view! {
         <ul class="chain-reads">
             {move || reads.get().into_iter().map(|c| {
+                let found = c.found.len();
                 let (state, text) = match &c.state {
                     ChainState::Loading { done, of } => ("loading", format!("reading… {done} of {of} reads done")),
-                    ChainState::Done => ("done", format!("{} position(s) found", c.found.len())),
+                    ChainState::Done { .. } => ("done", format!("{found} position(s) found")),
                     ChainState::Failed(why) => ("failed", format!("could not be read: {why}")),
                 };
+                let read_at_ms = match c.state {
+                    ChainState::Done { read_at_ms } => Some(read_at_ms),
+                    _ => None,
+                };
+                let age = Memo::new(move |_| {
+                    tick.track();
+                    read_at_ms.map(|at| read_age(at, js_sys::Date::now()))
+                });
+                let stale = move || age.with(|a| a.as_ref().is_some_and(|(_, stale)| *stale));
                 let failed = state == "failed";
                 view! {
-                    <li data-testid="chain-status" data-chain-id=c.chain_id.to_string() data-state=state>
+                    <li data-testid="chain-status" data-chain-id=c.chain_id.to_string() data-state=state
+                        data-stale=move || read_at_ms.map(|_| stale().to_string())>
                         <strong>{c.name}</strong>": "
-                        <span class:error=failed role=failed.then_some("alert") data-testid="chain-status-text">{text}</span>
+                        <span class:error=failed role=failed.then_some("alert") data-testid="chain-status-text">
+                            {text}
+                            {move || age.with(|a| a.as_ref().map(|(age, _)| format!(" · {age}")))}
+                        </span>
+                        {move || stale().then(|| view! {
+                            <span class="warning" role="status" data-testid="chain-stale">
+                                " These figures may be out of date: prices move. Read again for current ones."
+                            </span>
+                        })}
                         {c.faults.iter().map(|f| view! { <p class="fault" data-testid="chain-fault">{f.clone()}</p> }).collect_view()}
                     </li>
                 }
@@ -518,9 +551,7 @@ fn EmptyState(
                 "No chain to read: the link's ?chains= names none Ballast knows. Remove it to read every chain \
                  with an Aave V3 market.",
             )
-        } else if reads
-            .with(|r| r.iter().all(|c| c.state != ChainState::Done && !matches!(c.state, ChainState::Failed(_))))
-        {
+        } else if reads.with(|r| r.iter().all(|c| matches!(c.state, ChainState::Loading { .. }))) {
             return None;
         } else if board.with(|b| b.rows.is_empty() && b.failed.is_empty())
             && reads.with(|r| r.iter().all(|c| !matches!(c.state, ChainState::Loading { .. })))

@@ -3,9 +3,9 @@
 // interactive, and the steps before it: the page module's wasm requested and
 // downloaded, its compilation started, the module instantiated, the
 // shell's first element, the health factor; and after it, when the page has
-// mounted what it defers past the first frame (no element is `aria-busy`)
-// and the longest task from interactive to then (what a click right after the
-// paint may wait for). "wasm downloaded → interactive" leaves out the network
+// mounted what it defers past the first frame (no element is `aria-busy`) and
+// drawn its charts, and the longest task from interactive to then (what a
+// click right after the paint may wait for). "wasm downloaded → interactive" leaves out the network
 // and server noise. Medians, printed, never asserted.
 //
 //   N=10 node bench/ab-load.mjs DIST_A DIST_B
@@ -32,7 +32,7 @@ async function coldLoad(url) {
     new MutationObserver((_, observer) => {
       if (document.body?.children.length) (window.__shellAt = performance.now()), observer.disconnect();
     }).observe(document, { childList: true, subtree: true });
- 
+
     window.__tasks = [];
     new PerformanceObserver((list) => window.__tasks.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({
       type: "longtask",
@@ -43,10 +43,17 @@ async function coldLoad(url) {
   const page = await ctx.newPage();
   await page.goto(url);
   await page.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 30_000 });
-  await page.waitForFunction(() => !document.querySelector("[aria-busy=true]") && (window.__settledAt ??= performance.now()), null, {
-    timeout: 30_000,
-    polling: "raf",
-  });
+  // Settled: every deferred group mounted and every chart drawn (or showing why not).
+  await page.waitForFunction(
+    () =>
+      !document.querySelector("[aria-busy=true]") &&
+      [...document.querySelectorAll(".chart-canvas")].every(
+        (c) => c.hasAttribute("data-points") || c.parentElement.querySelector(".field-error:not([hidden])"),
+      ) &&
+      (window.__settledAt ??= performance.now()),
+    null,
+    { timeout: 30_000, polling: "raf" },
+  );
   // Long tasks are reported after they end: give the last one time to arrive.
   await page.waitForTimeout(50);
   const r = await page.evaluate(() => {
@@ -79,7 +86,7 @@ const columns = {
   "health factor": (r) => r.hf,
   interactive: (r) => r.at,
   "wasm downloaded → interactive": (r) => r.at - r.wasmEnd,
-  "settled (nothing aria-busy)": (r) => r.settled,
+  "settled (all mounted and drawn)": (r) => r.settled,
   "longest task after interactive": (r) => r.longestAfter,
 };
 console.log(`medians of ${N} cold loads each, ms from navigation`);

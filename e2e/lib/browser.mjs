@@ -25,11 +25,13 @@ export const CHROMIUM_ARGS = [
  * @returns {Promise<import("playwright-core").Browser>}
  */
 export function launchBrowser() {
+  const extra = process.env.BALLAST_CHROMIUM_EXTRA_ARGS?.split(" ").filter(Boolean) ?? [];
+  if (extra.length) console.warn(`BALLAST_CHROMIUM_EXTRA_ARGS: Chromium also gets ${extra.join(" ")} (an experiment, not a test run)`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    // BALLAST_CHROMIUM_EXTRA_ARGS: more switches for an experiment (e.g. a V8 flag in docs/load.md), never in the tests.
-    args: [...CHROMIUM_ARGS, ...(process.env.BALLAST_CHROMIUM_EXTRA_ARGS?.split(" ").filter(Boolean) ?? [])],
+    // BALLAST_CHROMIUM_EXTRA_ARGS: switches for an experiment (e.g. the V8 flag in docs/load.md), space-separated.
+    args: [...CHROMIUM_ARGS, ...extra],
     timeout: 60_000,
   });
 }

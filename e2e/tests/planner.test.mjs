@@ -321,7 +321,10 @@ test("the Plan page fits 360 and 390 px wide and 1280 px, in light and dark them
         await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
         await page.locator("[data-testid=loop-plan]").click();
         await page.locator("[data-testid=loop-result], [data-testid=loop-error]").first().waitFor();
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        // Every panel mounted (the saved scenarios come a frame after the loop planner).
+        await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+        // Against the root's own width: its scrollbar gutter (kept free so nothing moves as the page grows) is not page.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.offsetWidth);
         assert.equal(overflow, 0, `${colorScheme} at ${width} px: the page is ${overflow} px wider than the screen`);
         const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
         assert.equal(background, colorScheme === "light" ? "rgb(246, 248, 250)" : "rgb(11, 22, 32)", `${colorScheme} theme`);

@@ -378,6 +378,24 @@ test("a check over a minute old is made again at Sign and send: a price drop sin
   await ctx.close();
 });
 
+test("the panel says how old its read of the position is; after two minutes, that it may be out of date; Read again renews it", T, async () => {
+  const { ctx, page } = await openPanel([1]);
+  const position = page.locator("[data-testid=transact-position]");
+  assert.equal(await position.locator("[data-testid=transact-read-age]").innerText(), "read just now");
+  assert.equal(await position.getAttribute("data-stale"), "false");
+  await page.evaluate(() => {
+    const now = Date.now;
+    Date.now = () => now() + 180_000;
+  });
+  await page.locator('[data-testid=transact-position][data-stale="true"]').waitFor({ timeout: 15_000 });
+  assert.equal(await position.locator("[data-testid=transact-read-age]").innerText(), "read 3 min ago");
+  await position.locator("[data-testid=transact-reread]").click();
+  await page.locator('[data-testid=transact-position][data-stale="false"]').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator("[data-testid=transact-read-age]").innerText(), "read just now");
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
 test("a simulated revert is refused with its reason in words", T, async () => {
   const me = account(6);
   const { ctx, page } = await openPanel([6]);

@@ -6,6 +6,7 @@ pub mod data_source_badge;
 pub mod figure;
 pub mod health_factor;
 pub mod oracle_lag;
+pub mod read_age;
 pub mod term;
 
 pub use charts::{CrashHealthChart, PriceHealthChart};
@@ -13,4 +14,5 @@ pub use data_source_badge::DataSourceBadge;
 pub use figure::Figure;
 pub use health_factor::HealthFactor;
 pub use oracle_lag::OracleLagView;
+pub use read_age::use_read_age;
 pub use term::Term;

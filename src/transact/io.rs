@@ -42,12 +42,15 @@ pub struct LivePosition {
     pub market: String,
     /// The block's timestamp.
     pub timestamp: u64,
+    /// When the read started, on the page's clock (ms): its age is shown.
+    pub read_at_ms: f64,
     /// The market's e-mode categories' labels by id, as the chain names them.
     pub emode_labels: Vec<(u8, String)>,
 }
 
 /// Reads `owner`'s position on the chain's (first) Aave V3 market.
 pub async fn read_live(settings: &ChainSettings, chain_id: u64, owner: Address) -> Result<LivePosition, String> {
+    let read_at_ms = js_sys::Date::now();
     let client = RpcClient::from_settings(settings, chain_id).map_err(|e| e.to_string())?;
     let markets = markets_for(settings, chain_id)?;
     let market = markets.first().ok_or_else(|| "this chain has no Aave V3 market".to_owned())?;
@@ -82,6 +85,7 @@ pub async fn read_live(settings: &ChainSettings, chain_id: u64, owner: Address) 
         pool: addresses.pool,
         market: market.name.clone(),
         timestamp: read.timestamp,
+        read_at_ms,
         emode_labels,
     })
 }

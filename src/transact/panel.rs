@@ -23,6 +23,7 @@ use super::model::{
 use super::sequence::{check_is_stale, nonce_checks_send, too_soon_after_recheck};
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
+use crate::components::use_read_age;
 use crate::pages::positions::model::{default_chains, health_factor};
 use crate::url_state::{read_param, remove_param};
 use crate::wallet::chains::chain_label;
@@ -581,10 +582,19 @@ pub fn TransactPanel(
                     Some(Err(why)) => view! { <p class="error" role="alert" data-testid="transact-error">{format!("Your position could not be read: {why}")}</p> }.into_any(),
                     Some(Ok(p)) => {
                         let hf = health_factor(p.account.health_factor_exact().as_ref());
+                        let age = use_read_age(Some(p.read_at_ms));
+                        let stale = move || age.with(|a| a.as_ref().is_some_and(|(_, stale)| *stale));
                         view! {
-                            <p data-testid="transact-position">{format!("{} · health factor ", p.market)}
+                            <p data-testid="transact-position" data-stale=move || stale().to_string()>{format!("{} · health factor ", p.market)}
                                 <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>
-                                " (the chain's getUserAccountData)"
+                                " (the chain's getUserAccountData) · "
+                                <span data-testid="transact-read-age">{move || age.with(|a| a.as_ref().map(|(text, _)| text.clone()))}</span>
+                                {move || stale().then(|| view! {
+                                    <span class="warning" role="status" data-testid="transact-stale">
+                                        " These figures may be out of date: prices move. "
+                                        <button type="button" data-testid="transact-reread" on:click=move |_| refresh()>"Read again"</button>
+                                    </span>
+                                })}
                             </p>
                             {collateral_and_emode(&p, emode_pick, review_actions)}
                         }.into_any()

@@ -29,11 +29,12 @@ use num_rational::BigRational;
 use crate::chain::registry;
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::{self, ChainSettings};
+use crate::components::use_read_age;
 use crate::url_state::{read_param, remove_param, write_param};
 use model::{
     address_param, chain_outcome, default_chains, has_position, markets_for, parse_address, parse_address_param,
-    parse_chains_param, plan_link, position_label, read_age, reads_liquity, MarketSource, Shown, WatchList,
-    ADDRESS_PARAM, CHAINS_PARAM, WATCH_LIST_KEY,
+    parse_chains_param, plan_link, position_label, reads_liquity, MarketSource, Shown, WatchList, ADDRESS_PARAM,
+    CHAINS_PARAM, WATCH_LIST_KEY,
 };
 
 /// How far one chain's reads have come.
@@ -476,18 +477,10 @@ fn UseConnectedAccount(
     }
 }
 
-/// How often a finished read's age is brought up to date.
-const READ_AGE_TICK: std::time::Duration = std::time::Duration::from_secs(5);
-
 /// Each chain's progress and error, apart; a finished chain says how old its
 /// read is, and when it is too old to be taken as current (`model::read_age`).
 #[component]
 fn ChainList(reads: RwSignal<Vec<ChainReads>>) -> impl IntoView {
-    // Ticks every few seconds: only the ages follow it, each read against the clock as it is then.
-    let tick = RwSignal::new(0u64);
-    if let Ok(interval) = set_interval_with_handle(move || tick.update(|t| *t += 1), READ_AGE_TICK) {
-        on_cleanup(move || interval.clear());
-    }
     view! {
         <ul class="chain-reads">
             {move || reads.get().into_iter().map(|c| {
@@ -501,10 +494,7 @@ fn ChainList(reads: RwSignal<Vec<ChainReads>>) -> impl IntoView {
                     ChainState::Done { read_at_ms } => Some(read_at_ms),
                     _ => None,
                 };
-                let age = Memo::new(move |_| {
-                    tick.track();
-                    read_at_ms.map(|at| read_age(at, js_sys::Date::now()))
-                });
+                let age = use_read_age(read_at_ms);
                 let stale = move || age.with(|a| a.as_ref().is_some_and(|(_, stale)| *stale));
                 let failed = state == "failed";
                 view! {

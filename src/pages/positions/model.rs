@@ -306,48 +306,12 @@ pub fn health_factor(value: Option<&BigRational>) -> Shown {
     }
 }
 
-/// How long figures read from chain are shown as current: after two minutes
-/// the page says they may be out of date (prices move; nothing re-reads by itself).
-pub const READ_FRESH_FOR_MS: f64 = 120_000.0;
-
-/// How old a chain's read is, in words, and whether it is too old to be taken
-/// as current (`READ_FRESH_FOR_MS`). `read_at_ms` and `now_ms` are the page's
-/// clock in ms; a clock gone back, or a time that is not a number, counts as too old.
-pub fn read_age(read_at_ms: f64, now_ms: f64) -> (String, bool) {
-    let elapsed = now_ms - read_at_ms;
-    if !(0.0..).contains(&elapsed) {
-        return ("read at an unknown time (the clock moved)".to_owned(), true);
-    }
-    // Whole seconds, minutes or hours, rounded down: never younger than it is.
-    let seconds = (elapsed / 1000.0).floor() as u64;
-    let text = match seconds {
-        0..=9 => "read just now".to_owned(),
-        10..=59 => format!("read {seconds} s ago"),
-        60..=3599 => format!("read {} min ago", seconds / 60),
-        _ => format!("read {} h ago", seconds / 3600),
-    };
-    (text, elapsed >= READ_FRESH_FOR_MS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use alloy_primitives::address;
 
     const VITALIK: Address = address!("d8dA6BF26964aF9D7eEd9e03E53415D37aA96045");
-
-    #[test]
-    fn a_read_says_its_age_and_is_out_of_date_after_two_minutes() {
-        let read = 1_700_000_000_000.0;
-        assert_eq!(read_age(read, read), ("read just now".to_owned(), false));
-        assert_eq!(read_age(read, read + 9_999.0), ("read just now".to_owned(), false));
-        assert_eq!(read_age(read, read + 59_999.0), ("read 59 s ago".to_owned(), false));
-        assert_eq!(read_age(read, read + 119_999.0), ("read 1 min ago".to_owned(), false));
-        assert_eq!(read_age(read, read + 120_000.0), ("read 2 min ago".to_owned(), true));
-        assert_eq!(read_age(read, read + 3_600_000.0 * 5.5), ("read 5 h ago".to_owned(), true));
-        assert!(read_age(read, read - 1.0).1, "a clock gone back: out of date");
-        assert!(read_age(f64::NAN, read).1);
-    }
 
     #[test]
     fn addresses_lowercase_and_checksummed_pass_a_wrong_checksum_is_refused() {

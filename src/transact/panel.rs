@@ -430,13 +430,17 @@ pub fn TransactPanel(
             return check(i, true);
         }
         if checked.rechecked && too_soon_after_recheck(checked.shown_at_ms, now) {
-            return;
+            return form_error.set(Some("The figures of this step have just changed: read them, then send.".into()));
         }
         if checked.warning.is_some() && !checked.accepted {
             return form_error.set(Some("Tick “Send it anyway” to send a step with a warning.".into()));
         }
         // Right before sending: the same account, the position's chain, the market's Pool or token.
         let send_checks = move |checked: &Checked| {
+            // Run again after the nonce read: a check that aged past its minute meanwhile is not sent.
+            if check_is_stale(checked.checked_at_ms, js_sys::Date::now()) {
+                return Err("This step's check is over a minute old: check it again. Nothing was sent.".to_owned());
+            }
             let Some(session) = wallet.session.get_untracked() else {
                 return Err("The wallet is not connected. Nothing was sent.".to_owned());
             };
@@ -750,6 +754,11 @@ where
 {
     let kind = step.kind();
     let status = step.status.slug();
+    // When a ready step was shown, on the page's clock (ms): tests time their clicks by it.
+    let shown_at = match &step.status {
+        Status::Ready(c) => Some(c.shown_at_ms.to_string()),
+        _ => None,
+    };
     let title = step.plan.label().to_owned();
     // The warning, and on a checked step its own "Send it anyway" (`accepted`).
     let warning = move |w: Option<String>, accepted: Option<bool>| {
@@ -821,7 +830,7 @@ where
         }.into_any(),
     };
     view! {
-        <li class="tx-step" data-testid="tx-step" data-kind=kind data-status=status>
+        <li class="tx-step" data-testid="tx-step" data-kind=kind data-status=status data-shown-at=shown_at>
             <strong>{title}</strong>
             {body}
         </li>

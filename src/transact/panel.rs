@@ -213,7 +213,6 @@ pub fn TransactPanel(
         set_status(generation, i, Status::Checking);
         spawn_local(async move {
             let refuse = |why: String| set_status(generation, i, Status::Refused(why));
-            let read_at_ms = js_sys::Date::now();
             let position = match read_live(&s, chain_id, from).await {
                 Ok(p) => p,
                 Err(why) => return refuse(format!("The position could not be read: {why}")),
@@ -274,7 +273,7 @@ pub fn TransactPanel(
                     after: judged.after,
                     warning: judged.warning,
                     accepted: false,
-                    checked_at_ms: read_at_ms,
+                    checked_at_ms: position.read_at_ms,
                     shown_at_ms: js_sys::Date::now(),
                     rechecked,
                 })),

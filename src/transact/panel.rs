@@ -586,13 +586,12 @@ pub fn TransactPanel(
                     Some(Ok(p)) => {
                         let hf = health_factor(p.account.health_factor_exact().as_ref());
                         let age = use_read_age(Some(p.read_at_ms));
-                        let stale = move || age.with(|a| a.as_ref().is_some_and(|(_, stale)| *stale));
                         view! {
-                            <p data-testid="transact-position" data-stale=move || stale().to_string()>{format!("{} · health factor ", p.market)}
+                            <p data-testid="transact-position" data-stale=move || age.stale.get().to_string()>{format!("{} · health factor ", p.market)}
                                 <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>
                                 " (the chain's getUserAccountData) · "
-                                <span data-testid="transact-read-age">{move || age.with(|a| a.as_ref().map(|(text, _)| text.clone()))}</span>
-                                {move || stale().then(|| view! {
+                                <span data-testid="transact-read-age">{move || age.text.get()}</span>
+                                {move || age.stale.get().then(|| view! {
                                     <span class="warning" role="status" data-testid="transact-stale">
                                         " These figures may be out of date: prices move. "
                                         <button type="button" data-testid="transact-reread" on:click=move |_| refresh()>"Read again"</button>

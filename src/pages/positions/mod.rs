@@ -478,7 +478,7 @@ fn UseConnectedAccount(
 }
 
 /// Each chain's progress and error, apart; a finished chain says how old its
-/// read is, and when it is too old to be taken as current (`model::read_age`).
+/// read is, and when it is too old to be taken as current (`data_source::read_age`).
 #[component]
 fn ChainList(reads: RwSignal<Vec<ChainReads>>) -> impl IntoView {
     view! {
@@ -495,17 +495,16 @@ fn ChainList(reads: RwSignal<Vec<ChainReads>>) -> impl IntoView {
                     _ => None,
                 };
                 let age = use_read_age(read_at_ms);
-                let stale = move || age.with(|a| a.as_ref().is_some_and(|(_, stale)| *stale));
                 let failed = state == "failed";
                 view! {
                     <li data-testid="chain-status" data-chain-id=c.chain_id.to_string() data-state=state
-                        data-stale=move || read_at_ms.map(|_| stale().to_string())>
+                        data-stale=move || read_at_ms.map(|_| age.stale.get().to_string())>
                         <strong>{c.name}</strong>": "
                         <span class:error=failed role=failed.then_some("alert") data-testid="chain-status-text">
                             {text}
-                            {move || age.with(|a| a.as_ref().map(|(age, _)| format!(" · {age}")))}
+                            {move || age.text.get().map(|age| format!(" · {age}"))}
                         </span>
-                        {move || stale().then(|| view! {
+                        {move || age.stale.get().then(|| view! {
                             <span class="warning" role="status" data-testid="chain-stale">
                                 " These figures may be out of date: prices move. Read again for current ones."
                             </span>

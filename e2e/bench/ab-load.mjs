@@ -5,8 +5,8 @@
 // shell's first element, the health factor; and after it, when the page has
 // mounted what it defers past the first frame (no element is `aria-busy`) and
 // drawn its charts, and the longest task from interactive to then (what a
-// click right after the paint may wait for). "wasm downloaded → interactive" leaves out the network
-// and server noise. Medians, printed, never asserted.
+// click right after the paint may wait for). "wasm downloaded → interactive"
+// leaves out the network and server noise. Medians, printed, never asserted.
 //
 //   N=10 node bench/ab-load.mjs DIST_A DIST_B
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";

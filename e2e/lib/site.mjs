@@ -45,12 +45,21 @@ export function useBrowser(skip) {
     const page = await ctx.newPage();
     await page.goto(`${server.url}${query}`);
     await page.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
-    // The Plan page adds its tables and panels in the frames after the first paint.
-    await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"), null, { timeout: 30_000 });
+    await mounted(page);
     return { ctx, page };
   }
   return { newContext, openApp };
 }
+
+/** Resolves once nothing on the page is still being mounted (the Plan page adds its tables and panels in the frames after its first paint and is `aria-busy` until then). */
+export const mounted = (page) => page.waitForFunction(() => !document.querySelector("[aria-busy=true]"), null, { timeout: 30_000 });
+
+/** Moves the page's clock (`Date.now`) on by `ms`, as if that much time had passed; other timers are untouched. */
+export const movePageClock = (page, ms) =>
+  page.evaluate((by) => {
+    const now = Date.now;
+    Date.now = () => now() + by;
+  }, ms);
 
 /** The full-precision value a figure carries (its first match's `data-value`). */
 export const dataValue = (page, selector) => page.locator(selector).first().getAttribute("data-value");

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { startStaticServer } from "../lib/static-server.mjs";
-import { siteUnderTest, snapshotCli, useBrowser, dataValue } from "../lib/site.mjs";
+import { siteUnderTest, snapshotCli, useBrowser, dataValue, mounted } from "../lib/site.mjs";
 
 const { DIST, CLI, skip } = siteUnderTest({ cli: true });
 const { snapshotScenario, cliEval } = snapshotCli({ DIST, CLI });
@@ -270,7 +270,7 @@ test("the first frame has the what-if controls and figures; what mounts after it
     const page = await ctx.newPage();
     await page.goto(`${server.url}?position=aave-demo`);
     await page.waitForFunction(() => window.__firstFrame, null, { timeout: 30_000 });
-    await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"), null, { timeout: 30_000 });
+    await mounted(page);
     await page.locator("[data-testid=keep]").waitFor();
     const first = await page.evaluate(() => window.__firstFrame);
     const settled = await page.evaluate(() => window.__layoutNow());

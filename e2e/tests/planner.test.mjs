@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { startStaticServer } from "../lib/static-server.mjs";
-import { siteUnderTest, snapshotCli, useBrowser, dataValue } from "../lib/site.mjs";
+import { siteUnderTest, snapshotCli, useBrowser, dataValue, mounted } from "../lib/site.mjs";
 
 const { DIST, CLI, skip } = siteUnderTest({ cli: true });
 const { snapshotScenario, cliEval } = snapshotCli({ DIST, CLI });
@@ -322,7 +322,7 @@ test("the Plan page fits 360 and 390 px wide and 1280 px, in light and dark them
         await page.locator("[data-testid=loop-plan]").click();
         await page.locator("[data-testid=loop-result], [data-testid=loop-error]").first().waitFor();
         // Every panel mounted (the saved scenarios come a frame after the loop planner).
-        await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+        await mounted(page);
         // Against the root's own width: its scrollbar gutter (kept free so nothing moves as the page grows) is not page.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.offsetWidth);
         assert.equal(overflow, 0, `${colorScheme} at ${width} px: the page is ${overflow} px wider than the screen`);

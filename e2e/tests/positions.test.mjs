@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { newTestContext } from "../lib/browser.mjs";
 import { SETTINGS_KEY, harnessSettings, seedLocalStorage, useLiveMarket } from "../lib/live-market.mjs";
-import { siteUnderTest } from "../lib/site.mjs";
+import { siteUnderTest, movePageClock } from "../lib/site.mjs";
 import { mined } from "../harness/chain.mjs";
 import { accountSigner } from "../harness/contracts.mjs";
 
@@ -210,10 +210,7 @@ test("a finished read says how old it is; after two minutes, that its figures ma
   assert.equal(await status.getAttribute("data-stale"), "false");
   assert.equal(await status.locator("[data-testid=chain-stale]").count(), 0);
   // The page's clock moves on by three minutes: the age follows within a tick of the page's.
-  await page.evaluate(() => {
-    const now = Date.now;
-    Date.now = () => now() + 180_000;
-  });
+  await movePageClock(page, 180_000);
   await page.locator('[data-testid=chain-status][data-chain-id="31337"][data-stale="true"]').waitFor({ timeout: 15_000 });
   assert.equal(await text(), "1 position(s) found · read 3 min ago");
   assert.match(await status.locator("[data-testid=chain-stale]").innerText(), /may be out of date.*Read again/);

@@ -9,7 +9,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { newTestContext } from "../lib/browser.mjs";
 import { SETTINGS_KEY, harnessSettings, seedLocalStorage, useLiveMarket } from "../lib/live-market.mjs";
-import { siteUnderTest } from "../lib/site.mjs";
+import { siteUnderTest, movePageClock } from "../lib/site.mjs";
 import { mined } from "../harness/chain.mjs";
 import { accountSigner } from "../harness/contracts.mjs";
 import { setWallet, walletRequests } from "../wallet/index.mjs";
@@ -336,10 +336,7 @@ test("a check over a minute old is made again at Sign and send: a price drop sin
   const feed = c.priceFeed("WETH").connect(accountSigner(market, 0, provider));
   const wethPrice = await feed.latestAnswer();
   // The page's clock moves on by a minute and a second.
-  const laterByAMinute = () => page.evaluate(() => {
-    const now = Date.now;
-    Date.now = () => now() + 61_000;
-  });
+  const laterByAMinute = () => movePageClock(page, 61_000);
   await check(page, "borrow", "USDC", "1000");
   await waitStep(page, 0, "ready");
   const sends = (await sent(page)).length;
@@ -391,10 +388,7 @@ test("the panel says how old its read of the position is; after two minutes, tha
   const position = page.locator("[data-testid=transact-position]");
   assert.match(await position.locator("[data-testid=transact-read-age]").innerText(), /^read (just now|\d+ s ago)$/);
   assert.equal(await position.getAttribute("data-stale"), "false");
-  await page.evaluate(() => {
-    const now = Date.now;
-    Date.now = () => now() + 180_000;
-  });
+  await movePageClock(page, 180_000);
   await page.locator('[data-testid=transact-position][data-stale="true"]').waitFor({ timeout: 15_000 });
   assert.equal(await position.locator("[data-testid=transact-read-age]").innerText(), "read 3 min ago");
   await position.locator("[data-testid=transact-reread]").click();

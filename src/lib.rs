@@ -11,6 +11,7 @@ pub mod pages;
 pub mod risk_worker;
 pub mod snapshot_source;
 pub mod transact;
+pub mod typed_number;
 pub mod url_state;
 pub mod wallet;
 

@@ -5,6 +5,7 @@
 //! and a failed simulation in words (`ballast_chain::revert`). Pure, so it is
 //! tested natively.
 
+use crate::typed_number::{without_thousands_separators, GroupingError, OneComma};
 use alloy_primitives::{Address, U256};
 use ballast_chain::aave_actions::{AaveAction, ActionAmount, TokenInfo};
 use ballast_chain::erc20::{
@@ -223,13 +224,8 @@ pub enum AmountError {
     Empty,
     #[error("{0:?} is not an amount: write it like 1.5")]
     NotANumber(String),
-    /// A comma that cannot be a thousands separator: most likely a decimal comma (`0,5`), which must
-    /// not be read as `05`.
-    #[error("{typed:?}: use a point for decimals, like {suggestion}")]
-    DecimalComma { typed: String, suggestion: String },
-    /// One comma between groups of three (`1,500`) is 1500 in some languages and 1.5 in others.
-    #[error("{0:?} could mean a thousand-something or one-and-a-fraction: write it without the comma, with a point for decimals")]
-    AmbiguousComma(String),
+    #[error(transparent)]
+    Grouping(#[from] GroupingError),
     #[error("the amount must be more than 0")]
     Zero,
     #[error("{symbol} has {decimals} decimals; the amount has more")]
@@ -243,7 +239,8 @@ pub fn parse_amount(text: &str, max: bool, token: &TokenInfo) -> Result<ActionAm
     if max {
         return Ok(ActionAmount::Max);
     }
-    let text = without_grouping(text.trim())?;
+    // One comma alone is refused: 1,500 is 1.5 on a German keypad, and this amount is sent.
+    let text = without_thousands_separators(text.trim(), OneComma::Refused)?;
     if text.is_empty() {
         return Err(AmountError::Empty);
     }
@@ -259,48 +256,6 @@ pub fn parse_amount(text: &str, max: bool, token: &TokenInfo) -> Result<ActionAm
         return Err(AmountError::TooLarge);
     }
     Ok(ActionAmount::Exact(units))
-}
-
-/// `text` with its thousands separators (`_`, and `,` where it can only be one) taken out. A comma is
-/// never simply dropped: on a keypad set to German or French the decimal separator is a comma, and
-/// `0,5` read as `05` would send ten times the amount. So a comma is accepted only between groups of
-/// three digits before a decimal point (`1,234.5`) or in a number with two or more of them
-/// (`1,234,567`); one comma alone (`1,500`) is ambiguous and refused, as is any other comma.
-fn without_grouping(text: &str) -> Result<String, AmountError> {
-    let text = text.replace('_', "");
-    if !text.contains(',') {
-        return Ok(text);
-    }
-    let typed = || text.chars().take(40).collect::<String>();
-    let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (text.as_str(), None),
-    };
-    let groups: Vec<&str> = whole.split(',').collect();
-    let grouped_by_three = fraction.is_none_or(|f| !f.contains(','))
-        && groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
-        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
-        && groups[1..].iter().all(|g| g.len() == 3);
-    if !grouped_by_three {
-        // One comma and digits on both sides, no point: a decimal comma; say how to write it.
-        let suggestion = match text.split_once(',') {
-            Some((w, f))
-                if fraction.is_none()
-                    && !f.contains(',')
-                    && !w.is_empty()
-                    && !f.is_empty()
-                    && w.bytes().chain(f.bytes()).all(|b| b.is_ascii_digit()) =>
-            {
-                format!("{w}.{f}")
-            }
-            _ => "1234.5".to_owned(),
-        };
-        return Err(AmountError::DecimalComma { typed: typed(), suggestion });
-    }
-    if fraction.is_none() && groups.len() == 2 {
-        return Err(AmountError::AmbiguousComma(typed()));
-    }
-    Ok(text.replace(',', ""))
 }
 
 /// The safety floor the user typed; at least 1.
@@ -465,7 +420,7 @@ mod tests {
         for (typed, suggestion) in [("0,5", "0.5"), ("1,5", "1.5"), ("12,25", "12.25"), ("1234,5678", "1234.5678")] {
             assert_eq!(
                 parse_amount(typed, false, &usdc()),
-                Err(AmountError::DecimalComma { typed: typed.into(), suggestion: suggestion.into() }),
+                Err(GroupingError::DecimalComma { typed: typed.into(), suggestion: suggestion.into() }.into()),
                 "{typed}"
             );
         }
@@ -475,21 +430,37 @@ mod tests {
         );
         // A comma that is no separator at all gets the general example.
         for typed in ["1,2,3", "1,234.5,6", "12345,678.5", ",5", "1,", "1.234,5", "1,23.5"] {
-            assert!(matches!(parse_amount(typed, false, &usdc()), Err(AmountError::DecimalComma { .. })), "{typed}");
+            assert!(
+                matches!(
+                    parse_amount(typed, false, &usdc()),
+                    Err(AmountError::Grouping(GroupingError::DecimalComma { .. }))
+                ),
+                "{typed}"
+            );
         }
         // 1,500 is 1500 in English and 1.5 in German: refused, whichever was meant.
         for typed in ["1,500", "999,000", "0,000"] {
-            assert_eq!(parse_amount(typed, false, &usdc()), Err(AmountError::AmbiguousComma(typed.into())), "{typed}");
+            assert_eq!(
+                parse_amount(typed, false, &usdc()),
+                Err(GroupingError::AmbiguousComma(typed.into()).into()),
+                "{typed}"
+            );
         }
         // Grouping with a point after it, or with two commas or more, can only be thousands.
         assert_eq!(parse_amount("1,500.0", false, &usdc()), Ok(ActionAmount::Exact(U256::from(1_500_000_000u64))));
-        assert_eq!(parse_amount("12,345,678.9", false, &usdc()), Ok(ActionAmount::Exact(U256::from(12_345_678_900_000u64))));
+        assert_eq!(
+            parse_amount("12,345,678.9", false, &usdc()),
+            Ok(ActionAmount::Exact(U256::from(12_345_678_900_000u64)))
+        );
     }
 
     #[test]
     fn amounts_become_exact_token_units_or_are_refused_by_name() {
         assert_eq!(parse_amount("1,234.5", false, &usdc()), Ok(ActionAmount::Exact(U256::from(1_234_500_000u64))));
-        assert_eq!(parse_amount("1,234,567", false, &usdc()), Ok(ActionAmount::Exact(U256::from(1_234_567_000_000u64))));
+        assert_eq!(
+            parse_amount("1,234,567", false, &usdc()),
+            Ok(ActionAmount::Exact(U256::from(1_234_567_000_000u64)))
+        );
         assert_eq!(parse_amount("1_000.25", false, &usdc()), Ok(ActionAmount::Exact(U256::from(1_000_250_000u64))));
         assert_eq!(
             parse_amount("0.0000001", false, &usdc()).unwrap_err().to_string(),

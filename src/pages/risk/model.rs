@@ -2,6 +2,7 @@
 //! the engine's [`RiskRequest`] or a list of what is wrong, and the few ways
 //! the page rounds the engine's figures for people.
 
+use crate::typed_number::{without_thousands_separators, OneComma};
 use ballast_core::risk::liquidity::MarketDepth;
 use ballast_core::risk::market::Tails;
 use ballast_core::risk::monte_carlo::{MAX_HORIZON_DAYS, MAX_PATHS};
@@ -103,11 +104,19 @@ impl RiskForm {
             }
         }
         for (asset, text) in market.assets.iter_mut().zip(&self.two_percent_depth) {
-            let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '$')).collect();
+            let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '$')).collect();
             if cleaned.is_empty() {
                 asset.depth = None;
                 continue;
             }
+            // A depth of 1.5 USD is absurd, so 1,500 is read as 1500; 1,5 is refused, not read as 15.
+            let cleaned = match without_thousands_separators(&cleaned, OneComma::Thousands) {
+                Ok(cleaned) => cleaned,
+                Err(e) => {
+                    problems.push(format!("2 % depth of {}: {e}", asset.symbol));
+                    continue;
+                }
+            };
             match cleaned.parse::<f64>() {
                 Ok(usd) if usd.is_finite() && usd > 0.0 => asset.depth = Some(MarketDepth::from_two_percent_depth(usd)),
                 _ => problems.push(format!(
@@ -151,7 +160,8 @@ impl RiskForm {
 
 /// A whole number in `min..=max`, or a problem naming `field`.
 fn whole(text: &str, field: &str, min: u64, max: u64, problems: &mut Vec<String>) -> Option<u64> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ' ' && *c != ',' && *c != '_').collect();
+    let cleaned: String = text.trim().chars().filter(|c| *c != ' ').collect();
+    let cleaned = without_thousands_separators(&cleaned, OneComma::Thousands).unwrap_or_default();
     match cleaned.parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Some(n),
         _ => {
@@ -276,6 +286,28 @@ mod tests {
         assert!(problems.iter().any(|p| p.starts_with("Volatility of wstETH")));
         assert!(problems.iter().any(|p| p.starts_with("Correlation of WETH and wstETH: \"1.5\"")));
         assert!(problems.iter().any(|p| p.starts_with("Degrees of freedom")));
+    }
+
+    #[test]
+    fn a_decimal_comma_is_refused_not_read_as_ten_times_more() {
+        let (scenario, market) = demo();
+        let mut form = RiskForm::new(&market);
+        form.two_percent_depth[0] = "2,5".into();
+        form.paths = "1,5".into();
+        let problems = form.request(&scenario, &market).unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                "Paths: \"1,5\" is not a whole number from 1 to 1000000".to_owned(),
+                "2 % depth of WETH: \"2,5\": use a point for decimals, like 2.5".to_owned(),
+            ]
+        );
+        // One comma between groups of three is a thousands separator for a depth in USD.
+        form.two_percent_depth[0] = "1,000".into();
+        form.paths = "1,000".into();
+        let r = form.request(&scenario, &market).unwrap();
+        assert_eq!(r.market.assets[0].depth, Some(MarketDepth::from_two_percent_depth(1_000.0)));
+        assert_eq!(r.options.paths, 1_000);
     }
 
     #[test]

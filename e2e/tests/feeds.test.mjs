@@ -193,12 +193,18 @@ test("sequencer down, then back up with the grace period counting down", T, asyn
   const { ctx, page } = await openPrices(liveSettings());
   await firstRefresh(page);
   assert.equal(await page.locator("[data-testid=sequencer-banner]").count(), 0);
+  // USDC's heartbeat is a day: young enough to be fresh here, so what changes below is the sequencer.
+  assert.equal((await shown(page, "USDC")).status, "fresh");
   const feed = c.sequencerFeed.connect(admin());
   await mined(feed.setStatus(true));
   await refresh(page);
   const banner = page.locator("[data-testid=sequencer-banner]");
   assert.equal(await banner.getAttribute("data-state"), "sequencer-down");
   assert.match(await banner.innerText(), /Sequencer down/);
+  // While it is down no price is called fresh, however young at the block.
+  const usdc = await shown(page, "USDC");
+  assert.equal(usdc.status, "sequencer-down");
+  assert.match(usdc.text, /^not usable: the sequencer is down \(.* old at the latest block\)$/);
 
   const { timestamp: upAt } = await latestBlock(provider);
   await mined(feed.setStatusAt(false, upAt));

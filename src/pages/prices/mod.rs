@@ -26,7 +26,9 @@ use crate::chain::http::{fetch_text_retrying_with, sleep_ms, HttpError};
 use crate::chain::registry::CHAINS;
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::{self, check_address, check_url, ChainSettings};
-use model::{block_lag_secs, human_duration, sequencer_banner, Board, PriceRow};
+use model::{
+    block_lag_secs, human_duration, sequencer_banner, Badge, Board, NotLive, PriceRow, NODE_BEHIND_AFTER_SECS,
+};
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
@@ -293,8 +295,13 @@ fn LiveBoard(board: RwSignal<Option<Board>>, state: RwSignal<LiveState>, now: Rw
                     } else {
                         format!("{} ahead of your clock", human_duration(lag.unsigned_abs()))
                     };
+                    let behind = match b.not_live(t) {
+                        Some(NotLive::NodeBehind { .. }) => " That is too far behind for its prices to be called live: the node may be stalled or the chain halted.",
+                        _ if b.node_on_this_machine && lag > NODE_BEHIND_AFTER_SECS => " The node is on this machine, so its own clock is taken as the chain's.",
+                        _ => "",
+                    };
                     format!(
-                        "Latest block #{} at {} (Unix), {lag_text}. Chainlink ages are measured on this block's time.{}",
+                        "Latest block #{} at {} (Unix), {lag_text}. Chainlink ages are measured on this block's time.{behind}{}",
                         block.value.number,
                         block.value.timestamp,
                         fault.as_ref().map(|f| format!(" Last refresh failed: {f}")).unwrap_or_default(),
@@ -324,7 +331,7 @@ fn LiveBoard(board: RwSignal<Option<Board>>, state: RwSignal<LiveState>, now: Rw
                         <th>"Heartbeat"</th><th>"Status"</th><th>"Pyth"</th>
                     </tr></thead>
                     <tbody>
-                        {b.rows.iter().map(|row| price_row(row, t)).collect_view()}
+                        {b.rows.iter().map(|row| price_row(row, b.badge(row, t), t)).collect_view()}
                     </tbody>
                 </table>
             }
@@ -332,8 +339,7 @@ fn LiveBoard(board: RwSignal<Option<Board>>, state: RwSignal<LiveState>, now: Rw
     }
 }
 
-fn price_row(row: &PriceRow, now: u64) -> impl IntoView {
-    let badge = row.badge(now);
+fn price_row(row: &PriceRow, badge: Badge, now: u64) -> impl IntoView {
     let reading = row.last_good.as_ref().map(|g| &g.value);
     let price = reading.map(|r| r.price.normalized().to_string());
     let price_value = price.clone().unwrap_or_default();

@@ -98,6 +98,24 @@ pub struct Board {
     pub refreshes: u64,
     /// Hermes reads applied.
     pub pyth_reads: u64,
+    /// Whether the node is on this machine (a loopback URL): a local development chain keeps its own
+    /// clock (forks, time travel), so its distance from the wall clock says nothing about its prices.
+    pub node_on_this_machine: bool,
+}
+
+/// Past this many seconds behind the wall clock, the node's latest block is too old for its prices to be
+/// called live: a block trails the clock by seconds, a user's clock is rarely minutes off.
+pub const NODE_BEHIND_AFTER_SECS: i64 = 300;
+
+/// Why no price of a board is live, whatever its age at the latest block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotLive {
+    /// The L2's sequencer is down: no new rounds can land, and Chainlink's own guidance is not to
+    /// use its prices.
+    SequencerDown,
+    /// The latest block is this far behind the wall clock: a stalled node, or a chain that makes
+    /// no blocks. Ages measured at that block understate how old the prices are now.
+    NodeBehind { lag_secs: u64 },
 }
 
 impl Board {
@@ -121,7 +139,46 @@ impl Board {
                 deviation_bps: deviation_bps_for(chain_id, r.source, &r.symbol, settings),
             })
             .collect();
-        Self { rows, ..Self::default() }
+        let node_on_this_machine = settings.rpc_url(chain_id).is_ok_and(|url| is_loopback_url(&url));
+        Self { rows, node_on_this_machine, ..Self::default() }
+    }
+
+    /// Why the board's prices are not live at `now_ms`, if they are not.
+    pub fn not_live(&self, now_ms: u64) -> Option<NotLive> {
+        if let Some(Ok(reading)) = &self.sequencer {
+            if matches!(reading.value.gate, SentinelGate::SequencerDown { .. }) {
+                return Some(NotLive::SequencerDown);
+            }
+        }
+        let lag = block_lag_secs(self.block.as_ref()?, now_ms);
+        (!self.node_on_this_machine && lag > NODE_BEHIND_AFTER_SECS)
+            .then(|| NotLive::NodeBehind { lag_secs: lag.unsigned_abs() })
+    }
+
+    /// `row`'s badge at `now_ms`, where a price that is fresh by its age is not called fresh when the
+    /// board's prices are not live (a stalled node's prices look young at its old block).
+    pub fn badge(&self, row: &PriceRow, now_ms: u64) -> Badge {
+        let badge = row.badge(now_ms);
+        match (badge.kind, self.not_live(now_ms)) {
+            ("fresh", Some(NotLive::SequencerDown)) => Badge {
+                kind: "sequencer-down",
+                text: format!(
+                    "not usable: the sequencer is down ({} old at the latest block)",
+                    human_duration(badge.age_secs.unwrap_or_default())
+                ),
+                ..badge
+            },
+            ("fresh", Some(NotLive::NodeBehind { lag_secs })) => Badge {
+                kind: "node-behind",
+                text: format!(
+                    "not known to be live: {} old at the node's latest block, which is {} behind your clock",
+                    human_duration(badge.age_secs.unwrap_or_default()),
+                    human_duration(lag_secs)
+                ),
+                ..badge
+            },
+            _ => badge,
+        }
     }
 
     /// Applies a refresh: good readings replace the old, a failed one keeps
@@ -352,6 +409,21 @@ pub fn block_lag_secs(block: &Dated<BlockHeader>, now_ms: u64) -> i64 {
     now_secs.saturating_sub(i64::try_from(block.value.timestamp).unwrap_or(i64::MAX))
 }
 
+/// Whether `url` names this machine (`localhost`, `127.x.x.x`, `[::1]`).
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = if host.starts_with('[') {
+        host.split_inclusive(']').next().unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host == "[::1]"
+        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Whether a reading's age was measured on the chain's clock.
 pub fn measured_on_chain(reading: &FeedReading) -> bool {
     matches!(
@@ -527,5 +599,85 @@ mod tests {
             Dated { value: BlockHeader { number: 1, timestamp: 1_767_225_600, hash: B256::ZERO }, read_at_ms: 0 };
         assert_eq!(block_lag_secs(&block, 1_767_225_700_000), 100);
         assert_eq!(human_duration(90_000), "1 d 1 h");
+    }
+
+    #[test]
+    fn a_node_far_behind_the_clock_or_a_halted_sequencer_makes_no_price_fresh() {
+        // The price is 5 min old at the node's latest block; the block is read at the wall clock's
+        // 1_767_225_600 + lag.
+        let at_block = 1_767_225_600u64;
+        let board_at = |lag_secs: u64, on_this_machine: bool| Board {
+            rows: vec![PriceRow {
+                last_good: Some(Dated { value: reading(fresh(300)), read_at_ms: (at_block + lag_secs) * 1000 }),
+                ..row(fresh(300), Some(3600))
+            }],
+            block: Some(Dated {
+                value: BlockHeader { number: 7, timestamp: at_block, hash: B256::ZERO },
+                read_at_ms: (at_block + lag_secs) * 1000,
+            }),
+            node_on_this_machine: on_this_machine,
+            ..Board::default()
+        };
+        let now = |lag_secs: u64| (at_block + lag_secs) * 1000;
+        // Seconds behind, as every chain is: fresh.
+        let board = board_at(12, false);
+        assert_eq!(board.badge(&board.rows[0], now(12)).kind, "fresh");
+        assert_eq!(board.not_live(now(12)), None);
+        // Exactly the limit behind is still live; one second more is not.
+        let board = board_at(300, false);
+        assert_eq!(board.badge(&board.rows[0], now(300)).kind, "fresh");
+        let board = board_at(301, false);
+        assert_eq!(board.not_live(now(301)), Some(NotLive::NodeBehind { lag_secs: 301 }));
+        // Two hours behind: a price "5 min old" at that block is not called fresh.
+        let board = board_at(7200, false);
+        let badge = board.badge(&board.rows[0], now(7200));
+        assert_eq!((badge.kind, badge.age_secs), ("node-behind", Some(300)));
+        assert_eq!(
+            badge.text,
+            "not known to be live: 5 min 0 s old at the node's latest block, which is 2 h 0 min behind your clock"
+        );
+        // A local development chain keeps its own clock: judged at its block alone.
+        let board = board_at(7200, true);
+        assert_eq!(board.badge(&board.rows[0], now(7200)).kind, "fresh");
+        // A stale price stays stale (with its own, plainer reason).
+        let mut board = board_at(7200, false);
+        board.rows[0] = row(fresh(3700), Some(3600));
+        assert_eq!(board.badge(&board.rows[0], 1_081_000).kind, "stale");
+
+        // The sequencer is down: no L2 price is usable, even on a local chain.
+        let mut board = board_at(12, true);
+        board.sequencer = Some(Ok(Dated {
+            value: SequencerReading {
+                status: SequencerStatus::Down { since: at_block },
+                gate: SentinelGate::SequencerDown { since: at_block },
+                borrow_allowed: Ok(false),
+                liquidation_allowed: Ok(false),
+            },
+            read_at_ms: now(12),
+        }));
+        let badge = board.badge(&board.rows[0], now(12));
+        assert_eq!(badge.kind, "sequencer-down");
+        assert_eq!(badge.text, "not usable: the sequencer is down (5 min 0 s old at the latest block)");
+    }
+
+    #[test]
+    fn loopback_urls_are_recognised() {
+        for url in [
+            "http://127.0.0.1:8545",
+            "http://localhost:8545/",
+            "ws://LOCALHOST",
+            "http://[::1]:8545",
+            "http://127.1.2.3",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "https://eth.llamarpc.com",
+            "http://127.0.0.1.example.com",
+            "https://localhost.evil.com:443",
+            "http://user@10.0.0.1",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
     }
 }

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use ballast_core::aave_v3::actions::Action;
 use ballast_core::risk::run::{RiskRequest, RunOptions};
 use ballast_core::risk::{self, Tails};
-use ballast_core::scenario::strip_serde_position;
+use ballast_core::scenario::serde_problem;
 use ballast_core::scenario::MAX_INPUT_BYTES;
 use ballast_core::{apply_actions, evaluate_json, Scenario, Snapshot};
 
@@ -76,7 +76,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let text = read_input(actions_path)?;
             let mut deserializer = serde_json::Deserializer::from_str(&text);
             let actions: Vec<Action> = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-                let problem = strip_serde_position(&e.inner().to_string());
+                let problem = serde_problem(e.inner());
                 format!("actions{}: {problem}", path_suffix(&e.path().to_string()))
             })?;
             let after = apply_actions(&scenario, &actions).map_err(|e| e.to_string())?;

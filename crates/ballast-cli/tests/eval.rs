@@ -47,14 +47,14 @@ fn bad_input_is_one_line_on_stderr_and_exit_2() {
     let cases = [
         (
             r#"{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[{"symbol":"WETH","decimals":18,"price":"-5"}]}"#,
-            "error: assets[0].price: \"-5\" is negative; it must be 0 or more\n",
+            "error: assets[0].price: \"-5\" is negative; numbers here are written without a sign\n",
         ),
         (
             r#"{"schema":"ballast.scenario/1","protocol":"compound","assets":[]}"#,
             "error: protocol: unknown protocol \"compound\", expected one of \"aave-v3\", \"aave-v3.2\", \"aave-v3.3\", \"aave-v3.5\", \"maker\", \"liquity-v1\"\n",
         ),
-        ("not json", "error: scenario: expected ident\n"),
-        ("", "error: scenario: EOF while parsing a value\n"),
+        ("not json", "error: scenario: expected ident at line 1 column 2\n"),
+        ("", "error: scenario: EOF while parsing a value at line 1 column 0\n"),
     ];
     for (input, expected) in cases {
         let out = ballast(&["eval", "-"], input);

@@ -27,7 +27,7 @@ pub const MAX_DIGITS_PER_SIDE: usize = 78;
 pub enum DecimalSyntaxError {
     #[error("is empty; expected a plain decimal such as \"2000.5\"")]
     Empty,
-    #[error("{0:?} is negative; it must be 0 or more")]
+    #[error("{0:?} is negative; numbers here are written without a sign")]
     Negative(String),
     #[error("{0:?} is not a plain decimal (digits with an optional single point, e.g. \"2000.5\"; no signs, exponents or spaces)")]
     NotPlain(String),

@@ -326,8 +326,8 @@ impl Scenario {
         }
         // First as a tree, so arrays standing in for objects are refused: serde
         // would read them by field position, which this format never promises.
-        let tree: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| ScenarioError::new("scenario", strip_serde_position(&e.to_string())))?;
+        let tree: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| ScenarioError::new("scenario", serde_problem(&e)))?;
         require_objects(&tree)?;
         // Then read from the text itself, which (unlike the tree) refuses a key
         // given twice instead of keeping the last.
@@ -335,7 +335,7 @@ impl Scenario {
         let scenario: Scenario = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             let field = if path == "." || path.is_empty() { "scenario".to_owned() } else { path };
-            ScenarioError::new(field, strip_serde_position(&e.into_inner().to_string()))
+            ScenarioError::new(field, serde_problem(&e.into_inner()))
         })?;
         scenario.validate()?;
         Ok(scenario)
@@ -517,6 +517,22 @@ fn require_objects(tree: &serde_json::Value) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+/// What serde_json found wrong, for a message that also names the field: a syntax error keeps
+/// serde_json's " at line 3 column 7", the only clue to where it is; an error in a value loses it,
+/// since the field path says more.
+pub fn serde_problem(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    if let Some(position) = message.strip_prefix("recursion limit exceeded") {
+        // serde_json's own depth limit, reached before any field could be named.
+        return format!("is nested too deeply (over 128 levels){position}");
+    }
+    if e.is_syntax() || e.is_eof() {
+        message
+    } else {
+        strip_serde_position(&message)
+    }
+}
+
 /// serde_json appends " at line 1 column 42"; the field path says more.
 pub fn strip_serde_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -604,6 +620,12 @@ mod tests {
         let big = format!("{}{}", SPEC_EXAMPLE, " ".repeat(MAX_INPUT_BYTES));
         assert!(error_of(&big).starts_with("scenario: is 1049"), "{}", error_of(&big));
         assert!(error_of(&format!("{SPEC_EXAMPLE} {{}}")).starts_with("scenario: trailing characters"));
+        // A syntax error says where it is: there is no field to name.
+        let missing_comma = SPEC_EXAMPLE.replacen("\",\n", "\"\n", 1);
+        assert_ne!(missing_comma, SPEC_EXAMPLE);
+        assert!(error_of(&missing_comma).contains(" at line "), "{}", error_of(&missing_comma));
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(error_of(&deep), "scenario: is nested too deeply (over 128 levels) at line 1 column 128");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::model::{
     collateral_rows, emode_choices, judge, name_emode_steps, parse_floor, parse_plan_param, permit_checks,
     same_account, simulation_failure, ActionKind, Judged, QueuedAction, DEFAULT_FLOOR, PLAN_PARAM,
 };
-use super::sequence::{check_is_stale, nonce_checks_send, too_soon_after_recheck};
+use super::sequence::{check_is_stale, nonce_checks_send, permit_deadline, too_soon_after_recheck};
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
 use crate::components::use_read_age;
@@ -28,9 +28,6 @@ use crate::pages::positions::model::{default_chains, health_factor};
 use crate::url_state::{read_param, remove_param};
 use crate::wallet::chains::chain_label;
 use crate::wallet::{use_wallet, WalletError};
-
-/// How long a permit signed now stays valid, after the block the position was read at.
-const PERMIT_LIFETIME_SECS: u64 = 20 * 60;
 
 /// Where a step is.
 #[derive(Debug, Clone, PartialEq)]
@@ -322,7 +319,7 @@ pub fn TransactPanel(
             }
         }
         let s = settings.get_untracked();
-        let mut options = PlanOptions::new(U256::from(position.timestamp + PERMIT_LIFETIME_SECS));
+        let mut options = PlanOptions::new(U256::from(permit_deadline(position.timestamp, js_sys::Date::now())));
         options.unlimited_approval = unlimited.get_untracked();
         options.use_permit = use_permit.get_untracked();
         spawn_local(async move {

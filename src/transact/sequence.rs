@@ -59,6 +59,19 @@ pub fn too_soon_after_recheck(shown_at_ms: f64, now_ms: f64) -> bool {
     !(RECHECK_SHOWN_PAUSE_MS..).contains(&(now_ms - shown_at_ms))
 }
 
+/// How long a permit signed now stays valid.
+pub const PERMIT_LIFETIME_SECS: u64 = 20 * 60;
+
+/// A permit's deadline for a plan made at `now_ms` (the page's clock) on a position read at the block
+/// of `block_timestamp`: [`PERMIT_LIFETIME_SECS`] after the later of the two, so a plan made long
+/// after the panel's last read does not ask for a signature that has already expired (the chain
+/// judges the deadline by its next block, which is at least the wall clock's now).
+pub fn permit_deadline(block_timestamp: u64, now_ms: f64) -> u64 {
+    // A clock that is not a number or before 1970 gives way to the block.
+    let now_secs = if now_ms.is_finite() && now_ms > 0.0 { (now_ms / 1000.0) as u64 } else { 0 };
+    block_timestamp.max(now_secs).saturating_add(PERMIT_LIFETIME_SECS)
+}
+
 /// Polls `head` (the node's latest block number; `None` when the read
 /// failed) up to `polls` times, with `pause` between polls, until it is at
 /// least `block`. True when it got there; false when it gave up.
@@ -94,6 +107,19 @@ mod tests {
             Poll::Ready(v) => v,
             Poll::Pending => panic!("the fakes are all ready"),
         }
+    }
+
+    #[test]
+    fn a_permit_deadline_runs_from_the_later_of_the_read_block_and_now() {
+        let block = 1_767_225_600;
+        // Read just now: twenty minutes after the block.
+        assert_eq!(permit_deadline(block, (block as f64 + 5.0) * 1000.0), block + 5 + 1200);
+        // Read half an hour ago: from now, not from the old block (which would already be past).
+        assert_eq!(permit_deadline(block, (block as f64 + 1800.0) * 1000.0), block + 1800 + 1200);
+        // A clock behind the chain, or not a number, gives way to the block.
+        assert_eq!(permit_deadline(block, 1_000.0), block + 1200);
+        assert_eq!(permit_deadline(block, f64::NAN), block + 1200);
+        assert_eq!(permit_deadline(block, -5.0), block + 1200);
     }
 
     #[test]

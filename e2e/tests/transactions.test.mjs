@@ -275,6 +275,23 @@ test("a borrow that would put the health factor under 1 is refused before the wa
   await ctx.close();
 });
 
+test("a decimal comma (0,5 WETH) is refused with the point to use, not read as 5; nothing reaches the wallet", T, async () => {
+  const { ctx, page } = await openPanel([1]);
+  const before = (await walletRequests(page)).length;
+  await check(page, "supply", "WETH", "0,5");
+  const error = page.locator("[data-testid=tx-form-error]");
+  await error.waitFor({ timeout: 10_000 });
+  assert.match(await error.innerText(), /"0,5": use a point for decimals, like 0\.5/);
+  // One comma between groups of three is 1500 in English and 1.5 in German: refused too.
+  await check(page, "supply", "WETH", "1,500");
+  await error.filter({ hasText: "could mean" }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator("[data-testid=tx-step]").count(), 0, "no step was planned");
+  await page.waitForTimeout(300);
+  assert.deepEqual((await walletRequests(page)).slice(before), [], "the wallet received no request");
+  ctx.assertNoErrors();
+  await ctx.close();
+});
+
 test("the fee is shown before signing and sent as shown; a double click sends once", T, async () => {
   const me = account(1);
   const { ctx, page } = await openPanel([1]);

@@ -213,9 +213,11 @@ test("sequencer down, then back up with the grace period counting down", T, asyn
   assert.equal(await banner.getAttribute("data-state"), "grace-period");
   // 3600 s grace, 600 s gone at the block: the gate opens 3001 s later (strictly after).
   assert.match(await banner.innerText(), /grace period ends in (50 min 1 s|50 min 0 s|49 min 5\d s)/);
+  assert.equal((await shown(page, "USDC")).status, "sequencer-grace");
   await mineAt(provider, upAt + 3601);
   await refresh(page);
   assert.equal(await banner.count(), 0);
+  assert.ok(!(await shown(page, "USDC")).status.startsWith("sequencer-"), "live again once the grace period is over");
   ctx.assertNoErrors();
   await ctx.close();
 });

@@ -295,9 +295,9 @@ fn LiveBoard(board: RwSignal<Option<Board>>, state: RwSignal<LiveState>, now: Rw
                     } else {
                         format!("{} ahead of your clock", human_duration(lag.unsigned_abs()))
                     };
-                    let behind = match b.not_live(t) {
+                    let behind = match b.not_live() {
                         Some(NotLive::NodeBehind { .. }) => " That is too far behind for its prices to be called live: the node may be stalled or the chain halted.",
-                        _ if b.node_on_this_machine && lag > NODE_BEHIND_AFTER_SECS => " The node is on this machine, so its own clock is taken as the chain's.",
+                        _ if b.own_clock && lag > NODE_BEHIND_AFTER_SECS => " This local development chain keeps its own clock, so prices are judged by it.",
                         _ => "",
                     };
                     format!(

@@ -13,6 +13,7 @@ use ballast_chain::price_status::{
 };
 use ballast_chain::pyth::{FeedId, PythPrice};
 
+use crate::chain::registry::LOCAL_CHAIN_ID;
 use crate::chain::settings::ChainSettings;
 
 /// A heartbeat and whom it comes from.
@@ -98,9 +99,10 @@ pub struct Board {
     pub refreshes: u64,
     /// Hermes reads applied.
     pub pyth_reads: u64,
-    /// Whether the node is on this machine (a loopback URL): a local development chain keeps its own
-    /// clock (forks, time travel), so its distance from the wall clock says nothing about its prices.
-    pub node_on_this_machine: bool,
+    /// Whether the chain is the local development chain (anvil's 31337): it keeps its own clock (time
+    /// travel in tests), so its distance from the wall clock says nothing about its prices. Any other
+    /// chain, a node on this machine included (a syncing node, a fork of mainnet), is judged by it.
+    pub own_clock: bool,
 }
 
 /// Past this many seconds behind the wall clock, the node's latest block is too old for its prices to be
@@ -113,6 +115,11 @@ pub enum NotLive {
     /// The L2's sequencer is down: no new rounds can land, and Chainlink's own guidance is not to
     /// use its prices.
     SequencerDown,
+    /// The sequencer is back but its grace period runs: prices may still be catching up, and Aave
+    /// refuses borrows and liquidations until it ends.
+    SequencerGracePeriod,
+    /// The sequencer's status could not be read, so it may be down.
+    SequencerUnknown,
     /// The latest block is this far behind the wall clock: a stalled node, or a chain that makes
     /// no blocks. Ages measured at that block understate how old the prices are now.
     NodeBehind { lag_secs: u64 },
@@ -139,46 +146,57 @@ impl Board {
                 deviation_bps: deviation_bps_for(chain_id, r.source, &r.symbol, settings),
             })
             .collect();
-        let node_on_this_machine = settings.rpc_url(chain_id).is_ok_and(|url| is_loopback_url(&url));
-        Self { rows, node_on_this_machine, ..Self::default() }
+        Self { rows, own_clock: chain_id == LOCAL_CHAIN_ID, ..Self::default() }
     }
 
     /// Why the board's prices are not live at `now_ms`, if they are not.
-    pub fn not_live(&self, now_ms: u64) -> Option<NotLive> {
-        if let Some(Ok(reading)) = &self.sequencer {
-            if matches!(reading.value.gate, SentinelGate::SequencerDown { .. }) {
-                return Some(NotLive::SequencerDown);
-            }
+    pub fn not_live(&self) -> Option<NotLive> {
+        match &self.sequencer {
+            Some(Ok(reading)) => match reading.value.gate {
+                SentinelGate::SequencerDown { .. } => return Some(NotLive::SequencerDown),
+                SentinelGate::GracePeriod { .. } => return Some(NotLive::SequencerGracePeriod),
+                SentinelGate::Open => {}
+            },
+            Some(Err(_)) => return Some(NotLive::SequencerUnknown),
+            None => {}
         }
-        let lag = block_lag_secs(self.block.as_ref()?, now_ms);
-        (!self.node_on_this_machine && lag > NODE_BEHIND_AFTER_SECS)
-            .then(|| NotLive::NodeBehind { lag_secs: lag.unsigned_abs() })
+        // How far behind the block was when it was read: between refreshes the read itself ages, and
+        // each price's age runs on with it (a long poll is not a stalled node).
+        let block = self.block.as_ref()?;
+        let lag = block_lag_secs(block, block.read_at_ms);
+        (!self.own_clock && lag > NODE_BEHIND_AFTER_SECS).then(|| NotLive::NodeBehind { lag_secs: lag.unsigned_abs() })
     }
 
     /// `row`'s badge at `now_ms`, where a price that is fresh by its age is not called fresh when the
     /// board's prices are not live (a stalled node's prices look young at its old block).
     pub fn badge(&self, row: &PriceRow, now_ms: u64) -> Badge {
         let badge = row.badge(now_ms);
-        match (badge.kind, self.not_live(now_ms)) {
-            ("fresh", Some(NotLive::SequencerDown)) => Badge {
-                kind: "sequencer-down",
-                text: format!(
-                    "not usable: the sequencer is down ({} old at the latest block)",
-                    human_duration(badge.age_secs.unwrap_or_default())
-                ),
-                ..badge
-            },
-            ("fresh", Some(NotLive::NodeBehind { lag_secs })) => Badge {
-                kind: "node-behind",
-                text: format!(
-                    "not known to be live: {} old at the node's latest block, which is {} behind your clock",
-                    human_duration(badge.age_secs.unwrap_or_default()),
+        if badge.kind != "fresh" {
+            return badge;
+        }
+        let age = human_duration(badge.age_secs.unwrap_or_default());
+        let (kind, text) = match self.not_live() {
+            None => return badge,
+            Some(NotLive::SequencerDown) => {
+                ("sequencer-down", format!("not usable: the sequencer is down ({age} old at the latest block)"))
+            }
+            Some(NotLive::SequencerGracePeriod) => (
+                "sequencer-grace",
+                format!("not usable yet: the sequencer's grace period is running ({age} old at the latest block)"),
+            ),
+            Some(NotLive::SequencerUnknown) => (
+                "sequencer-unknown",
+                format!("not known to be live: the sequencer's status could not be read ({age} old at the latest block)"),
+            ),
+            Some(NotLive::NodeBehind { lag_secs }) => (
+                "node-behind",
+                format!(
+                    "not known to be live: {age} old at the node's latest block, which was {} behind your clock when read",
                     human_duration(lag_secs)
                 ),
-                ..badge
-            },
-            _ => badge,
-        }
+            ),
+        };
+        Badge { kind, text, ..badge }
     }
 
     /// Applies a refresh: good readings replace the old, a failed one keeps
@@ -328,7 +346,9 @@ fn status_badge(status: &PriceStatus, limit: u64) -> Badge {
 /// What a price's badge says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Badge {
-    /// fresh, stale, invalid, age-unknown, heartbeat-unknown, snapshot, what-if, no-data.
+    /// fresh, stale, invalid, age-unknown, heartbeat-unknown, snapshot, what-if, no-data; and, for a
+    /// price fresh by its age on a board that is not live ([`Board::badge`]), node-behind,
+    /// sequencer-down, sequencer-grace, sequencer-unknown.
     pub kind: &'static str,
     pub text: String,
     /// The price's age now, when known.
@@ -407,21 +427,6 @@ impl PriceRow {
 pub fn block_lag_secs(block: &Dated<BlockHeader>, now_ms: u64) -> i64 {
     let now_secs = i64::try_from(now_ms / 1000).unwrap_or(i64::MAX);
     now_secs.saturating_sub(i64::try_from(block.value.timestamp).unwrap_or(i64::MAX))
-}
-
-/// Whether `url` names this machine (`localhost`, `127.x.x.x`, `[::1]`).
-fn is_loopback_url(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = if host.starts_with('[') {
-        host.split_inclusive(']').next().unwrap_or_default()
-    } else {
-        host.split(':').next().unwrap_or_default()
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host == "[::1]"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Whether a reading's age was measured on the chain's clock.
@@ -602,82 +607,85 @@ mod tests {
     }
 
     #[test]
-    fn a_node_far_behind_the_clock_or_a_halted_sequencer_makes_no_price_fresh() {
-        // The price is 5 min old at the node's latest block; the block is read at the wall clock's
-        // 1_767_225_600 + lag.
+    fn a_node_far_behind_the_clock_or_a_sequencer_not_up_makes_no_price_fresh() {
+        // The price is 5 min old at the node's latest block, read when the wall clock was `lag` later.
         let at_block = 1_767_225_600u64;
-        let board_at = |lag_secs: u64, on_this_machine: bool| Board {
+        let read_ms = |lag_secs: u64| (at_block + lag_secs) * 1000;
+        let board_at = |lag_secs: u64, own_clock: bool| Board {
             rows: vec![PriceRow {
-                last_good: Some(Dated { value: reading(fresh(300)), read_at_ms: (at_block + lag_secs) * 1000 }),
+                last_good: Some(Dated { value: reading(fresh(300)), read_at_ms: read_ms(lag_secs) }),
                 ..row(fresh(300), Some(3600))
             }],
             block: Some(Dated {
                 value: BlockHeader { number: 7, timestamp: at_block, hash: B256::ZERO },
-                read_at_ms: (at_block + lag_secs) * 1000,
+                read_at_ms: read_ms(lag_secs),
             }),
-            node_on_this_machine: on_this_machine,
+            own_clock,
             ..Board::default()
         };
-        let now = |lag_secs: u64| (at_block + lag_secs) * 1000;
         // Seconds behind, as every chain is: fresh.
         let board = board_at(12, false);
-        assert_eq!(board.badge(&board.rows[0], now(12)).kind, "fresh");
-        assert_eq!(board.not_live(now(12)), None);
+        assert_eq!(board.badge(&board.rows[0], read_ms(12)).kind, "fresh");
+        assert_eq!(board.not_live(), None);
         // Exactly the limit behind is still live; one second more is not.
         let board = board_at(300, false);
-        assert_eq!(board.badge(&board.rows[0], now(300)).kind, "fresh");
-        let board = board_at(301, false);
-        assert_eq!(board.not_live(now(301)), Some(NotLive::NodeBehind { lag_secs: 301 }));
-        // Two hours behind: a price "5 min old" at that block is not called fresh.
+        assert_eq!(board.badge(&board.rows[0], read_ms(300)).kind, "fresh");
+        assert_eq!(board_at(301, false).not_live(), Some(NotLive::NodeBehind { lag_secs: 301 }));
+        // A read that merely ages between refreshes (a long poll) is not a node behind: the lag is the
+        // block's when it was read, and the price's own age runs on instead.
+        let board = board_at(12, false);
+        let later = board.badge(&board.rows[0], read_ms(12) + 600_000);
+        assert_eq!((later.kind, later.age_secs), ("fresh", Some(900)));
+        // Two hours behind when read: a price "5 min old" at that block is not called fresh.
         let board = board_at(7200, false);
-        let badge = board.badge(&board.rows[0], now(7200));
+        let badge = board.badge(&board.rows[0], read_ms(7200));
         assert_eq!((badge.kind, badge.age_secs), ("node-behind", Some(300)));
         assert_eq!(
             badge.text,
-            "not known to be live: 5 min 0 s old at the node's latest block, which is 2 h 0 min behind your clock"
+            "not known to be live: 5 min 0 s old at the node's latest block, which was 2 h 0 min behind your clock when read"
         );
-        // A local development chain keeps its own clock: judged at its block alone.
+        // The local development chain keeps its own clock: judged at its block alone.
         let board = board_at(7200, true);
-        assert_eq!(board.badge(&board.rows[0], now(7200)).kind, "fresh");
-        // A stale price stays stale (with its own, plainer reason).
-        let mut board = board_at(7200, false);
-        board.rows[0] = row(fresh(3700), Some(3600));
-        assert_eq!(board.badge(&board.rows[0], 1_081_000).kind, "stale");
+        assert_eq!(board.badge(&board.rows[0], read_ms(7200)).kind, "fresh");
+        // A price stale by its age keeps its own, plainer reason on a node behind.
+        let board = board_at(7200, false);
+        assert_eq!(board.badge(&board.rows[0], read_ms(7200) + 3_481_000).kind, "stale");
 
-        // The sequencer is down: no L2 price is usable, even on a local chain.
+        // The sequencer: down, in its grace period or unreadable, no L2 price is fresh, even on the
+        // local chain; up and past its grace period, the board is live again.
+        let sequencer = |gate: SentinelGate| {
+            Some(Ok(Dated {
+                value: SequencerReading {
+                    status: SequencerStatus::Up { since: at_block },
+                    gate,
+                    borrow_allowed: Ok(false),
+                    liquidation_allowed: Ok(false),
+                },
+                read_at_ms: read_ms(12),
+            }))
+        };
         let mut board = board_at(12, true);
-        board.sequencer = Some(Ok(Dated {
-            value: SequencerReading {
-                status: SequencerStatus::Down { since: at_block },
-                gate: SentinelGate::SequencerDown { since: at_block },
-                borrow_allowed: Ok(false),
-                liquidation_allowed: Ok(false),
-            },
-            read_at_ms: now(12),
-        }));
-        let badge = board.badge(&board.rows[0], now(12));
-        assert_eq!(badge.kind, "sequencer-down");
-        assert_eq!(badge.text, "not usable: the sequencer is down (5 min 0 s old at the latest block)");
-    }
-
-    #[test]
-    fn loopback_urls_are_recognised() {
-        for url in [
-            "http://127.0.0.1:8545",
-            "http://localhost:8545/",
-            "ws://LOCALHOST",
-            "http://[::1]:8545",
-            "http://127.1.2.3",
+        for (gate, kind, text) in [
+            (
+                sequencer(SentinelGate::SequencerDown { since: at_block }),
+                "sequencer-down",
+                "not usable: the sequencer is down (5 min 0 s old at the latest block)",
+            ),
+            (
+                sequencer(SentinelGate::GracePeriod { remaining_secs: 600 }),
+                "sequencer-grace",
+                "not usable yet: the sequencer's grace period is running (5 min 0 s old at the latest block)",
+            ),
+            (
+                Some(Err("the uptime feed did not answer".to_owned())),
+                "sequencer-unknown",
+                "not known to be live: the sequencer's status could not be read (5 min 0 s old at the latest block)",
+            ),
+            (sequencer(SentinelGate::Open), "fresh", "fresh: 5 min 0 s old"),
         ] {
-            assert!(is_loopback_url(url), "{url}");
-        }
-        for url in [
-            "https://eth.llamarpc.com",
-            "http://127.0.0.1.example.com",
-            "https://localhost.evil.com:443",
-            "http://user@10.0.0.1",
-        ] {
-            assert!(!is_loopback_url(url), "{url}");
+            board.sequencer = gate;
+            let badge = board.badge(&board.rows[0], read_ms(12));
+            assert_eq!((badge.kind, badge.text.as_str()), (kind, text));
         }
     }
 }

@@ -32,9 +32,12 @@ pub enum OneComma {
 /// A comma that is not a thousands separator.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GroupingError {
-    /// Most likely a decimal comma (`0,5`).
+    /// Most likely a decimal comma (`0,5`): the same digits with a point.
     #[error("{typed:?}: use a point for decimals, like {suggestion}")]
     DecimalComma { typed: String, suggestion: String },
+    /// Commas elsewhere (`1,00,000`, `1,2,3`).
+    #[error("{0:?}: commas may only separate thousands, like 1,234,567.5; use a point for decimals")]
+    MisplacedComma(String),
     #[error("{0:?} could mean a thousand-something or one-and-a-fraction: write it without the comma, with a point for decimals")]
     AmbiguousComma(String),
 }
@@ -43,7 +46,9 @@ pub enum GroupingError {
 /// for the number parser to judge.
 pub fn without_thousands_separators(text: &str, one_comma: OneComma) -> Result<String, GroupingError> {
     let text = text.replace('_', "");
-    if !text.contains(',') {
+    // Only digits, commas and points are judged here; anything else ($, a sign, a letter) is left for
+    // the number parser, which names it.
+    if !text.contains(',') || !text.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') {
         return Ok(text);
     }
     let typed = || text.chars().take(40).collect::<String>();
@@ -53,17 +58,21 @@ pub fn without_thousands_separators(text: &str, one_comma: OneComma) -> Result<S
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let groups: Vec<&str> = whole.split(',').collect();
+    // Thousands are grouped after a first group of one to three digits that is not a lone 0 (0,500
+    // can only be a half).
     let grouped_by_three = fraction.is_none_or(|f| !f.contains(','))
         && (1..=3).contains(&groups[0].len())
+        && !groups[0].starts_with('0')
         && groups.iter().all(|g| digits(g))
         && groups[1..].iter().all(|g| g.len() == 3);
     if !grouped_by_three {
         // One comma with digits on both sides and no point: a decimal comma, so say how to write it.
-        let suggestion = match text.split_once(',') {
-            Some((w, f)) if fraction.is_none() && digits(w) && digits(f) => format!("{w}.{f}"),
-            _ => "1234.5".to_owned(),
-        };
-        return Err(GroupingError::DecimalComma { typed: typed(), suggestion });
+        return Err(match text.split_once(',') {
+            Some((w, f)) if fraction.is_none() && digits(w) && digits(f) => {
+                GroupingError::DecimalComma { typed: typed(), suggestion: format!("{w}.{f}") }
+            }
+            _ => GroupingError::MisplacedComma(typed()),
+        });
     }
     if fraction.is_none() && groups.len() == 2 && one_comma == OneComma::Refused {
         return Err(GroupingError::AmbiguousComma(typed()));

@@ -428,18 +428,27 @@ mod tests {
             parse_amount("0,5", false, &usdc()).unwrap_err().to_string(),
             "\"0,5\": use a point for decimals, like 0.5"
         );
-        // A comma that is no separator at all gets the general example.
-        for typed in ["1,2,3", "1,234.5,6", "12345,678.5", ",5", "1,", "1.234,5", "1,23.5"] {
-            assert!(
-                matches!(
-                    parse_amount(typed, false, &usdc()),
-                    Err(AmountError::Grouping(GroupingError::DecimalComma { .. }))
-                ),
+        // A lone 0 before the comma can only be a decimal comma.
+        assert_eq!(
+            parse_amount("0,500", false, &usdc()),
+            Err(GroupingError::DecimalComma { typed: "0,500".into(), suggestion: "0.500".into() }.into())
+        );
+        // A comma that is no separator at all says where commas may go.
+        for typed in ["1,2,3", "1,234.5,6", "12345,678.5", ",5", "1,", "1.234,5", "1,23.5", "1,00,000"] {
+            assert_eq!(
+                parse_amount(typed, false, &usdc()),
+                Err(GroupingError::MisplacedComma(typed.into()).into()),
                 "{typed}"
             );
         }
+        assert_eq!(
+            parse_amount("1,00,000", false, &usdc()).unwrap_err().to_string(),
+            "\"1,00,000\": commas may only separate thousands, like 1,234,567.5; use a point for decimals"
+        );
+        // A sign or a currency is the number parser's to name.
+        assert_eq!(parse_amount("$1,000", false, &usdc()), Err(AmountError::NotANumber("$1,000".into())));
         // 1,500 is 1500 in English and 1.5 in German: refused, whichever was meant.
-        for typed in ["1,500", "999,000", "0,000"] {
+        for typed in ["1,500", "999,000"] {
             assert_eq!(
                 parse_amount(typed, false, &usdc()),
                 Err(GroupingError::AmbiguousComma(typed.into()).into()),

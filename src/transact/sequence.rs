@@ -62,14 +62,18 @@ pub fn too_soon_after_recheck(shown_at_ms: f64, now_ms: f64) -> bool {
 /// How long a permit signed now stays valid.
 pub const PERMIT_LIFETIME_SECS: u64 = 20 * 60;
 
+/// How far ahead of the position's read block the page's clock is trusted for a permit's deadline.
+pub const PERMIT_CLOCK_AHEAD_MAX_SECS: u64 = 24 * 60 * 60;
+
 /// A permit's deadline for a plan made at `now_ms` (the page's clock) on a position read at the block
 /// of `block_timestamp`: [`PERMIT_LIFETIME_SECS`] after the later of the two, so a plan made long
-/// after the panel's last read does not ask for a signature that has already expired (the chain
-/// judges the deadline by its next block, which is at least the wall clock's now).
+/// after the panel's last read does not ask for a signature that has already expired. The clock
+/// counts only up to a day past the block: a clock far ahead must not make a permit valid for days.
 pub fn permit_deadline(block_timestamp: u64, now_ms: f64) -> u64 {
     // A clock that is not a number or before 1970 gives way to the block.
     let now_secs = if now_ms.is_finite() && now_ms > 0.0 { (now_ms / 1000.0) as u64 } else { 0 };
-    block_timestamp.max(now_secs).saturating_add(PERMIT_LIFETIME_SECS)
+    let start = now_secs.clamp(block_timestamp, block_timestamp.saturating_add(PERMIT_CLOCK_AHEAD_MAX_SECS));
+    start.saturating_add(PERMIT_LIFETIME_SECS)
 }
 
 /// Polls `head` (the node's latest block number; `None` when the read
@@ -120,6 +124,8 @@ mod tests {
         assert_eq!(permit_deadline(block, 1_000.0), block + 1200);
         assert_eq!(permit_deadline(block, f64::NAN), block + 1200);
         assert_eq!(permit_deadline(block, -5.0), block + 1200);
+        // A clock a year ahead counts for one day at most.
+        assert_eq!(permit_deadline(block, (block as f64 + 365.0 * 86_400.0) * 1000.0), block + 86_400 + 1200);
     }
 
     #[test]

@@ -154,14 +154,38 @@ const start = async () => {
   const view = new URLSearchParams(location.search).get("view");
   const page = Object.hasOwn(pages, view) ? pages[view] : pages[${JSON.stringify(defaultSlug)}];
   const url = (file) => new URL(file, document.baseURI).href;
-  // Compiled while the JS glue loads (its init would start only after the import); a server that
-  // does not label wasm application/wasm gets the compile that does not stream.
-  const wasm = fetch(url(page.wasm), { integrity: page.wasmIntegrity, credentials: "same-origin", mode: "cors" }).then((response) => {
+  // Compiled as it downloads and while the JS glue loads (its init would start only after the
+  // import). A fetch with \`integrity\` hands over no byte before the whole file is checked, so the
+  // loader checks the digest itself beside the compilation, and the module reaches the glue only once
+  // its bytes match (compiling runs none of it). Without crypto.subtle (a page not served over https)
+  // fetch checks the digest; a server that does not label wasm application/wasm gets the compile that
+  // does not stream.
+  const checkHere = Boolean(globalThis.crypto?.subtle);
+  const wasm = (async () => {
+    const response = await fetch(url(page.wasm), {
+      integrity: checkHere ? undefined : page.wasmIntegrity,
+      credentials: "same-origin",
+      mode: "cors",
+    });
     if (!response.ok) throw new Error(\`\${page.wasm}: \${response.status} \${response.statusText}\`);
-    return response.headers.get("Content-Type")?.split(";")[0].trim() === "application/wasm"
-      ? WebAssembly.compileStreaming(response)
-      : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
-  });
+    const streams = response.headers.get("Content-Type")?.split(";")[0].trim() === "application/wasm" && response.body;
+    if (!checkHere) return streams ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
+    const matches = async (bytes) => {
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", bytes));
+      if (\`sha384-\${btoa(String.fromCharCode(...digest))}\` !== page.wasmIntegrity)
+        throw new Error(\`\${page.wasm} does not match its digest\`);
+    };
+    if (!streams) {
+      const bytes = await response.arrayBuffer();
+      await matches(bytes);
+      return WebAssembly.compile(bytes);
+    }
+    const [toCompile, toCheck] = response.body.tee();
+    const compiled = WebAssembly.compileStreaming(new Response(toCompile, { headers: { "Content-Type": "application/wasm" } }));
+    compiled.catch(() => {}); // a refused digest is the error to report, not the compile's
+    await matches(await new Response(toCheck).arrayBuffer());
+    return compiled;
+  })();
   wasm.catch(() => {}); // reported below, once, by whichever step fails first
   await new Promise((resolve, reject) => {
     const glue = document.createElement("link");

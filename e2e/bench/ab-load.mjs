@@ -8,7 +8,9 @@
 // click right after the paint may wait for). "wasm downloaded → interactive"
 // leaves out the network and server noise. Medians, printed, never asserted.
 //
-//   N=10 node bench/ab-load.mjs DIST_A DIST_B
+//   N=10 [THROTTLE_KBPS=1600 LATENCY_MS=150] node bench/ab-load.mjs DIST_A DIST_B
+// THROTTLE_KBPS / LATENCY_MS: a slower network (Chromium's emulation, each response's bytes paced),
+// e.g. a phone's; without them the loads are at loopback speed.
 import { launchBrowser, newTestContext } from "../lib/browser.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
 import { interactiveProbe } from "../bench.mjs";
@@ -41,8 +43,18 @@ async function coldLoad(url) {
   });
   await ctx.context.addInitScript(interactiveProbe);
   const page = await ctx.newPage();
+  if (process.env.THROTTLE_KBPS) {
+    const cdp = await ctx.context.newCDPSession(page);
+    const bytesPerSecond = (Number(process.env.THROTTLE_KBPS) * 1000) / 8;
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: Number(process.env.LATENCY_MS ?? 0),
+      downloadThroughput: bytesPerSecond,
+      uploadThroughput: bytesPerSecond,
+    });
+  }
   await page.goto(url);
-  await page.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 60_000 });
   // Settled: every deferred group mounted and every chart drawn (or showing why not).
   await page.waitForFunction(
     () =>

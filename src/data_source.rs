@@ -80,9 +80,55 @@ pub fn read_age(read_at_ms: f64, now_ms: f64) -> (String, bool) {
     (text, elapsed >= READ_FRESH_FOR_MS)
 }
 
+/// Past this many seconds behind the wall clock when read, a node's latest block is too old for what
+/// it reports to be called current: a block trails the clock by seconds, a user's clock is rarely
+/// minutes off, and a stalled node or a halted chain reports old figures as if they were new.
+pub const NODE_BEHIND_AFTER_SECS: u64 = 300;
+
+/// How far the block at `block_timestamp` (Unix seconds) was behind the page's clock when read at
+/// `read_at_ms`, when that is more than [`NODE_BEHIND_AFTER_SECS`]; `None` otherwise, and for the
+/// local development chain (anvil's 31337), which keeps its own clock (time travel in tests). A
+/// node on this machine on any other chain (a syncing node, a fork of mainnet) is judged like any.
+pub fn node_behind(chain_id: u64, block_timestamp: u64, read_at_ms: f64) -> Option<u64> {
+    if chain_id == crate::chain::registry::LOCAL_CHAIN_ID || !read_at_ms.is_finite() || read_at_ms < 0.0 {
+        return None;
+    }
+    let read_at_secs = (read_at_ms / 1000.0) as u64;
+    read_at_secs.checked_sub(block_timestamp).filter(|&lag| lag > NODE_BEHIND_AFTER_SECS)
+}
+
+/// The warning for figures read from a node [`node_behind`] by `lag_secs`.
+pub fn node_behind_text(lag_secs: u64) -> String {
+    let lag = match lag_secs {
+        0..=5_399 => format!("{} min", lag_secs / 60),
+        5_400..=172_799 => format!("{} h", lag_secs / 3600),
+        _ => format!("{} days", lag_secs / 86_400),
+    };
+    format!(
+        "The node's latest block was {lag} behind your clock when read: these figures are that much older than they look (a stalled node, or a chain that has stopped making blocks). Try another RPC endpoint."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_over_five_minutes_behind_the_clock_when_read_is_a_node_behind() {
+        let block = 1_767_225_600;
+        let read = |lag: u64| ((block + lag) * 1000) as f64;
+        assert_eq!(node_behind(1, block, read(12)), None);
+        assert_eq!(node_behind(1, block, read(300)), None);
+        assert_eq!(node_behind(1, block, read(301)), Some(301));
+        assert_eq!(node_behind(42_161, block, read(7200)), Some(7200));
+        // A clock behind the chain is not a node behind; nor is the local chain, on its own clock.
+        assert_eq!(node_behind(1, block, 1_000.0), None);
+        assert_eq!(node_behind(31_337, block, read(7200)), None);
+        assert_eq!(node_behind(1, block, f64::NAN), None);
+        assert!(node_behind_text(301).starts_with("The node's latest block was 5 min behind your clock when read"));
+        assert!(node_behind_text(7200).starts_with("The node's latest block was 2 h behind"));
+        assert!(node_behind_text(3 * 86_400).starts_with("The node's latest block was 3 days behind"));
+    }
 
     #[test]
     fn a_read_says_its_age_and_is_out_of_date_after_two_minutes() {

@@ -24,6 +24,7 @@ use super::sequence::{check_is_stale, nonce_checks_send, permit_deadline, too_so
 use super::steps::StepBoard;
 use crate::chain::settings::ChainSettings;
 use crate::components::use_read_age;
+use crate::data_source::{node_behind, node_behind_text};
 use crate::pages::positions::model::{default_chains, health_factor};
 use crate::url_state::{read_param, remove_param};
 use crate::wallet::chains::chain_label;
@@ -583,6 +584,8 @@ pub fn TransactPanel(
                     Some(Ok(p)) => {
                         let hf = health_factor(p.account.health_factor_exact().as_ref());
                         let age = use_read_age(Some(p.read_at_ms));
+                        // The position was read on the chain the panel targets.
+                        let behind = target.get_untracked().and_then(|chain_id| node_behind(chain_id, p.timestamp, p.read_at_ms));
                         view! {
                             <p data-testid="transact-position" data-stale=move || age.stale.get().to_string()>{format!("{} · health factor ", p.market)}
                                 <strong data-testid="chain-hf" data-value=hf.value>{hf.text}</strong>
@@ -595,6 +598,9 @@ pub fn TransactPanel(
                                     </span>
                                 })}
                             </p>
+                            {behind.map(|lag| view! {
+                                <p class="warning" role="status" data-testid="transact-node-behind" data-lag=lag.to_string()>{node_behind_text(lag)}</p>
+                            })}
                             {collateral_and_emode(&p, emode_pick, review_actions)}
                         }.into_any()
                     }

@@ -30,6 +30,7 @@ use crate::chain::registry;
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::{self, ChainSettings};
 use crate::components::use_read_age;
+use crate::data_source::{node_behind, node_behind_text};
 use crate::url_state::{read_param, remove_param, write_param};
 use model::{
     address_param, chain_outcome, default_chains, has_position, markets_for, parse_address, parse_address_param,
@@ -48,6 +49,9 @@ enum ChainState {
     /// the age shown is never younger than the oldest figure.
     Done {
         read_at_ms: f64,
+        /// How far the oldest block read was behind the clock, when too far to call its figures
+        /// current (`data_source::node_behind`).
+        node_behind_secs: Option<u64>,
     },
     /// Nothing could be read on this chain.
     Failed(String),
@@ -272,6 +276,8 @@ async fn read_chain(
     update(&|c| c.state = ChainState::Loading { done: 0, of });
     let name = registry::chain(chain_id).map_or("unknown chain", |c| c.name);
     let (mut done, mut failures, mut first_failure) = (0, 0, None::<String>);
+    // The oldest block any position was read at: a node behind makes every figure older than its age says.
+    let mut oldest_block = None::<u64>;
     for market in &markets {
         let addresses = match resolve_market(&client, &market.source).await {
             Ok(addresses) => addresses,
@@ -290,6 +296,9 @@ async fn read_chain(
         for &owner in &owners {
             let read = read_position(&client, &addresses, owner).await;
             done += 1;
+            if let Ok(read) = &read {
+                oldest_block = Some(oldest_block.map_or(read.timestamp, |t| t.min(read.timestamp)));
+            }
             match read {
                 Ok(read) if has_position(&read.scenario) => {
                     let input = read.dashboard_input(name, &position_label(&market.name, owner));
@@ -328,7 +337,10 @@ async fn read_chain(
     }
     let state = match chain_outcome(of, failures, first_failure.as_deref()) {
         Err(why) => ChainState::Failed(why),
-        Ok(()) => ChainState::Done { read_at_ms },
+        Ok(()) => ChainState::Done {
+            read_at_ms,
+            node_behind_secs: oldest_block.and_then(|block| node_behind(chain_id, block, read_at_ms)),
+        },
     };
     update(&|c| {
         c.state = state.clone();
@@ -490,9 +502,9 @@ fn ChainList(reads: RwSignal<Vec<ChainReads>>) -> impl IntoView {
                     ChainState::Done { .. } => ("done", format!("{found} position(s) found")),
                     ChainState::Failed(why) => ("failed", format!("could not be read: {why}")),
                 };
-                let read_at_ms = match c.state {
-                    ChainState::Done { read_at_ms } => Some(read_at_ms),
-                    _ => None,
+                let (read_at_ms, node_behind_secs) = match c.state {
+                    ChainState::Done { read_at_ms, node_behind_secs } => (Some(read_at_ms), node_behind_secs),
+                    _ => (None, None),
                 };
                 let age = use_read_age(read_at_ms);
                 let failed = state == "failed";
@@ -508,6 +520,11 @@ fn ChainList(reads: RwSignal<Vec<ChainReads>>) -> impl IntoView {
                             <span class="warning" role="status" data-testid="chain-stale">
                                 " These figures may be out of date: prices move. Read again for current ones."
                             </span>
+                        })}
+                        {node_behind_secs.map(|lag| view! {
+                            <p class="warning" role="status" data-testid="chain-node-behind" data-lag=lag.to_string()>
+                                {node_behind_text(lag)}
+                            </p>
                         })}
                         {c.faults.iter().map(|f| view! { <p class="fault" data-testid="chain-fault">{f.clone()}</p> }).collect_view()}
                     </li>

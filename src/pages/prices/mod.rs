@@ -23,12 +23,11 @@ use ballast_chain::pyth_access::{access_refused, PythApiKey, KEY_NEEDED};
 use crate::app::LiveData;
 use crate::chain::backoff::RetryPolicy;
 use crate::chain::http::{fetch_text_retrying_with, sleep_ms, HttpError};
-use crate::chain::registry::CHAINS;
+use crate::chain::registry::{CHAINS, LOCAL_CHAIN_ID};
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::{self, check_address, check_url, ChainSettings};
-use model::{
-    block_lag_secs, human_duration, sequencer_banner, Badge, Board, NotLive, PriceRow, NODE_BEHIND_AFTER_SECS,
-};
+use crate::data_source::NODE_BEHIND_AFTER_SECS;
+use model::{block_lag_secs, human_duration, sequencer_banner, Badge, Board, NotLive, PriceRow};
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
@@ -297,7 +296,7 @@ fn LiveBoard(board: RwSignal<Option<Board>>, state: RwSignal<LiveState>, now: Rw
                     };
                     let behind = match b.not_live() {
                         Some(NotLive::NodeBehind { .. }) => " That is too far behind for its prices to be called live: the node may be stalled or the chain halted.",
-                        _ if b.own_clock && lag > NODE_BEHIND_AFTER_SECS => " This local development chain keeps its own clock, so prices are judged by it.",
+                        _ if b.chain_id == LOCAL_CHAIN_ID && lag > 0 && lag.unsigned_abs() > NODE_BEHIND_AFTER_SECS => " This local development chain keeps its own clock, so prices are judged by it.",
                         _ => "",
                     };
                     format!(

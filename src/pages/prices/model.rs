@@ -13,8 +13,8 @@ use ballast_chain::price_status::{
 };
 use ballast_chain::pyth::{FeedId, PythPrice};
 
-use crate::chain::registry::LOCAL_CHAIN_ID;
 use crate::chain::settings::ChainSettings;
+use crate::data_source::node_behind;
 
 /// A heartbeat and whom it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,15 +99,9 @@ pub struct Board {
     pub refreshes: u64,
     /// Hermes reads applied.
     pub pyth_reads: u64,
-    /// Whether the chain is the local development chain (anvil's 31337): it keeps its own clock (time
-    /// travel in tests), so its distance from the wall clock says nothing about its prices. Any other
-    /// chain, a node on this machine included (a syncing node, a fork of mainnet), is judged by it.
-    pub own_clock: bool,
+    /// The chain read, for [`node_behind`] (the local development chain keeps its own clock).
+    pub chain_id: u64,
 }
-
-/// Past this many seconds behind the wall clock, the node's latest block is too old for its prices to be
-/// called live: a block trails the clock by seconds, a user's clock is rarely minutes off.
-pub const NODE_BEHIND_AFTER_SECS: i64 = 300;
 
 /// Why no price of a board is live, whatever its age at the latest block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +140,7 @@ impl Board {
                 deviation_bps: deviation_bps_for(chain_id, r.source, &r.symbol, settings),
             })
             .collect();
-        Self { rows, own_clock: chain_id == LOCAL_CHAIN_ID, ..Self::default() }
+        Self { rows, chain_id, ..Self::default() }
     }
 
     /// Why the board's prices are not live at `now_ms`, if they are not.
@@ -163,8 +157,8 @@ impl Board {
         // How far behind the block was when it was read: between refreshes the read itself ages, and
         // each price's age runs on with it (a long poll is not a stalled node).
         let block = self.block.as_ref()?;
-        let lag = block_lag_secs(block, block.read_at_ms);
-        (!self.own_clock && lag > NODE_BEHIND_AFTER_SECS).then(|| NotLive::NodeBehind { lag_secs: lag.unsigned_abs() })
+        node_behind(self.chain_id, block.value.timestamp, block.read_at_ms as f64)
+            .map(|lag_secs| NotLive::NodeBehind { lag_secs })
     }
 
     /// `row`'s badge at `now_ms`, where a price that is fresh by its age is not called fresh when the
@@ -611,7 +605,7 @@ mod tests {
         // The price is 5 min old at the node's latest block, read when the wall clock was `lag` later.
         let at_block = 1_767_225_600u64;
         let read_ms = |lag_secs: u64| (at_block + lag_secs) * 1000;
-        let board_at = |lag_secs: u64, own_clock: bool| Board {
+        let board_at = |lag_secs: u64, local_chain: bool| Board {
             rows: vec![PriceRow {
                 last_good: Some(Dated { value: reading(fresh(300)), read_at_ms: read_ms(lag_secs) }),
                 ..row(fresh(300), Some(3600))
@@ -620,7 +614,7 @@ mod tests {
                 value: BlockHeader { number: 7, timestamp: at_block, hash: B256::ZERO },
                 read_at_ms: read_ms(lag_secs),
             }),
-            own_clock,
+            chain_id: if local_chain { 31_337 } else { 1 },
             ..Board::default()
         };
         // Seconds behind, as every chain is: fresh.

@@ -217,6 +217,15 @@ test("a finished read says how old it is; after two minutes, that its figures ma
   await page.locator("[data-testid=reload]").click();
   await page.locator('[data-testid=chain-status][data-chain-id="31337"][data-stale="false"]').waitFor({ timeout: 60_000 });
   assert.match(await text(), /^1 position\(s\) found · read (just now|\d+ s ago)$/);
+  // Back to a tab that was hidden (where timers are throttled): the age is brought up to date at once,
+  // not at the next 5 s tick (one frame after the event, well inside a tick).
+  await movePageClock(page, 180_000);
+  const staleAtOnce = await page.evaluate(async () => {
+    document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+    await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    return document.querySelector('[data-testid=chain-status][data-chain-id="31337"]').dataset.stale;
+  });
+  assert.equal(staleAtOnce, "true");
   ctx.assertNoErrors();
   await ctx.close();
 });

@@ -34,6 +34,10 @@ pub fn use_read_age(read_at_ms: Option<f64>) -> UseReadAgeReturn {
         if let Ok(interval) = set_interval_with_handle(move || tick.update(|t| *t += 1), READ_AGE_TICK) {
             on_cleanup(move || interval.clear());
         }
+        // A hidden tab's timers are throttled: on coming back, the age is brought up to date at once
+        // rather than at the next tick.
+        let shown = window_event_listener_untyped("visibilitychange", move |_| tick.update(|t| *t += 1));
+        on_cleanup(move || shown.remove());
     }
     let age = Memo::new(move |_| {
         tick.track();

@@ -90,22 +90,35 @@ pub const NODE_BEHIND_AFTER_SECS: u64 = 300;
 /// local development chain (anvil's 31337), which keeps its own clock (time travel in tests). A
 /// node on this machine on any other chain (a syncing node, a fork of mainnet) is judged like any.
 pub fn node_behind(chain_id: u64, block_timestamp: u64, read_at_ms: f64) -> Option<u64> {
-    if chain_id == crate::chain::registry::LOCAL_CHAIN_ID || !read_at_ms.is_finite() || read_at_ms < 0.0 {
+    (chain_id != crate::chain::registry::LOCAL_CHAIN_ID).then(|| block_behind(block_timestamp, read_at_ms)).flatten()
+}
+
+/// How far the block at `block_timestamp` was behind the page's clock when read at `read_at_ms`, when
+/// more than [`NODE_BEHIND_AFTER_SECS`], on any chain: [`node_behind`] without the local chain's
+/// exemption, for saying that the exemption applies.
+pub fn block_behind(block_timestamp: u64, read_at_ms: f64) -> Option<u64> {
+    if !read_at_ms.is_finite() || read_at_ms < 0.0 {
         return None;
     }
     let read_at_secs = (read_at_ms / 1000.0) as u64;
     read_at_secs.checked_sub(block_timestamp).filter(|&lag| lag > NODE_BEHIND_AFTER_SECS)
 }
 
+/// Seconds as "45 s", "12 min 5 s", "3 h 20 min", "2 d 4 h".
+pub fn human_duration(secs: u64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s if s < 86_400 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
 /// The warning for figures read from a node [`node_behind`] by `lag_secs`.
 pub fn node_behind_text(lag_secs: u64) -> String {
-    let lag = match lag_secs {
-        0..=5_399 => format!("{} min", lag_secs / 60),
-        5_400..=172_799 => format!("{} h", lag_secs / 3600),
-        _ => format!("{} days", lag_secs / 86_400),
-    };
     format!(
-        "The node's latest block was {lag} behind your clock when read: these figures are that much older than they look (a stalled node, or a chain that has stopped making blocks). Try another RPC endpoint."
+        "The node's latest block was {} behind your clock when read: these figures are that much older than they look (a stalled node, or a chain that has stopped making blocks). Try another RPC endpoint.",
+        human_duration(lag_secs)
     )
 }
 
@@ -125,9 +138,12 @@ mod tests {
         assert_eq!(node_behind(1, block, 1_000.0), None);
         assert_eq!(node_behind(31_337, block, read(7200)), None);
         assert_eq!(node_behind(1, block, f64::NAN), None);
-        assert!(node_behind_text(301).starts_with("The node's latest block was 5 min behind your clock when read"));
-        assert!(node_behind_text(7200).starts_with("The node's latest block was 2 h behind"));
-        assert!(node_behind_text(3 * 86_400).starts_with("The node's latest block was 3 days behind"));
+        // The local chain is exempt from node_behind only: block_behind still says how far.
+        assert_eq!(block_behind(block, read(7200)), Some(7200));
+        assert_eq!(block_behind(block, read(300)), None);
+        assert!(node_behind_text(301).starts_with("The node's latest block was 5 min 1 s behind your clock when read"));
+        assert!(node_behind_text(7200).starts_with("The node's latest block was 2 h 0 min behind"));
+        assert!(node_behind_text(3 * 86_400).starts_with("The node's latest block was 3 d 0 h behind"));
     }
 
     #[test]

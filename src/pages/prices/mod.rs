@@ -26,8 +26,8 @@ use crate::chain::http::{fetch_text_retrying_with, sleep_ms, HttpError};
 use crate::chain::registry::{CHAINS, LOCAL_CHAIN_ID};
 use crate::chain::rpc::RpcClient;
 use crate::chain::settings::{self, check_address, check_url, ChainSettings};
-use crate::data_source::NODE_BEHIND_AFTER_SECS;
-use model::{block_lag_secs, human_duration, sequencer_banner, Badge, Board, NotLive, PriceRow};
+use crate::data_source::{block_behind, human_duration};
+use model::{block_lag_secs, sequencer_banner, Badge, Board, NotLive, PriceRow};
 
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
@@ -296,7 +296,7 @@ fn LiveBoard(board: RwSignal<Option<Board>>, state: RwSignal<LiveState>, now: Rw
                     };
                     let behind = match b.not_live() {
                         Some(NotLive::NodeBehind { .. }) => " That is too far behind for its prices to be called live: the node may be stalled or the chain halted.",
-                        _ if b.chain_id == LOCAL_CHAIN_ID && lag > 0 && lag.unsigned_abs() > NODE_BEHIND_AFTER_SECS => " This local development chain keeps its own clock, so prices are judged by it.",
+                        _ if b.chain_id == LOCAL_CHAIN_ID && block_behind(block.value.timestamp, block.read_at_ms as f64).is_some() => " This local development chain keeps its own clock, so prices are judged by it.",
                         _ => "",
                     };
                     format!(

@@ -14,7 +14,8 @@ use ballast_chain::price_status::{
 use ballast_chain::pyth::{FeedId, PythPrice};
 
 use crate::chain::settings::ChainSettings;
-use crate::data_source::node_behind;
+
+use crate::data_source::{human_duration, node_behind};
 
 /// A heartbeat and whom it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,16 +352,6 @@ pub struct Badge {
 
 fn elapsed_secs(read_at_ms: u64, now_ms: u64) -> u64 {
     now_ms.saturating_sub(read_at_ms) / 1000
-}
-
-/// Seconds as "45 s", "12 min 5 s", "3 h 20 min", "2 d 4 h".
-pub fn human_duration(secs: u64) -> String {
-    match secs {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
-        s if s < 86_400 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
 }
 
 impl PriceRow {

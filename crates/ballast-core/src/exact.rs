@@ -210,13 +210,31 @@ fn strip_factor(n: &mut BigUint, factor: &BigUint) -> u64 {
 /// found by counting factors rather than by trying one power of ten after
 /// another (wad and ray values need 18 to 27 and more).
 pub fn format_exact(r: &BigRational) -> String {
+    format_exact_rounding(r, Rounding::HalfUp)
+}
+
+/// As [`format_exact`], but a value whose expansion does not terminate is cut
+/// (rounded toward zero) at its last printed decimal instead of rounded to
+/// nearest. For health factors: a ratio a hair under 1 must not print as
+/// `1.0000000000000000` beside `liquidatable: true`.
+pub fn format_exact_toward_zero(r: &BigRational) -> String {
+    format_exact_rounding(r, Rounding::TowardZero)
+}
+
+#[derive(Clone, Copy)]
+enum Rounding {
+    HalfUp,
+    TowardZero,
+}
+
+fn format_exact_rounding(r: &BigRational, rounding: Rounding) -> String {
     let negative = r.is_negative();
     let numer = r.numer().magnitude();
     let denom = r.denom().magnitude();
     let body = match decimals_to_terminate(r.denom()) {
         // Exact: denom divides 10^k, so the quotient is whole.
         Some(k) => digits_with_point(&(numer * pow10(k) / denom), k),
-        None => format_rounded(numer, denom, decimals_for_16_significant(numer, denom)),
+        None => format_rounded(numer, denom, decimals_for_16_significant(numer, denom), rounding),
     };
     if negative {
         format!("-{body}")
@@ -242,10 +260,13 @@ fn decimals_for_16_significant(numer: &BigUint, denom: &BigUint) -> u32 {
     z + 16
 }
 
-/// `numer / denom` rounded half up at `decimals` places, printed with all of them.
-fn format_rounded(numer: &BigUint, denom: &BigUint, decimals: u32) -> String {
+/// `numer / denom` rounded at `decimals` places, printed with all of them.
+fn format_rounded(numer: &BigUint, denom: &BigUint, decimals: u32, rounding: Rounding) -> String {
     let (q, rem) = (numer * pow10(decimals)).div_rem(denom);
-    let units = if rem * 2u8 >= *denom { q + 1u8 } else { q };
+    let units = match rounding {
+        Rounding::HalfUp if rem * 2u8 >= *denom => q + 1u8,
+        _ => q,
+    };
     digits_with_point(&units, decimals)
 }
 
@@ -321,6 +342,20 @@ mod tests {
         assert_eq!(format_exact(&rat(20000, 1)), "20000");
         assert_eq!(format_exact(&rat(0, 1)), "0");
         assert_eq!(format_exact(&rat(1, 1 << 20)), "0.00000095367431640625");
+    }
+
+    #[test]
+    fn health_factors_are_cut_not_rounded_up_to_one() {
+        let big = |digits: &str| digits.parse::<BigInt>().unwrap();
+        // 1 - 1/1.45e20 (a Maker vault at 1.44999999999999999999 against mat 1.45):
+        // nearest rounding prints 1.
+        let just_under = BigRational::new(big("144999999999999999999"), big("145000000000000000000"));
+        assert_eq!(format_exact(&just_under), "1.0000000000000000");
+        assert_eq!(format_exact_toward_zero(&just_under), "0.9999999999999999");
+        assert_eq!(format_exact_toward_zero(&rat(2, 3)), "0.6666666666666666");
+        assert_eq!(format_exact_toward_zero(&rat(-2, 3)), "-0.6666666666666666");
+        // Terminating values stay exact.
+        assert_eq!(format_exact_toward_zero(&rat(40001, 20)), "2000.05");
     }
 
     /// format_exact as first written: powers of ten tried one after another.

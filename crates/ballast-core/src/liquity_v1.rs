@@ -4,7 +4,7 @@
 use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 
-use crate::exact::format_exact;
+use crate::exact::{format_exact, format_exact_toward_zero};
 use crate::liquidation::{liquidation_prices, Direction, LiquidationPrice, PriceExposure};
 use crate::report::Report;
 use crate::scenario::{Scenario, ScenarioError};
@@ -96,7 +96,7 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
     }
     let health_factor = icr.as_ref().map(|icr| icr / mcr());
     Ok(Report {
-        health_factor: health_factor.as_ref().map(format_exact),
+        health_factor: health_factor.as_ref().map(format_exact_toward_zero),
         health_factor_exact: health_factor,
         recovery_mode,
         collateral_value: format_exact(&collateral_value),

@@ -6,7 +6,7 @@
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use crate::exact::{format_exact, PlainDecimal};
+use crate::exact::{format_exact, format_exact_toward_zero, PlainDecimal};
 use crate::liquidation::{liquidation_prices, PriceExposure};
 use crate::report::Report;
 use crate::scenario::{Scenario, ScenarioError};
@@ -85,7 +85,7 @@ pub(crate) fn evaluate(s: &Scenario) -> Result<Report, ScenarioError> {
         Vec::new()
     };
     Ok(Report {
-        health_factor: health_factor.as_ref().map(format_exact),
+        health_factor: health_factor.as_ref().map(format_exact_toward_zero),
         health_factor_exact: health_factor,
         recovery_mode: None,
         collateral_value: format_exact(&collateral_value),
@@ -110,7 +110,9 @@ pub struct VaultDetails {
     /// False when the next price, already known, will make the vault unsafe:
     /// doomed before it is unsafe.
     pub survives_next_price: bool,
-    /// DAI that could still be generated at the current price (rounded down).
+    /// DAI that could still be generated at the current price (rounded
+    /// down): 0 when the vault's capacity is under the ilk's dust. The ilk's
+    /// and the system's debt ceilings are not known here and not checked.
     pub max_additional_debt: String,
     /// Collateral the debt needs at the current price (rounded up).
     pub min_collateral: String,
@@ -138,10 +140,13 @@ pub fn vault_details(s: &Scenario) -> Option<VaultDetails> {
         .filter(|_| !owed.is_zero())
         .map(|next| &amount * next.to_rational() / (&owed * &mat * &par));
     let capacity = &amount * &price / (&mat * &par);
-    let headroom = if capacity > owed { &capacity - &owed } else { BigRational::zero() };
+    // The Vat refuses any frob that leaves a debt under the dust: if even the
+    // most the vault could owe is under it, nothing can be drawn.
+    let under_dust = asset.dust.as_ref().is_some_and(|d| capacity < d.to_rational());
+    let headroom = if capacity > owed && !under_dust { &capacity - &owed } else { BigRational::zero() };
     Some(VaultDetails {
         survives_next_price: next_hf.as_ref().is_none_or(|hf| *hf >= BigRational::one()),
-        next_price_health_factor: next_hf.as_ref().map(format_exact),
+        next_price_health_factor: next_hf.as_ref().map(format_exact_toward_zero),
         max_additional_debt: format_exact(&floor_to(&headroom, 18)),
         min_collateral: format_exact(&ceil_to(&(&owed * &mat * &par / &price), 18)),
         dust_ok: asset.dust.as_ref().map(|d| owed.is_zero() || owed >= d.to_rational()),

@@ -70,7 +70,7 @@ fn maker_debt_asset_is_listed_by_symbol_alone() {
 #[test]
 fn liquity_spec_example_in_recovery_mode() {
     let r = report(&liquity("10", "12000", Some(("500000", "700000000"))));
-    assert_eq!(r["health_factor"], "1.5151515151515152");
+    assert_eq!(r["health_factor"], "1.5151515151515151"); // cut, not rounded up
     assert_eq!(r["recovery_mode"], true);
     assert_eq!(r["liquidatable"], false);
     assert_eq!(r["liquidation_prices"], json!([{ "asset": "ETH", "price": "1320", "direction": "below" }]));
@@ -96,6 +96,22 @@ fn liquity_trove_under_the_system_ratio_is_liquidatable_from_the_recovery_line()
 fn liquity_system_totals_must_include_the_trove() {
     let e = evaluate_json(&liquity("10", "12000", Some(("5", "700000000"))).to_string()).unwrap_err();
     assert_eq!(e.field, "system.total_collateral");
+}
+
+#[test]
+fn maker_headroom_under_the_dust_cannot_be_drawn() {
+    let headroom = |collateral: &str, debt: &str| {
+        let mut s = maker("2000", collateral, debt);
+        s["assets"][0]["dust"] = json!("7500");
+        report(&s)["maker"]["max_additional_debt"].as_str().unwrap().to_owned()
+    };
+    // 1 ETH: 2000 / 1.45 = 1379.31 DAI of capacity, all under the 7500 dust:
+    // the Vat refuses any draw (Vat/dust), so nothing can be generated.
+    assert_eq!(headroom("1", "0"), "0");
+    // A dusty vault that cannot reach the dust cannot draw either.
+    assert_eq!(headroom("5", "100"), "0");
+    // 10 ETH: 13793.10 of capacity; all of it may be drawn.
+    assert_eq!(headroom("10", "0"), "13793.103448275862068965");
 }
 
 #[test]

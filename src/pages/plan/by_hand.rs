@@ -247,7 +247,7 @@ mod tests {
         // ICR 20 000 / 12 000 = 1.666…, health ICR / MCR 1.1 = 1.5151…
         assert_eq!(r.collateral_value, "20000");
         assert_eq!(r.health_factor_exact, Some(ratio(50, 33)));
-        assert_eq!(r.health_factor.as_deref(), Some("1.5151515151515152"));
+        assert_eq!(r.health_factor.as_deref(), Some("1.5151515151515151"));
         assert_eq!(r.recovery_mode, None);
         // Liquidated under MCR: 10 × price < 1.1 × 12 000, price 1320.
         assert_eq!(r.liquidation_prices[0].price, "1320");

@@ -311,17 +311,48 @@ fn a_loop_reaches_its_leverage_and_its_unwind_never_dips_under_the_floor() {
     let off = (&plan.leverage - &three) / &three;
     assert!(off.abs() < BigRational::new(1.into(), 1000.into()), "leverage {}", plan.leverage);
     assert_eq!(plan.leverage, leverage(&plan.looped).unwrap());
-    assert!(plan.steps.iter().all(|s| s.health_factor >= floor));
+    assert!(plan.steps.iter().all(|s| s.health_factor_after_borrow >= floor && s.health_factor >= floor));
     // Looping brings the liquidation closer: the unlooped position survives a
     // 69.7 % fall (5000.5 / 16500 − 1); the looped one much less.
     let unlooped = plan.unlooped_liquidation.clone().unwrap().move_fraction;
     let looped = plan.looped_liquidation.clone().unwrap().move_fraction;
     assert_eq!(unlooped, BigRational::new(50_005.into(), 165_000.into()) - BigRational::from_integer(1.into()));
     assert!(looped > unlooped, "{looped} vs {unlooped}");
-    // The unwind repays everything and keeps the floor at every step.
-    assert!(plan.unwind.iter().all(|s| s.health_factor >= floor));
+    // The unwind repays everything and keeps the floor at every step, the
+    // withdrawal before each repayment included; no debt is left at the end.
+    assert!(plan.unwind.iter().all(|s| s.health_factor_after_withdraw >= floor && s.health_factor >= floor));
+    assert_eq!(plan.unwind.last().unwrap().health_factor, U256::MAX);
     let repaid: U256 = plan.unwind.iter().map(|s| s.repaid).fold(U256::ZERO, |a, b| a + b);
     assert_eq!(repaid, plan.looped.reserve("USDC").unwrap().debt);
+}
+
+#[test]
+fn a_loop_keeps_the_floor_between_its_borrow_and_its_supply() {
+    use ballast_core::aave_v3::looping::{plan_loop, LoopParams, LoopTarget};
+    use num_rational::BigRational;
+    // No debt, 10 WETH at 2000 (threshold 82.5 %), to 2x with a 1.1 floor.
+    // The first round's borrow was sized on the HF after the supply: 15838.42
+    // USDC left the position at HF 1.04 until the swapped WETH was supplied.
+    let p = Position::from_scenario(&scenario(weth_usdc("10", "2000", "0"))).unwrap();
+    let floor = wad("1100000000000000000");
+    let params = LoopParams {
+        collateral_asset: "WETH".into(),
+        debt_asset: "USDC".into(),
+        swap_rate: BigRational::new(1.into(), 2000.into()),
+        slippage_bps: 30,
+        target: LoopTarget::Leverage(BigRational::from_integer(2.into())),
+        borrow_margin_bps: 100,
+        min_health_factor: floor,
+    };
+    let plan = plan_loop(&p, &params).unwrap();
+    let first = &plan.steps[0];
+    // 20000 USD × 0.825 / 1.1 = 15000 USD of debt at most after the borrow,
+    // USDC at 1.0001: 14998.500149 USDC, under the Pool's limit less 1 %
+    // (15838.42), so the borrow is that cap, to within a base-currency unit.
+    assert!(first.health_factor_after_borrow >= floor, "{}", first.health_factor_after_borrow);
+    let cap = U256::from(14_998_500_149u64);
+    assert!(first.borrowed <= cap && cap - first.borrowed < U256::from(10), "{}", first.borrowed);
+    assert!(plan.steps.iter().all(|s| s.health_factor_after_borrow >= floor));
 }
 
 #[test]

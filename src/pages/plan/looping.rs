@@ -33,7 +33,10 @@ fn rows(rows: Vec<LoopRow>, test_id: &'static str) -> impl IntoView {
                     <td class="num" data-value=(i + 1).to_string()>{i + 1}</td>
                     <td class="num" data-value=r.taken.clone()>{rounded(&r.taken, 6)}</td>
                     <td class="num" data-value=r.given.clone()>{rounded(&r.given, 6)}</td>
-                    <td class="num" data-value=r.health_factor.clone()>{rounded(&r.health_factor, 2)}</td>
+                    <td class="num" data-value=r.lowest_health_factor.clone()>{rounded(&r.lowest_health_factor, 2)}</td>
+                    <td class="num" data-value=r.health_factor.clone().unwrap_or_else(|| "none".to_owned())>
+                        {r.health_factor.as_deref().map_or_else(|| "∞ (no debt)".to_owned(), |hf| rounded(hf, 2))}
+                    </td>
                 </tr>
             }
         })
@@ -65,12 +68,12 @@ fn LoopResult(view: LoopView, collateral: String, debt: String) -> impl IntoView
             <div class="loop-tables">
                 <table class="lines">
                     <caption>"Loop: borrow, swap, supply"</caption>
-                    <thead><tr><th>"Round"</th><th>{format!("Borrow {debt}")}</th><th>{format!("Supply {collateral}")}</th><th><Term id="health-factor">"HF after"</Term></th></tr></thead>
+                    <thead><tr><th>"Round"</th><th>{format!("Borrow {debt}")}</th><th>{format!("Supply {collateral}")}</th><th><Term id="health-factor">"HF after borrow"</Term></th><th>"HF after supply"</th></tr></thead>
                     <tbody>{rows(view.steps, "loop-step")}</tbody>
                 </table>
                 <table class="lines">
                     <caption>"Unwind: withdraw, swap, repay"</caption>
-                    <thead><tr><th>"Round"</th><th>{format!("Withdraw {collateral}")}</th><th>{format!("Repay {debt}")}</th><th><Term id="health-factor">"HF after"</Term></th></tr></thead>
+                    <thead><tr><th>"Round"</th><th>{format!("Withdraw {collateral}")}</th><th>{format!("Repay {debt}")}</th><th><Term id="health-factor">"HF after withdraw"</Term></th><th>"HF after repay"</th></tr></thead>
                     <tbody>{rows(view.unwind, "unwind-step")}</tbody>
                 </table>
             </div>
@@ -121,7 +124,7 @@ pub fn LoopPlanner(working: RwSignal<Scenario>) -> impl IntoView {
                     {text_input("Keep HF ≥", "loop-floor", floor)}
                     <button type="submit" class="reset" data-testid="loop-plan">"Plan"</button>
                 </div>
-                <p class="muted">"Swaps at the oracle price less slippage; each borrow stays 1 % under the Pool's limit and no round leaves the health factor under the floor. A preview: your scenario is not changed."</p>
+                <p class="muted">"Swaps at the oracle price less slippage; each borrow stays 1 % under the Pool's limit and no step leaves the health factor under the floor, not even between a round's borrow and its supply (separate transactions). A preview: your scenario is not changed."</p>
                 {move || match result.get() {
                     Some(Ok((view, collateral, debt))) => view! { <LoopResult view collateral debt /> }.into_any(),
                     Some(Err(problem)) => view! { <p class="field-error" role="alert" data-testid="loop-error">{problem}</p> }.into_any(),

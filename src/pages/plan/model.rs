@@ -1,6 +1,7 @@
 //! The Plan page's model: a demo position, the what-if scenario the user is
 //! editing, and the rows the page shows — every figure from the engine.
 
+use alloy_primitives::U256;
 use ballast_core::aave_v3::solvers::{less_margin, max_borrow};
 use ballast_core::aave_v3::Position;
 use ballast_core::exact::PlainDecimal;
@@ -404,8 +405,11 @@ pub struct LoopRow {
     pub taken: String,
     /// Supplied (loop) or repaid (unwind).
     pub given: String,
-    /// The health factor after the round, exact.
-    pub health_factor: String,
+    /// The health factor between the round's two Pool steps (after the
+    /// borrow, or after the withdrawal): its lowest point, exact.
+    pub lowest_health_factor: String,
+    /// The health factor after the round, exact; `None` once no debt is left.
+    pub health_factor: Option<String>,
 }
 
 /// The engine's loop plan laid out for the page.
@@ -466,7 +470,8 @@ pub fn loop_view(
             .map(|s| LoopRow {
                 taken: d.tokens_text(s.borrowed),
                 given: c.tokens_text(s.supplied),
-                health_factor: wad_text(s.health_factor),
+                lowest_health_factor: wad_text(s.health_factor_after_borrow),
+                health_factor: health_factor_text(s.health_factor),
             })
             .collect(),
         unwind: plan
@@ -475,13 +480,20 @@ pub fn loop_view(
             .map(|s| LoopRow {
                 taken: c.tokens_text(s.withdrawn),
                 given: d.tokens_text(s.repaid),
-                health_factor: wad_text(s.health_factor),
+                lowest_health_factor: wad_text(s.health_factor_after_withdraw),
+                health_factor: health_factor_text(s.health_factor),
             })
             .collect(),
         leverage: format_exact(&plan.leverage),
         unlooped_move: plan.unlooped_liquidation.map(|l| l.move_fraction),
         looped_move: plan.looped_liquidation.map(|l| l.move_fraction),
     })
+}
+
+/// The Pool's health factor wad as exact text; `None` for `U256::MAX`, the
+/// Pool's answer when no debt is left.
+fn health_factor_text(wad: U256) -> Option<String> {
+    (wad != U256::MAX).then(|| ballast_core::aave_v3::looping::wad_text(wad))
 }
 
 #[cfg(test)]
@@ -501,12 +513,15 @@ mod loop_tests {
         assert_eq!(view.unlooped_move, Some(BigRational::new(50_005.into(), 165_000.into()) - &one));
         let looped = view.looped_move.unwrap();
         assert!(looped > BigRational::new((-3).into(), 10.into()), "{looped}");
+        let at_least_floor =
+            |hf: &str| PlainDecimal::parse(hf).unwrap().to_rational() >= BigRational::new(11.into(), 10.into());
         for row in view.steps.iter().chain(&view.unwind) {
-            assert!(
-                PlainDecimal::parse(&row.health_factor).unwrap().to_rational()
-                    >= BigRational::new(11.into(), 10.into())
-            );
+            assert!(at_least_floor(&row.lowest_health_factor), "{row:?}");
+            assert!(row.health_factor.as_deref().is_none_or(at_least_floor), "{row:?}");
         }
+        // The unwind ends with no debt: no health factor, not the Pool's U256::MAX as a number.
+        assert_eq!(view.unwind.last().unwrap().health_factor, None);
+        assert!(view.steps.iter().chain(&view.unwind[..view.unwind.len() - 1]).all(|r| r.health_factor.is_some()));
     }
 
     #[test]

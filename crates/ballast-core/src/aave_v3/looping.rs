@@ -14,7 +14,7 @@ use num_traits::{One, Zero};
 use super::actions::{apply, Action, AmountOrMax};
 use super::math::HEALTH_FACTOR_LIQUIDATION_THRESHOLD;
 use super::position::{base_to_rational, u256_to_big, Position};
-use super::solvers::{less_margin, max_borrow, max_withdraw, SolveError};
+use super::solvers::{less_margin, max_borrow, max_borrow_keeping, max_withdraw, SolveError};
 use crate::exact::PlainDecimal;
 use crate::liquidation::{crash_line, CrashLine};
 use crate::scenario::{ScenarioError, BPS_ONE};
@@ -48,6 +48,10 @@ pub struct LoopParams {
 pub struct LoopStep {
     pub borrowed: U256,
     pub supplied: U256,
+    /// After the borrow, before the swapped collateral is supplied: the
+    /// round's lowest point, which the floor holds too (the steps are
+    /// separate transactions, and a price can move between them).
+    pub health_factor_after_borrow: U256,
     pub health_factor: U256,
 }
 
@@ -56,6 +60,9 @@ pub struct LoopStep {
 pub struct UnwindStep {
     pub withdrawn: U256,
     pub repaid: U256,
+    /// After the withdrawal, before the repayment: the round's lowest point.
+    pub health_factor_after_withdraw: U256,
+    /// `U256::MAX` once the debt is repaid (the Pool's answer for no debt).
     pub health_factor: U256,
 }
 
@@ -145,18 +152,25 @@ pub fn plan_loop(start: &Position, params: &LoopParams) -> Result<LoopPlan, Loop
             }
         }
         let Ok(max) = max_borrow(&p, d) else { break };
-        let mut borrow = less_margin(max, params.borrow_margin_bps);
+        // The floor holds right after the borrow too: the round's lowest point.
+        let Ok(keeping_floor) = max_borrow_keeping(&p, d, floor) else { break };
+        let mut borrow = less_margin(max, params.borrow_margin_bps).min(keeping_floor);
         if let LoopTarget::Leverage(target) = &params.target {
             borrow = borrow.min(borrow_for_leverage(&p, d, target, params.slippage_bps)?);
         }
-        // Shrink the borrow until the round leaves HF at or above the floor.
-        let round_result = |amount: U256| -> Option<(Position, U256)> {
+        // Shrink the borrow until the floor holds after the borrow (the
+        // round's lowest point) and after the supply.
+        let round_result = |amount: U256| -> Option<(Position, U256, U256)> {
             let mut next = p.clone();
             let supplied = swap(&next, d, c, amount, &params.swap_rate, params.slippage_bps)?;
             act(&mut next, d, amount, |asset, amount| Action::Borrow { asset, amount })?;
+            let after_borrow = next.totals().ok()?.health_factor().ok()?;
+            if after_borrow < floor {
+                return None;
+            }
             act(&mut next, c, supplied, |asset, amount| Action::Supply { asset, amount })?;
             let hf = next.totals().ok()?.health_factor().ok()?;
-            (hf >= floor).then_some((next, supplied))
+            (hf >= floor).then_some((next, supplied, after_borrow))
         };
         let mut amount = borrow;
         let mut found = None;
@@ -167,12 +181,17 @@ pub fn plan_loop(start: &Position, params: &LoopParams) -> Result<LoopPlan, Loop
             }
             amount = less_margin(amount, 1000);
         }
-        let Some((next, supplied)) = found else { break };
+        let Some((next, supplied, health_factor_after_borrow)) = found else { break };
         if supplied.is_zero() {
             break;
         }
         p = next;
-        steps.push(LoopStep { borrowed: amount, supplied, health_factor: p.totals()?.health_factor()? });
+        steps.push(LoopStep {
+            borrowed: amount,
+            supplied,
+            health_factor_after_borrow,
+            health_factor: p.totals()?.health_factor()?,
+        });
     }
     let looped = p.clone();
     let unwind = plan_unwind(&looped, params, floor)?;
@@ -243,14 +262,17 @@ fn plan_unwind(looped: &Position, params: &LoopParams, floor: U256) -> Result<Ve
         if repaid.is_zero() {
             return Err(LoopError::Stuck);
         }
-        let withdrawn =
-            act(&mut p, c, withdraw, |asset, amount| Action::Withdraw { asset, amount: AmountOrMax::Tokens(amount) });
-        let repaid_ok =
-            act(&mut p, d, repaid, |asset, amount| Action::Repay { asset, amount: AmountOrMax::Tokens(amount) });
-        if withdrawn.is_none() || repaid_ok.is_none() {
-            return Err(LoopError::Stuck);
-        }
-        steps.push(UnwindStep { withdrawn: withdraw, repaid, health_factor: p.totals()?.health_factor()? });
+        act(&mut p, c, withdraw, |asset, amount| Action::Withdraw { asset, amount: AmountOrMax::Tokens(amount) })
+            .ok_or(LoopError::Stuck)?;
+        let health_factor_after_withdraw = p.totals()?.health_factor()?;
+        act(&mut p, d, repaid, |asset, amount| Action::Repay { asset, amount: AmountOrMax::Tokens(amount) })
+            .ok_or(LoopError::Stuck)?;
+        steps.push(UnwindStep {
+            withdrawn: withdraw,
+            repaid,
+            health_factor_after_withdraw,
+            health_factor: p.totals()?.health_factor()?,
+        });
     }
     Ok(steps)
 }

@@ -90,6 +90,20 @@ pub fn max_borrow(p: &Position, asset: &str) -> Result<U256, SolveError> {
     largest_passing(one, hi, passes).ok_or(SolveError::Unreachable)
 }
 
+/// The most of `asset` the Pool would lend now that also leaves the health
+/// factor at or above `target_hf` (a wad): [`max_borrow`] capped by the
+/// target. Zero when the position is already under it.
+pub fn max_borrow_keeping(p: &Position, asset: &str, target_hf: U256) -> Result<U256, SolveError> {
+    let limit = max_borrow(p, asset)?;
+    let keeps = |x: U256| {
+        let mut next = p.clone();
+        let Some(r) = next.reserve_mut(asset) else { return false };
+        r.debt = r.debt.saturating_add(x);
+        next.totals().and_then(|t| t.health_factor()).is_ok_and(|hf| hf >= target_hf)
+    };
+    Ok(largest_passing(U256::ZERO, limit, keeps).unwrap_or(U256::ZERO))
+}
+
 /// `amount` less a safety margin in basis points, rounded down: interest and
 /// prices move between the preview and the transaction.
 pub fn less_margin(amount: U256, margin_bps: u32) -> U256 {

@@ -74,16 +74,22 @@ fn position() -> RiskPosition {
 }
 
 #[test]
-fn a_liquidation_too_big_for_a_shallow_pool_is_flagged() {
+fn a_liquidation_is_flagged_when_selling_the_seizure_loses_the_liquidator_money() {
     // Health 165 000 / 150 000 = 1.1; liquidated when WETH falls to
     // 2000/1.1 = 1818.18 (ratio 0.909 09). Half the debt, 75 000, is repaid
     // and 78 750 of WETH seized: 43.3125 WETH. The 1000-WETH pool, re-priced
     // by arbitrage to 1818.18, holds 1000·√1.1 = 1048.81 WETH; selling 43.31
-    // into it moves the price 7.76 %, past the 5 % bonus: flagged. Dumping
-    // all 100 WETH today would fetch 181 322.18, a health of 0.997 27.
-    let shallow =
-        [("WETH".to_owned(), MarketDepth::ConstantProduct { base_reserve: 1000.0, quote_reserve: 2e6, fee: 0.003 })];
-    let report = assess(&position(), &shallow, None).unwrap();
+    // into it moves the price 7.76 % but fills at 1741.04 on average, 4.24 %
+    // under the oracle, fee included: the 5 % bonus still pays (break-even at
+    // 1 − 1/1.05 = 4.76 %), so not flagged. Dumping all 100 WETH today would
+    // fetch 181 322.18, a health of 0.997 27.
+    let pool = |weth: f64| {
+        [(
+            "WETH".to_owned(),
+            MarketDepth::ConstantProduct { base_reserve: weth, quote_reserve: weth * 2000.0, fee: 0.003 },
+        )]
+    };
+    let report = assess(&position(), &pool(1000.0), None).unwrap();
     assert!(close(report.health_factor, 1.1, 1e-12));
     assert!(close(report.liquidation_price_ratio.unwrap(), 1.0 / 1.1, 1e-12));
     let seized = &report.seized[0];
@@ -91,19 +97,56 @@ fn a_liquidation_too_big_for_a_shallow_pool_is_flagged() {
     assert!(close(seized.price, 1_818.181_818, 1e-5));
     assert!(close(seized.sale.price_impact, 0.077_635_53, 1e-8), "{seized:?}");
     assert!(close(seized.sale.average_price, 1_741.043_37, 1e-4));
-    assert!(close(seized.impact_limit, 0.05, 1e-15) && seized.exceeds_limit && report.flagged);
+    assert!(close(seized.sale.slippage, 1.0 - 1_741.043_37 / 1_818.181_818, 1e-7), "{seized:?}");
+    assert!(close(seized.break_even_slippage, 1.0 - 1.0 / 1.05, 1e-15));
+    assert!(!seized.unprofitable && !report.flagged, "{seized:?}");
     assert!(close(report.liquidity_adjusted_collateral_value, 181_322.178_78, 1e-4));
     assert!(close(report.liquidity_adjusted_health_factor, 0.997_271_98, 1e-8));
     assert!(report.depth_unknown.is_empty());
+    // A given 5 % price-impact limit flags the same sale.
+    let limited = assess(&position(), &pool(1000.0), Some(0.05)).unwrap();
+    assert!(limited.seized[0].exceeds_impact_limit && limited.flagged);
+
+    // Half that pool: 524.40 WETH at the line, the sale fills at 1674.83,
+    // 7.88 % under the oracle: the liquidator loses 3.3 % of what it repays.
+    let report = assess(&position(), &pool(500.0), None).unwrap();
+    let seized = &report.seized[0];
+    assert!(close(seized.sale.slippage, 0.078_84, 1e-4), "{seized:?}");
+    assert!(seized.unprofitable && report.flagged);
 
     // Ten times the pool: a 0.82 % move, not flagged, and a health of 1.0859
-    // after a full dump. A 0.5 % limit flags it again.
-    let deep =
-        [("WETH".to_owned(), MarketDepth::ConstantProduct { base_reserve: 10_000.0, quote_reserve: 2e7, fee: 0.003 })];
-    let report = assess(&position(), &deep, None).unwrap();
+    // after a full dump. A 0.5 % limit flags it.
+    let report = assess(&position(), &pool(10_000.0), None).unwrap();
     assert!(close(report.seized[0].sale.price_impact, 0.008_196_25, 1e-8) && !report.flagged, "{report:?}");
     assert!(close(report.liquidity_adjusted_health_factor, 1.085_873_84, 1e-8));
-    assert!(assess(&position(), &deep, Some(0.005)).unwrap().flagged);
+    assert!(assess(&position(), &pool(10_000.0), Some(0.005)).unwrap().flagged);
+}
+
+#[test]
+fn a_position_already_under_the_line_is_liquidated_where_it_stands() {
+    // 1 WETH (threshold 82.5 %) against 0.9 WETH of debt: health 0.9167,
+    // and no common fall of WETH can move it. It is liquidatable today: the
+    // point is today's prices (ratio 1), not "a fall cannot liquidate it".
+    let weth = |collateral: f64, debt: f64| RiskExposure {
+        asset: "WETH".into(),
+        price: 2000.0,
+        price_moves: true,
+        collateral,
+        liquidation_threshold: 0.825,
+        debt,
+        liquidation_bonus: 1.05,
+        collateral_growth: 1.0,
+        debt_growth: 1.0,
+    };
+    let p = RiskPosition { assets: vec![weth(1.0, 0.9)], liquidation: LiquidationTerms::AAVE_V3 };
+    assert!(close(p.health_ratio(), 0.825 / 0.9, 1e-12));
+    let report = assess(&p, &[], None).unwrap();
+    assert_eq!(report.liquidation_price_ratio, Some(1.0));
+    // Under 0.95: the whole debt (1800) is repaid, 1890 of WETH seized.
+    assert!(close(report.seized[0].sale.amount, 0.945, 1e-12), "{report:?}");
+    // Healthy, the same shape is never liquidated by a fall.
+    let healthy = RiskPosition { assets: vec![weth(1.0, 0.5)], liquidation: LiquidationTerms::AAVE_V3 };
+    assert_eq!(assess(&healthy, &[], None).unwrap().liquidation_price_ratio, None);
 }
 
 #[test]
@@ -130,7 +173,7 @@ fn a_liquity_trove_is_judged_by_the_collateral_over_its_debt() {
     assert!(close(report.liquidation_price_ratio.unwrap(), 0.825, 1e-12));
     let seized = &report.seized[0];
     assert!(close(seized.sale.amount, 10.0, 1e-12) && close(seized.price, 1650.0, 1e-9), "{seized:?}");
-    assert!(close(seized.impact_limit, 0.1, 1e-12));
+    assert!(close(seized.break_even_slippage, 1.0 - 15_000.0 / 16_500.0, 1e-12));
     assert!(close(seized.sale.price_impact, 0.0033, 1e-12) && !report.flagged);
 }
 

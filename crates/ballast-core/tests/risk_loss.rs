@@ -110,3 +110,29 @@ fn a_liquidated_liquity_trove_is_worth_nothing_after() {
     assert_eq!(summary.starting_net_value, 5_000.0);
     assert_eq!(summary.tail[1].value_at_risk, 5_000.0);
 }
+
+#[test]
+fn a_maker_vault_short_of_its_penalty_is_closed_whole() {
+    // 10 ETH at 1000 against 9852.22 DAI at mat 1.45: health 0.70, liquidated
+    // on day 0. The auction wants 9852.22 × 1.13 = 11 133.01 and gets all the
+    // collateral, 10 000; bark took the whole debt, so the shortfall is the
+    // system's and the owner is left with nothing and owing nothing: terminal
+    // net 0, a loss of the 147.78 they had. (Scaling the debt down to the
+    // collateral's share left 1132.53 of debt on the owner: a loss of 1280.31.)
+    let scenario = Scenario::parse(
+        r#"{"schema":"ballast.scenario/1","protocol":"maker","par":"1","assets":[
+          {"symbol":"ETH","price":"1000","liquidation_ratio":"1.45","chop":"1.13"},{"symbol":"DAI"}],
+          "collateral":[{"asset":"ETH","amount":"10"}],"debt":[{"asset":"DAI","amount":"9852.22"}]}"#,
+    )
+    .unwrap();
+    let position = RiskPosition::from_scenario(&scenario).unwrap();
+    let sim =
+        simulate(&position, &one_asset(0.0, 0.0), &SimulationSettings { horizon_days: 30, paths: 4, seed: 0 }).unwrap();
+    for o in &sim.outcomes {
+        assert_eq!(o.liquidation_day, Some(0));
+        assert!(o.terminal_net_value.abs() < 1e-9, "{o:?}");
+    }
+    let summary = loss::summary(&sim).unwrap();
+    assert!((summary.starting_net_value - 147.78).abs() < 1e-9);
+    assert!((summary.tail[1].value_at_risk - 147.78).abs() < 1e-9, "{:?}", summary.tail);
+}

@@ -320,7 +320,8 @@ fn Inputs(market: MarketInputs, demo: RwSignal<DemoMarket>, form: RwSignal<Optio
                         />
                         " %"
                     </td>
-                    <td class="num">{format!("{} %", trim_number(a.volatility * 100.0))}</td>
+                    // The assumption itself: with live data on, `a.volatility` holds the estimate.
+                    <td class="num">{default_volatility(&a.symbol).map_or_else(|| "none".to_owned(), |d| format!("{} %", trim_number(d.volatility * 100.0)))}</td>
                     <td class="num">
                         "$"
                         <input
@@ -569,7 +570,7 @@ fn Loss(loss: ballast_core::risk::loss::LossSummary) -> impl IntoView {
                 </tbody>
             </table>
             <p class="muted">
-                {format!("Net value today {}; expected at the horizon {} (mean liquidation cost {}). A loss counts price moves, interest and the liquidation bonus lost.",
+                {format!("Net value today {}; expected at the horizon {} (mean liquidation cost {}). A loss counts price moves, interest (an Aave reserve's rates; a Maker vault's stability fee is not modelled, so its debt is held) and what a liquidation takes beyond the debt.",
                     usd(loss.starting_net_value), usd(loss.expected_net_value.value), usd(loss.expected_liquidation_cost.value))}
             </p>
     }
@@ -590,10 +591,10 @@ fn Liquidity(liquidity: ballast_core::risk::liquidity::LiquidityReport) -> impl 
         </div>
         <p class=if flagged { "error" } else { "muted" } data-testid="risk-liquidity-flag" data-flagged=flagged.to_string()>
             {if flagged {
-                "Too large for its market: selling what a liquidation seizes would move a price more than the liquidator earns, so liquidation may come late or not at all.".to_owned()
+                "Too large for its market: selling what a liquidation seizes would fetch less than the debt it repays, so liquidators would lose money and liquidation may come late or not at all.".to_owned()
             } else {
                 match liquidity.liquidation_price_ratio {
-                    Some(r) => format!("At the liquidation point (collateral prices × {r:.3}) the seized collateral sells within the liquidators' margin."),
+                    Some(r) => format!("At the liquidation point (collateral prices × {r:.3}) selling the seized collateral still covers the debt it repays (within the liquidators' bonus)."),
                     None => "A fall of the collateral's price cannot liquidate this position.".to_owned(),
                 }
             }}

@@ -65,17 +65,26 @@ pub struct LiquidationTerms {
     /// V3.0: 0.95); `None` for never.
     pub full_close_threshold: Option<f64>,
     pub seizure: Seizure,
+    /// A full liquidation takes the whole debt even when the collateral does
+    /// not cover it with the penalty (Maker's `bark`: a shortfall is the
+    /// system's bad debt, not the owner's). Otherwise the debt the seized
+    /// collateral does not cover stays with the owner (Aave V3.0).
+    pub takes_whole_debt: bool,
 }
 
 impl LiquidationTerms {
     /// Aave V3.0's `LiquidationLogic`: 50 % of the debt while the health
     /// factor is above 0.95, all of it at or below. (V3.3's rules for small
     /// positions are not modelled here.)
-    pub const AAVE_V3: Self = Self { close_factor: 0.5, full_close_threshold: Some(0.95), seizure: Seizure::Bonus };
-    /// A Maker vault is liquidated whole (`Dog.bark`).
-    pub const MAKER: Self = Self { close_factor: 1.0, full_close_threshold: None, seizure: Seizure::Bonus };
+    pub const AAVE_V3: Self =
+        Self { close_factor: 0.5, full_close_threshold: Some(0.95), seizure: Seizure::Bonus, takes_whole_debt: false };
+    /// A Maker vault is liquidated whole (`Dog.bark`): its debt goes to the
+    /// auction, which sells collateral for debt × chop and returns the rest.
+    pub const MAKER: Self =
+        Self { close_factor: 1.0, full_close_threshold: None, seizure: Seizure::Bonus, takes_whole_debt: true };
     /// A Liquity trove is closed, its collateral going to the Stability Pool.
-    pub const LIQUITY_V1: Self = Self { close_factor: 1.0, full_close_threshold: None, seizure: Seizure::Everything };
+    pub const LIQUITY_V1: Self =
+        Self { close_factor: 1.0, full_close_threshold: None, seizure: Seizure::Everything, takes_whole_debt: true };
 
     /// The share of the debt a liquidation at `health_ratio` repays.
     pub fn close_factor_at(&self, health_ratio: f64) -> f64 {

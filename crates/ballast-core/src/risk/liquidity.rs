@@ -157,10 +157,17 @@ pub struct SeizedSale {
     /// The oracle price at the liquidation point.
     pub price: f64,
     pub sale: Sale,
-    /// The move that flags it: the liquidator's margin (the asset's bonus − 1;
-    /// for a whole-position seizure, collateral over debt − 1), or the given limit.
-    pub impact_limit: f64,
-    pub exceeds_limit: bool,
+    /// The slippage at which selling the seizure fetches just the debt it
+    /// repaid: 1 − 1/bonus (for a whole-position seizure, the bonus is the
+    /// collateral over the debt). A liquidator selling at more loses money.
+    pub break_even_slippage: f64,
+    /// The sale's slippage is past the break-even: liquidators would lose money.
+    pub unprofitable: bool,
+    /// A price move given to [`assess`], if any, and whether the sale moves
+    /// the price more than it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub impact_limit: Option<f64>,
+    pub exceeds_impact_limit: bool,
 }
 
 /// How the position's collateral fares when it must be sold.
@@ -184,16 +191,18 @@ pub struct LiquidityReport {
     pub seized: Vec<SeizedSale>,
     /// Assets the position holds whose depth was not given.
     pub depth_unknown: Vec<String>,
-    /// True when some seized sale moves its price past its limit:
-    /// liquidators would lose money, so liquidation may come late or not
-    /// at all and the position can end in bad debt.
+    /// True when selling some seized collateral would fetch less than the
+    /// debt repaid for it (or move its price past a given limit): liquidators
+    /// would lose money, so liquidation may come late or not at all and the
+    /// position can end in bad debt.
     pub flagged: bool,
 }
 
-/// Assesses `position` against each asset's market depth. `impact_limit`
-/// is the price move that flags a liquidation; `None` uses the liquidator's
-/// margin: each asset's liquidation bonus − 1, or for a position seized
-/// whole (Liquity) the seized collateral over the repaid debt − 1.
+/// Assesses `position` against each asset's market depth. A liquidation is
+/// flagged when selling a seized asset's share slips more than the
+/// liquidator's break-even, 1 − 1/bonus (for a position seized whole, as
+/// Liquity's, the bonus is the seized collateral over the repaid debt), or
+/// when it moves the price more than `impact_limit`, if given.
 ///
 /// The liquidation point is where the collateral assets' prices fall
 /// together (those whose price moves; their debt, if any, falls with them)
@@ -252,7 +261,10 @@ pub fn assess(
     }
     // f·C + C₀ = f·D + D₀ at the line.
     let line = (moving_c > moving_d).then(|| (fixed_d - fixed_c) / (moving_c - moving_d)).filter(|f| *f > 0.0);
-    let liquidation_price_ratio = line.map(|f| f.min(1.0));
+    // Under the line today whatever a fall would do (e.g. a debt in the
+    // collateral asset itself, which no common move can cross): 1.
+    let already_liquidatable = debt_value > 0.0 && position.health_ratio() < 1.0;
+    let liquidation_price_ratio = if already_liquidatable { Some(1.0) } else { line.map(|f| f.min(1.0)) };
 
     let mut seized = Vec::new();
     if let Some(f) = liquidation_price_ratio.filter(|_| debt_value > 0.0) {
@@ -263,7 +275,8 @@ pub fn assess(
         let seizable_value: f64 = seizable.iter().map(|a| a.collateral * price_at(a)).sum();
         if seizable_value > 0.0 {
             // At the line the ratio is 1; a position already under it is liquidated at today's.
-            let ratio_there = if line.is_some_and(|l| l >= 1.0) { position.health_ratio() } else { 1.0 };
+            let ratio_there =
+                if already_liquidatable || line.is_some_and(|l| l >= 1.0) { position.health_ratio() } else { 1.0 };
             let repaid = position.liquidation.close_factor_at(ratio_there) * debt_at;
             let bonus =
                 seizable.iter().map(|a| a.collateral * price_at(a) * a.liquidation_bonus).sum::<f64>() / seizable_value;
@@ -279,18 +292,21 @@ pub fn assess(
                     Some(d) => d.at_price_ratio(ratio).sell(tokens, price)?,
                     None => Sale::without_impact(tokens, price),
                 };
-                // The liquidator's margin: the bonus, or all the collateral over the debt.
-                let margin = match position.liquidation.seizure {
-                    Seizure::Bonus => a.liquidation_bonus - 1.0,
-                    Seizure::Everything => total / repaid - 1.0,
+                // The liquidator gets bonus × repaid of collateral for repaid of
+                // debt: the sale breaks even at a slippage of 1 − 1/bonus.
+                let liquidator_bonus = match position.liquidation.seizure {
+                    Seizure::Bonus => a.liquidation_bonus,
+                    Seizure::Everything => total / repaid,
                 };
-                let limit = impact_limit.unwrap_or(margin);
+                let break_even_slippage = 1.0 - 1.0 / liquidator_bonus;
                 seized.push(SeizedSale {
                     asset: a.asset.clone(),
                     price,
                     sale,
-                    impact_limit: limit,
-                    exceeds_limit: sale.price_impact > limit,
+                    break_even_slippage,
+                    unprofitable: sale.slippage > break_even_slippage,
+                    impact_limit,
+                    exceeds_impact_limit: impact_limit.is_some_and(|limit| sale.price_impact > limit),
                 });
             }
         }
@@ -301,7 +317,7 @@ pub fn assess(
         health_factor: position.health_ratio(),
         liquidity_adjusted_health_factor: ratio_of(adjusted_risk_collateral),
         liquidation_price_ratio,
-        flagged: seized.iter().any(|s| s.exceeds_limit),
+        flagged: seized.iter().any(|s| s.unprofitable || s.exceeds_impact_limit),
         seized,
         depth_unknown,
     })

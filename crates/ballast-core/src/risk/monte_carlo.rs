@@ -359,7 +359,11 @@ impl PathModel {
                 // Pro rata over the collateral, so the bonus is their value-weighted mean.
                 let bonus = bonus_weighted / seizable_value;
                 let seized = (repaid * bonus).min(seizable_value);
-                repaid = seized / bonus;
+                // Collateral short of debt × bonus repays only its share,
+                // unless the protocol takes the whole debt anyway (Maker).
+                if !(self.terms.takes_whole_debt && repaid >= debt_value) {
+                    repaid = seized / bonus;
+                }
                 seized
             }
         };

@@ -10,9 +10,17 @@ use crate::scenario::{Scenario, ScenarioError, MAX_INPUT_BYTES};
 const PREFIX: &str = "1.";
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// The longest link body (after `1.`) made or opened: chat apps and mail
-/// clients cut longer addresses. A 64-asset Aave scenario fits.
+/// The longest link body (after `1.`) [`link`] makes for sharing: chat apps
+/// and mail clients cut longer addresses. A live read of a large Aave market
+/// (every reserve with its rates and totals) can be longer; the app's own
+/// links to the Plan page carry it in full, and [`decode`] opens up to what a
+/// scenario file may hold ([`MAX_OPENED_CHARS`]).
 pub const MAX_LINK_CHARS: usize = 32 * 1024;
+
+/// The longest link body [`decode`] opens: base64 of the largest scenario
+/// file accepted (`MAX_INPUT_BYTES`, 1 MiB), under browsers' 2 MB address
+/// limit.
+pub const MAX_OPENED_CHARS: usize = MAX_INPUT_BYTES.div_ceil(3) * 4;
 
 /// The name of the fragment (and, in older links, query) parameter.
 pub const LINK_PARAM: &str = "scenario";
@@ -83,8 +91,11 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, &'static str> {
 pub fn decode(link: &str) -> Result<Scenario, ScenarioError> {
     let bad = |problem: &str| ScenarioError::new("link", problem);
     let body = link.strip_prefix(PREFIX).ok_or_else(|| bad("is not a Ballast share link (version 1)"))?;
-    if body.len() > MAX_LINK_CHARS.min(MAX_INPUT_BYTES.div_ceil(3) * 4) {
-        return Err(bad(&format!("is {} characters; share links hold at most {MAX_LINK_CHARS}", body.len())));
+    if body.len() > MAX_OPENED_CHARS {
+        return Err(bad(&format!(
+            "is {} characters; links hold at most {MAX_OPENED_CHARS} (a 1 MiB scenario)",
+            body.len()
+        )));
     }
     let bytes = base64url_decode(body).map_err(bad)?;
     let json = String::from_utf8(bytes).map_err(|_| bad("does not hold text"))?;
@@ -132,8 +143,22 @@ mod tests {
         assert_eq!(decode("1.abcde").unwrap_err().to_string(), "link: is cut short");
         let link = encode(&Scenario::parse(SPEC).unwrap());
         assert!(decode(&link[..link.len() - 8]).is_err());
-        let long = format!("1.{}", "A".repeat(MAX_LINK_CHARS + 4));
-        assert_eq!(decode(&long).unwrap_err().to_string(), "link: is 32772 characters; share links hold at most 32768");
+        let long = format!("1.{}", "A".repeat(MAX_OPENED_CHARS + 4));
+        assert_eq!(
+            decode(&long).unwrap_err().to_string(),
+            "link: is 1398108 characters; links hold at most 1398104 (a 1 MiB scenario)"
+        );
+    }
+
+    #[test]
+    fn links_longer_than_a_share_link_still_open() {
+        // A live read of a large market is longer than a link made to share
+        // (45 reserves with rates and totals: ~38 000 characters); the app's
+        // own links to the Plan page carry it and must open.
+        let spaced = SPEC.replacen('{', &format!("{{{}", " ".repeat(30_000)), 1);
+        let body = base64url_encode(spaced.as_bytes());
+        assert!(body.len() > MAX_LINK_CHARS, "{}", body.len());
+        assert_eq!(decode(&format!("1.{body}")).unwrap(), Scenario::parse(SPEC).unwrap());
     }
 
     /// The spec example with `n` assets, each with its e-mode category and

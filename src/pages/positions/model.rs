@@ -257,9 +257,12 @@ pub fn has_position(scenario: &Scenario) -> bool {
     scenario.collateral.iter().chain(&scenario.debt).any(|h| !h.amount.is_zero())
 }
 
-/// The Plan page's link for a scenario (see `ballast_core::share`).
+/// The Plan page's link for a scenario (see `ballast_core::share`). The
+/// scenario travels in the fragment, which never reaches the host: a live
+/// read of a large market is tens of kilobytes, more than a CDN takes in a
+/// request line, and an address's position is nobody else's business.
 pub fn plan_link(scenario: &Scenario) -> String {
-    format!("?view=plan&scenario={}", ballast_core::share::encode(scenario))
+    plan_link_with_query(scenario, "")
 }
 
 /// The Plan page's link for a position read live on `chain`: its edits there
@@ -269,7 +272,12 @@ pub fn live_plan_link(scenario: &Scenario, chain: &str) -> String {
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
         .collect();
-    format!("{}&{}={chain}", plan_link(scenario), crate::pages::plan::sign::LIVE_PARAM)
+    plan_link_with_query(scenario, &format!("&{}={chain}", crate::pages::plan::sign::LIVE_PARAM))
+}
+
+fn plan_link_with_query(scenario: &Scenario, query: &str) -> String {
+    let share = ballast_core::share::encode(scenario);
+    format!("?view=plan{query}#{}={share}", ballast_core::share::LINK_PARAM)
 }
 
 /// A figure as shown and as kept in `data-value`.
@@ -309,6 +317,17 @@ pub fn health_factor(value: Option<&BigRational>) -> Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_links_carry_the_scenario_in_the_fragment() {
+        let scenario = Scenario::parse(
+            r#"{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[],"collateral":[],"debt":[]}"#,
+        )
+        .unwrap();
+        let share = ballast_core::share::encode(&scenario);
+        assert_eq!(plan_link(&scenario), format!("?view=plan#scenario={share}"));
+        assert_eq!(live_plan_link(&scenario, "OP Mainnet"), format!("?view=plan&live=OP%20Mainnet#scenario={share}"));
+    }
     use alloy_primitives::address;
 
     const VITALIK: Address = address!("d8dA6BF26964aF9D7eEd9e03E53415D37aA96045");

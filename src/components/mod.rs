@@ -12,7 +12,7 @@ pub mod term;
 pub use charts::{CrashHealthChart, PriceHealthChart};
 pub use data_source_badge::DataSourceBadge;
 pub use figure::Figure;
-pub use health_factor::HealthFactor;
+pub use health_factor::{HealthFactor, HealthFactorPin};
 pub use oracle_lag::OracleLagView;
 pub use read_age::use_read_age;
 pub use term::Term;

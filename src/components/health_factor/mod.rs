@@ -35,6 +35,25 @@ pub fn HealthFactor(
     }
 }
 
+/// The health factor as one line pinned to the top of the what-if controls
+/// on a narrow screen, where the full [`HealthFactor`] sits below them: a
+/// phone user dragging a price sees the figure move. The same number, rounded
+/// the same way; no band (its basis is the full section's), and a dash when
+/// the engine has no report (it refused the position). Hidden on wide screens
+/// by the stylesheet, where the report is beside the controls.
+#[component]
+pub fn HealthFactorPin(#[prop(into)] report: Signal<Option<Report>>) -> impl IntoView {
+    let verdict = Memo::new(move |_| report.with(|r| r.as_ref().map(|r| Verdict::of(Some(r), None))));
+    let shown = move || verdict.with(|v| v.as_ref().map_or_else(|| "—".to_owned(), |v| v.shown.clone()));
+    let value = move || verdict.with(|v| v.as_ref().map_or_else(|| "refused".to_owned(), |v| v.value.clone()));
+    view! {
+        <p class="health-factor-pin" aria-hidden="true">
+            <span>"Health factor"</span>
+            <span class="health-factor-pin-value" data-testid="health-factor-pin" data-value=value>{shown}</span>
+        </p>
+    }
+}
+
 /// What the health factor section shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Verdict {

@@ -21,7 +21,7 @@ use ballast_core::scenario::Scenario;
 use ballast_core::Snapshot;
 use leptos::prelude::*;
 
-use crate::components::{CrashHealthChart, PriceHealthChart, Term};
+use crate::components::{CrashHealthChart, HealthFactorPin, PriceHealthChart, Term};
 use crate::url_state::{
     current_url, read_fragment, read_param, remove_param, write_fragment, write_param, POSITION_PARAM, SCENARIO_PARAM,
 };
@@ -440,6 +440,7 @@ fn Planner(
                 <span class="muted">"Another protocol opens its form above, filled from this plan; this plan stays one click away."</span>
             </div>
             <section class="what-if" aria-label="What-if prices">
+                <HealthFactorPin report=Signal::derive(move || report.with(|r| r.as_ref().ok().cloned())) />
                 <div class="what-if-header">
                     <h3>"What if prices move?"</h3>
                     <button

@@ -529,6 +529,19 @@ test("a live position edited in the planner (supply 2 WETH, borrow 3,000 USDC) o
   await live.locator("[data-testid=plan-link]").click();
   await page.locator("[data-testid=sign-changes]").waitFor({ timeout: 30_000 });
   await page.locator("[data-testid=sign-nothing]").waitFor();
+  assert.equal(await page.locator("[data-testid=live-unproven]").isVisible(), false);
+  // The same address in another tab (or sent by someone else, around any figures) was not read
+  // there: a shared scenario, with a notice and nothing to sign.
+  const elsewhere = await ctx.newPage();
+  await elsewhere.goto(page.url());
+  await elsewhere.locator("[data-testid=health-factor]").waitFor({ timeout: 30_000 });
+  await elsewhere.locator("[data-testid=live-unproven]").waitFor();
+  assert.match(await elsewhere.locator("[data-testid=live-unproven]").innerText(), /read live on /);
+  assert.equal(await elsewhere.locator("[data-testid=sign-changes]").count(), 0);
+  await elsewhere.close();
+  // A reload of the tab that read it keeps it live.
+  await page.reload();
+  await page.locator("[data-testid=sign-changes]").waitFor({ timeout: 30_000 });
   for (const [kind, asset, amount] of [["supply", "WETH", "2"], ["borrow", "USDC", "3000"]]) {
     await page.selectOption("[data-testid=action-kind]", kind);
     await page.selectOption("[data-testid=action-asset]", asset);

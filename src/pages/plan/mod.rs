@@ -252,15 +252,23 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     // until another position is picked.
     let link =
         ballast_core::share::in_fragment(&read_fragment()).map(str::to_owned).or_else(|| read_param(SCENARIO_PARAM));
+    let handed_off = link.as_deref().is_some_and(sign::was_handed_off);
+    let mut live_unproven = None;
     let (from_link, link_problem) = match link.map(|l| ballast_core::share::decode(&l)) {
-        // Opened from the Positions page's live read: its edits can be signed.
+        // Opened from this tab's Positions page's live read: its edits can be signed.
         Some(Ok(scenario)) => match read_param(sign::LIVE_PARAM) {
-            Some(chain) => (Some(Opened { id: "live", label: format!("Live position on {chain}"), scenario }), None),
-            None => (Some(Opened { id: "shared", label: "Shared scenario".into(), scenario }), None),
+            Some(chain) if handed_off => {
+                (Some(Opened { id: "live", label: format!("Live position on {chain}"), scenario }), None)
+            }
+            unproven => {
+                live_unproven = unproven;
+                (Some(Opened { id: "shared", label: "Shared scenario".into(), scenario }), None)
+            }
         },
         Some(Err(e)) => (None, Some(e.to_string())),
         None => (None, None),
     };
+    let live_unproven = RwSignal::new(live_unproven);
     let opened = RwSignal::new(from_link);
     let link_problem = RwSignal::new(link_problem);
     let plan = Signal::derive(move || match opened.get() {
@@ -300,6 +308,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
         remove_param(sign::LIVE_PARAM);
         write_fragment(None);
         link_problem.set(None);
+        live_unproven.set(None);
         opened.set(Some(o));
     });
     // The first frame shows the what-if controls and the report's figures;
@@ -367,6 +376,13 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
             <by_hand_panel::ByHandPanel open forms />
             <p class="error" role="alert" data-testid="link-error" hidden=move || link_error().is_none()>
                 {link_error}
+            </p>
+            <p class="notice" data-testid="live-unproven" hidden=move || live_unproven.with(Option::is_none)>
+                {move || live_unproven.get().map(|chain| format!(
+                    "This link says it holds a position read live on {chain}, but this tab's Positions page did not \
+                     read it: its figures are shown as a shared scenario, not as your position, and cannot be signed \
+                     from here. Watch the address on the Positions page to plan changes you can sign."
+                ))}
             </p>
             {move || match plan.get() {
                 Some(plan) => view! { <Planner plan open showing switch below_report /> }.into_any(),

@@ -16,6 +16,30 @@ use crate::transact::model::{plan_param, ActionKind, QueuedAction, PLAN_PARAM};
 /// (its value is the chain's name, shown to the user).
 pub const LIVE_PARAM: &str = "live";
 
+/// The tab's session storage key for the share link of the live position the
+/// Positions page last handed to the planner.
+const LIVE_HANDOFF_KEY: &str = "ballast.live-handoff";
+
+/// Records, as a "Open in the planner" link is followed, that this tab's
+/// Positions page read `share` (a share link's text) live. A link with
+/// `live=` alone proves nothing: anyone can write one around made-up figures.
+pub fn hand_off_live(share: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        // Quota full or storage refused: the planner then opens it as a shared scenario.
+        let _ = storage.set_item(LIVE_HANDOFF_KEY, share);
+    }
+}
+
+/// Whether `share` is what this tab's Positions page handed over as read live
+/// (a reload keeps it; a link opened elsewhere, in another tab, or edited, does
+/// not match).
+pub fn was_handed_off(share: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|storage| storage.get_item(LIVE_HANDOFF_KEY).ok().flatten())
+        .is_some_and(|handed| handed == share)
+}
+
 /// What the edits would send, and what of them cannot be sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SignPlan {

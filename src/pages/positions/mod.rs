@@ -636,9 +636,10 @@ fn PositionView(row: PositionRow, found: Option<(Option<Address>, Scenario)>) ->
     };
     let owner = found.as_ref().and_then(|(o, _)| *o).map(|o| o.to_checksum(None)).unwrap_or_default();
     // A live read (an owner) opens as a live position, whose edits can be signed.
+    // The planner believes the live label only with the tab's hand-off (sign::hand_off_live).
     let plan = found.as_ref().map(|(owner, s)| match owner {
-        Some(_) => model::live_plan_link(s, &row.chain),
-        None => plan_link(s),
+        Some(_) => (model::live_plan_link(s, &row.chain), Some(ballast_core::share::encode(s))),
+        None => (plan_link(s), None),
     });
     let ltv_used = model::percent(row.ltv_used.as_ref());
     let ltv_max = model::percent(row.ltv_max.as_ref());
@@ -724,7 +725,20 @@ fn PositionView(row: PositionRow, found: Option<(Option<Address>, Scenario)>) ->
                 <tbody>{asset_lines(&row.debt, "debt-line", Rounding::Up)}</tbody>
             </table>
             {row.warnings.iter().map(|w| view! { <p class="warning" role="alert" data-testid="warning">{format!("⚠ {w}")}</p> }).collect_view()}
-            {plan.map(|href| view! { <a class="button" data-testid="plan-link" href=href>"Open in the planner"</a> })}
+            {plan.map(|(href, live)| view! {
+                <a
+                    class="button"
+                    data-testid="plan-link"
+                    href=href
+                    on:click=move |_| {
+                        if let Some(share) = &live {
+                            crate::pages::plan::sign::hand_off_live(share);
+                        }
+                    }
+                >
+                    "Open in the planner"
+                </a>
+            })}
         </article>
     }
 }

@@ -104,7 +104,7 @@ pub struct PositionRow {
     pub collateral_usd: BigRational,
     pub debt_usd: BigRational,
     pub net_usd: BigRational,
-    /// Weighted by USD over the lines whose APY is known.
+    /// Weighted by USD over the lines; `None` when a line's APY is unknown.
     pub supply_apy: Option<BigRational>,
     pub borrow_apy: Option<BigRational>,
     /// `None` without debt.
@@ -195,13 +195,20 @@ fn totals(rows: &[PositionRow]) -> Totals {
     }
 }
 
-/// `Σ usd × apy / Σ usd` over the lines whose APY is known.
+/// `Σ usd × apy / Σ usd` over the lines; `None` when a line worth anything
+/// has no known APY: an average of the rest would pass for the whole (a Maker
+/// vault's 0 % collateral alone read as "Supply APY 0.00 %" beside Aave
+/// supplies whose rates were not read).
 fn weighted_apy<'a>(lines: impl Iterator<Item = &'a AssetLine>) -> Option<BigRational> {
     let (mut weighted, mut weight) = (BigRational::zero(), BigRational::zero());
     for line in lines {
-        if let Some(apy) = &line.apy {
-            weighted += &line.usd * apy;
-            weight += &line.usd;
+        match &line.apy {
+            Some(apy) => {
+                weighted += &line.usd * apy;
+                weight += &line.usd;
+            }
+            None if line.usd.is_zero() => {}
+            None => return None,
         }
     }
     (!weight.is_zero()).then(|| weighted / weight)

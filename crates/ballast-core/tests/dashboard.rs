@@ -118,9 +118,20 @@ fn totals_of_the_worked_example() {
     compounded_within_the_pools_terms(&weth_apy, q(2, 100));
     let usdc_apy = aave.debt[0].apy.clone().expect("a borrow rate");
     compounded_within_the_pools_terms(&usdc_apy, q(5, 100));
-    // Supply: WETH's 30,000 at its APY, the vaults' 40,000 of collateral at 0; UNI has no rate.
+    // UNI's supply and the isolated USDC debt have no rate: no average passes for the whole.
+    assert_eq!((t.supply_apy.clone(), t.borrow_apy.clone()), (None, None));
+    let main = d.rows.iter().find(|r| r.market == "Main").unwrap();
+    assert_eq!((main.supply_apy.clone(), main.borrow_apy.clone()), (None, None));
+
+    // Without that position every line's APY is known.
+    let mut aave = input("Ethereum", "Core", AAVE);
+    aave.chain_account = Some(chain_account(3_093_750_000_000_000_000));
+    let mut maker = input("Ethereum", "ETH-A", MAKER);
+    maker.vault_borrow_apy = Some(q(5, 100));
+    let t = dashboard(&[aave, maker, input("Ethereum", "Liquity", LIQUITY)]).totals;
+    // Supply: WETH's 30,000 at its APY, the vaults' 40,000 of collateral at 0.
     assert_eq!(t.supply_apy, Some(q(30_000, 1) * &weth_apy / q(70_000, 1)));
-    // Borrow: 8,000 USDC at its APY, 5,000 DAI at the 5 % fee, 12,000 LUSD at 0; the isolated USDC has no rate.
+    // Borrow: 8,000 USDC at its APY, 5,000 DAI at the 5 % fee, 12,000 LUSD at 0.
     assert_eq!(t.borrow_apy, Some((q(8_000, 1) * &usdc_apy + q(250, 1)) / q(25_000, 1)));
 }
 

@@ -187,6 +187,13 @@ fn refuses_what_the_pool_could_not_hold_naming_the_field() {
         refusal(scenario(vec![maker_field], one_weth(), json!([]))),
         "assets[0].liquidation_ratio: is not used by aave-v3; remove it"
     );
+    // A reserve factor over 100 % is refused, with or without a rate strategy to use it.
+    let mut greedy = weth();
+    greedy["reserve_factor_bps"] = json!(10001);
+    assert_eq!(
+        refusal(scenario(vec![greedy], one_weth(), json!([]))),
+        "assets[0].reserve_factor_bps: is 10001; at most 10000 basis points"
+    );
 }
 
 #[test]

@@ -138,6 +138,10 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         if let Some(fee) = a.liquidation_protocol_fee_bps {
             check_bps(field("liquidation_protocol_fee_bps"), fee, BPS_ONE)?;
         }
+        // The Configurator caps it at 100 %; without a rate strategy it was ignored silently.
+        if let Some(factor) = a.reserve_factor_bps {
+            check_bps(field("reserve_factor_bps"), factor, BPS_ONE)?;
+        }
         if let Some(c) = a.emode_category {
             if c > 255 {
                 return Err(ScenarioError::new(

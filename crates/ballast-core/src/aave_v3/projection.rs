@@ -1,8 +1,12 @@
 //! The health factor over time from interest alone, prices held: supply
 //! grows by the Pool's linear interest and debt by its compounded interest
-//! (`MathUtils`), with the reserve's indexes updated once a day — live
-//! reserves are touched far more often, and a day's granularity changes a
-//! year's figure by less than a millionth.
+//! (`MathUtils`), with the reserve's indexes updated once a day. Live
+//! reserves are touched far more often: each touch compounds the linear
+//! supply interest, so daily steps understate a year's supply growth by about
+//! r²/730 of the balance (3.4e-6 at a 5 % rate, 8.5e-5 at 25 %, 4.9e-4 at
+//! 60 %), on the safe side (the health factor shown a hair low); debt, whose
+//! per-touch formula already approximates continuous compounding, is within
+//! about 1e-9 either way.
 
 use alloy_primitives::U256;
 

@@ -20,7 +20,7 @@ use crate::components::charts::{after_next_paint, load_echarts, HorizonChart, Mi
 use crate::components::Figure;
 use crate::risk_worker::WorkerMessage;
 use live_history::{load_live_market, HistoryState};
-use model::{health_factor, percent, trim_number, usd, RiskForm, HORIZONS};
+use model::{health_factor, probability_shown, trim_number, usd, RiskForm, HORIZONS};
 use worker::RiskWorker;
 
 /// Where a run is.
@@ -525,9 +525,9 @@ fn Results(report: RiskReport) -> impl IntoView {
             })}
             <div class="figures">
                 <Figure label="Probability of liquidation" test_id="risk-probability"
-                    shown=format!("{} ± {}", percent(p.value), percent(p.std_error))
+                    shown=probability_shown(&p, report.options.paths)
                     value=p.value.to_string()
-                    hint="Share of paths whose health factor fell below 1 on some day, ± one standard error." />
+                    hint="Share of paths whose health factor fell below 1 on some day, ± one standard error (with none or all of them, the 95 % bound)." />
                 <Figure label="Health factor today" test_id="risk-start-hf"
                     shown=health_factor(sim.starting_health_factor) value=sim.starting_health_factor.to_string() />
                 <Figure label="Median lowest health factor" test_id="risk-median-min-hf"

@@ -187,6 +187,20 @@ pub fn percent(p: f64) -> String {
     format!("{:.2} %", p * 100.0)
 }
 
+/// The probability of liquidation as shown: ± one standard error, or with no
+/// path (or every path) liquidated, where the standard error is 0, the exact
+/// 95 % bound the sample allows.
+pub fn probability_shown(p: &ballast_core::risk::stats::Estimate, paths: u32) -> String {
+    let bound = ballast_core::risk::stats::Estimate::no_hit_upper_bound_95(paths as usize);
+    if p.value == 0.0 {
+        format!("under {} (95 %)", percent(bound))
+    } else if p.value == 1.0 {
+        format!("over {} (95 %)", percent(1.0 - bound))
+    } else {
+        format!("{} ± {}", percent(p.value), percent(p.std_error))
+    }
+}
+
 /// US dollars, whole, grouped by thousands: "$12,345"; negative "−$1,200".
 pub fn usd(x: f64) -> String {
     if !x.is_finite() {
@@ -216,6 +230,14 @@ pub fn health_factor(h: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_probability_with_no_or_every_path_liquidated_shows_its_bound() {
+        use ballast_core::risk::stats::Estimate;
+        assert_eq!(probability_shown(&Estimate::proportion(0, 10_000), 10_000), "under 0.03 % (95 %)");
+        assert_eq!(probability_shown(&Estimate::proportion(10_000, 10_000), 10_000), "over 99.97 % (95 %)");
+        assert_eq!(probability_shown(&Estimate::proportion(1_000, 10_000), 10_000), "10.00 % ± 0.30 %");
+    }
     use ballast_core::risk::run::demo_market;
     use ballast_core::Snapshot;
 

@@ -37,6 +37,34 @@ pub enum Input {
     TopHoldersShare,
 }
 
+impl Input {
+    /// The [`CollateralInputs`] field it is read from, as a request spells it.
+    fn field(self) -> &'static str {
+        match self {
+            Input::Volatility => "volatility",
+            Input::TwoPercentDepth => "two_percent_depth",
+            Input::OracleHeartbeat => "oracle_heartbeat",
+            Input::OracleDeviation => "oracle_deviation",
+            Input::OracleSources => "oracle_sources",
+            Input::TopHoldersShare => "top_holders_share",
+        }
+    }
+
+    /// Why `x` (finite, ≥ 0) is not a value of this input, if it is not: a
+    /// share over 1 or a heartbeat of 0 would otherwise score as a perfect or
+    /// a worst asset without a word.
+    fn out_of_range(self, x: f64) -> Option<&'static str> {
+        match self {
+            Input::TopHoldersShare if x > 1.0 => Some("a fraction from 0 to 1 is needed (0.35 = 35 %)"),
+            Input::OracleDeviation if x == 0.0 || x > 1.0 => {
+                Some("a fraction over 0 and at most 1 is needed (0.005 = 0.5 %)")
+            }
+            Input::OracleHeartbeat if x == 0.0 => Some("seconds, more than 0, are needed"),
+            _ => None,
+        }
+    }
+}
+
 /// What is known about one collateral asset; `None` scores 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct CollateralInputs {
@@ -202,9 +230,12 @@ pub fn quality_index(asset: &str, inputs: &CollateralInputs, model: &[Component]
         if let Some(x) = input {
             if !(x.is_finite() && x >= 0.0) {
                 return Err(RiskError::new(
-                    format!("{asset}.{}", c.key),
+                    format!("{asset}.{}", c.input.field()),
                     format!("is {x}; a finite number ≥ 0 is needed"),
                 ));
+            }
+            if let Some(problem) = c.input.out_of_range(x) {
+                return Err(RiskError::new(format!("{asset}.{}", c.input.field()), format!("is {x}; {problem}")));
             }
         }
         let score = input.map_or(0.0, |x| c.scale.score(x));
@@ -262,6 +293,18 @@ mod tests {
         assert!((q.score - 30.0).abs() < 1e-9, "only volatility counts: {}", q.score);
         let bad = CollateralInputs { two_percent_depth: Some(f64::NAN), ..Default::default() };
         assert!(quality_index("X", &bad, &DEFAULT_MODEL).is_err());
+        // Out of range: a share over 1 scored 0, a heartbeat or deviation of 0 scored 100.
+        let refused = |inputs: CollateralInputs| quality_index("X", &inputs, &DEFAULT_MODEL).unwrap_err().to_string();
+        assert_eq!(
+            refused(CollateralInputs { top_holders_share: Some(35.0), ..Default::default() }),
+            "X.top_holders_share: is 35; a fraction from 0 to 1 is needed (0.35 = 35 %)"
+        );
+        assert_eq!(
+            refused(CollateralInputs { oracle_heartbeat: Some(0.0), ..Default::default() }),
+            "X.oracle_heartbeat: is 0; seconds, more than 0, are needed"
+        );
+        assert!(refused(CollateralInputs { oracle_deviation: Some(0.0), ..Default::default() })
+            .starts_with("X.oracle_deviation: is 0; a fraction over 0"));
         assert_eq!(DEFAULT_MODEL.iter().map(|c| c.weight).sum::<f64>(), 100.0);
     }
 }

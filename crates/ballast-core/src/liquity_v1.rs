@@ -169,14 +169,18 @@ pub fn trove_details(s: &Scenario) -> Option<TroveDetails> {
     let headroom = if recovery {
         BigRational::zero()
     } else {
-        // New debt x·(1 + fee) keeps ICR ≥ MCR and the system's TCR ≥ CCR.
-        let trove_room = collateral.amount.to_rational() * &price / mcr() - &owed;
+        // New debt x·(1 + fee) keeps ICR ≥ MCR and the system's TCR ≥ CCR. On
+        // no debt a borrow opens the trove: the 200 LUSD gas compensation is
+        // owed too, and the net debt x·(1 + fee) must reach the 1800 minimum.
+        let opening = owed.is_zero();
+        let gas = if opening { gas_compensation() } else { BigRational::zero() };
+        let trove_room = collateral.amount.to_rational() * &price / mcr() - &owed - &gas;
         let system_room = s
             .system
             .as_ref()
-            .map(|sys| sys.total_collateral.to_rational() * &price / ccr() - sys.total_debt.to_rational());
+            .map(|sys| sys.total_collateral.to_rational() * &price / ccr() - sys.total_debt.to_rational() - &gas);
         let room = system_room.map_or(trove_room.clone(), |r| r.min(trove_room));
-        if room.is_positive() {
+        if room.is_positive() && !(opening && room < min_net_debt()) {
             room / (one + &fee)
         } else {
             BigRational::zero()

@@ -169,6 +169,25 @@ fn liquity_details_charge_the_fee_in_normal_mode_and_offer_nothing_in_recovery()
 }
 
 #[test]
+fn liquity_headroom_on_no_debt_opens_a_trove() {
+    let headroom = |collateral: &str| {
+        let mut s = liquity(collateral, "0", None);
+        s["base_rate"] = json!("0");
+        report(&s)["liquity_v1"]["max_additional_debt"].as_str().unwrap().to_owned()
+    };
+    // 1 ETH at 2000: 1818.18 of debt at MCR, less the 200 gas compensation, is
+    // under the 1800 minimum net debt: no trove can be opened, nothing drawn.
+    assert_eq!(headroom("1"), "0");
+    // 10 ETH: (20000 / 1.1 − 200) / 1.005 (the 0.5 % floor fee), rounded down.
+    assert_eq!(headroom("10"), "17892.35639981908638625");
+    // And the engine's own borrow rules agree: that much opens the trove, a cent more does not.
+    let mut s = liquity("10", "0", None);
+    s["base_rate"] = json!("0");
+    assert!(act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "17892.35" }])).is_ok());
+    assert!(act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "17892.37" }])).is_err());
+}
+
+#[test]
 fn maker_frob_refuses_an_unsafe_vault_and_dust() {
     let s = maker("2000", "10", "5000");
     // 10 × 2000 / 1.45 = 13793.10…: drawing to 13793.1 is safe, a cent more is not.

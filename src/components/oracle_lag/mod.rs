@@ -2,7 +2,7 @@
 
 use ballast_chain::feeds::{Chain, CHAINLINK_FEEDS};
 use ballast_core::display::{format_fixed, format_percent_toward_zero, Rounding};
-use ballast_core::exact::format_exact;
+use ballast_core::exact::format_exact_toward_zero;
 use ballast_core::oracle_lag::health_at_oracle_lag;
 use ballast_core::Scenario;
 use leptos::prelude::*;
@@ -54,7 +54,7 @@ impl LagFigures {
         let asked: Vec<(&str, BigRational)> = thresholds.iter().map(|(s, t)| (s.as_str(), t.clone())).collect();
         let lag = health_at_oracle_lag(scenario, &asked).map_err(|e| e.to_string())?;
         // The same text as the report's `health_factor`.
-        let value = lag.health_factor.as_ref().map_or_else(|| "none".to_owned(), format_exact);
+        let value = lag.health_factor.as_ref().map_or_else(|| "none".to_owned(), format_exact_toward_zero);
         let shown = lag.health_factor.as_ref().map_or_else(|| "∞".to_owned(), |hf| format_fixed(hf, 2, Rounding::Down));
         let moves = lag
             .prices

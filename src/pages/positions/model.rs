@@ -6,7 +6,7 @@
 use alloy_primitives::Address;
 use ballast_chain::aave_markets::{markets_on, MarketAddresses};
 use ballast_core::display::{format_fixed, format_percent_toward_zero, Rounding};
-use ballast_core::exact::format_exact;
+use ballast_core::exact::{format_exact, format_exact_toward_zero};
 use ballast_core::Scenario;
 use num_rational::BigRational;
 use serde::{Deserialize, Serialize};
@@ -309,7 +309,8 @@ pub fn percent(value: Option<&BigRational>) -> Shown {
 /// `∞` without debt (`data-value` `none`).
 pub fn health_factor(value: Option<&BigRational>) -> Shown {
     match value {
-        Some(v) => Shown { text: format_fixed(v, 2, Rounding::Down), value: format_exact(v) },
+        // Cut, as the report's health_factor is: a hair under 1 never reads 1.
+        Some(v) => Shown { text: format_fixed(v, 2, Rounding::Down), value: format_exact_toward_zero(v) },
         None => Shown { text: "∞".into(), value: "none".into() },
     }
 }

@@ -252,7 +252,8 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     // until another position is picked.
     let link =
         ballast_core::share::in_fragment(&read_fragment()).map(str::to_owned).or_else(|| read_param(SCENARIO_PARAM));
-    let handed_off = link.as_deref().is_some_and(sign::was_handed_off);
+    let hand_off = link.as_deref().map(sign::live_hand_off);
+    let handed_off = hand_off == Some(sign::LiveHandOff::Confirmed);
     let mut live_unproven = None;
     let (from_link, link_problem) = match link.map(|l| ballast_core::share::decode(&l)) {
         // Opened from this tab's Positions page's live read: its edits can be signed.
@@ -261,7 +262,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                 (Some(Opened { id: "live", label: format!("Live position on {chain}"), scenario }), None)
             }
             unproven => {
-                live_unproven = unproven;
+                live_unproven = unproven.map(|chain| (chain, hand_off == Some(sign::LiveHandOff::NoSessionStorage)));
                 (Some(Opened { id: "shared", label: "Shared scenario".into(), scenario }), None)
             }
         },
@@ -378,11 +379,19 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
                 {link_error}
             </p>
             <p class="notice" data-testid="live-unproven" hidden=move || live_unproven.with(Option::is_none)>
-                {move || live_unproven.get().map(|chain| format!(
-                    "This link says it holds a position read live on {chain}, but this tab's Positions page did not \
-                     read it: its figures are shown as a shared scenario, not as your position, and cannot be signed \
-                     from here. Watch the address on the Positions page to plan changes you can sign."
-                ))}
+                {move || live_unproven.get().map(|(chain, no_storage)| if no_storage {
+                    format!(
+                        "This link says it holds a position read live on {chain}, but this browser gives the page no \
+                         session storage, so Ballast cannot tell that this tab read it: its figures are shown as a \
+                         shared scenario and cannot be signed from here. Allow site storage to plan changes you can sign."
+                    )
+                } else {
+                    format!(
+                        "This link says it holds a position read live on {chain}, but this tab's Positions page did \
+                         not read it: its figures are shown as a shared scenario, not as your position, and cannot be \
+                         signed from here. Watch the address on the Positions page to plan changes you can sign."
+                    )
+                })}
             </p>
             {move || match plan.get() {
                 Some(plan) => view! { <Planner plan open showing switch below_report /> }.into_any(),
@@ -466,6 +475,8 @@ fn Planner(
                             match working.with_untracked(ballast_core::share::link) {
                                 Ok(link) => {
                                     remove_param(SCENARIO_PARAM);
+                                    // A shared plan is not the recipient's live position.
+                                    remove_param(sign::LIVE_PARAM);
                                     write_fragment(Some(&format!("{}={link}", ballast_core::share::LINK_PARAM)));
                                     share_link.set(current_url().map(Ok));
                                 }

@@ -30,16 +30,28 @@ pub fn hand_off_live(share: &str) {
     }
 }
 
-/// Whether `share` is what this tab's Positions page handed over as read live
-/// (a reload keeps it; a link opened elsewhere, in another tab, or edited, does
-/// not match).
-pub fn was_handed_off(share: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.session_storage().ok().flatten())
-        .and_then(|storage| storage.get_item(LIVE_HANDOFF_KEY).ok().flatten())
-        .is_some_and(|handed| handed == share)
+/// What this tab's session storage says of a live link's `share`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveHandOff {
+    /// This tab's Positions page read it live (a reload keeps it).
+    Confirmed,
+    /// Read elsewhere, in another tab, edited since, or never.
+    NotThisTab,
+    /// The browser gives the page no session storage: nothing can be told.
+    NoSessionStorage,
 }
 
+/// Whether `share` is what this tab's Positions page handed over as read live.
+pub fn live_hand_off(share: &str) -> LiveHandOff {
+    let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
+        return LiveHandOff::NoSessionStorage;
+    };
+    match storage.get_item(LIVE_HANDOFF_KEY) {
+        Ok(Some(handed)) if handed == share => LiveHandOff::Confirmed,
+        Ok(_) => LiveHandOff::NotThisTab,
+        Err(_) => LiveHandOff::NoSessionStorage,
+    }
+}
 /// What the edits would send, and what of them cannot be sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SignPlan {

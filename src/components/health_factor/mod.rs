@@ -36,11 +36,11 @@ pub fn HealthFactor(
 }
 
 /// The health factor as one line pinned to the top of the what-if controls
-/// on a narrow screen, where the full [`HealthFactor`] sits below them: a
-/// phone user dragging a price sees the figure move. The same number, rounded
-/// the same way; no band (its basis is the full section's), and a dash when
-/// the engine has no report (it refused the position). Hidden on wide screens
-/// by the stylesheet, where the report is beside the controls.
+/// while they scroll: the full [`HealthFactor`] sits below them and the action
+/// form (below the fold of a phone, and of a 720-pixel laptop screen), so
+/// whoever drags a price sees the figure move. The same number, rounded the
+/// same way; no band (its basis is the full section's), and a dash when the
+/// engine has no report (it refused the position).
 #[component]
 pub fn HealthFactorPin(#[prop(into)] report: Signal<Option<Report>>) -> impl IntoView {
     let verdict = Memo::new(move |_| report.with(|r| r.as_ref().map(|r| Verdict::of(Some(r), None))));

@@ -208,8 +208,9 @@ test("bad inputs are named and nothing runs; a typed correlation is repaired and
     await page.locator("[data-testid=risk-results]").waitFor({ timeout: 60_000 });
     await page.locator("[data-testid=risk-correlation-repaired]").waitFor();
 
-    // A thin market: $1,000 moves WETH 2 %, so selling what a liquidation seizes moves it past the
-    // liquidator's 5 % bonus, and the position is flagged; its liquidity-adjusted HF falls.
+    // A thin market: $1,000 moves WETH 2 %, so selling what a liquidation seizes slips past the
+    // liquidator's break-even (1 − 1/1.05 = 4.76 % for a 5 % bonus), and the position is flagged;
+    // its liquidity-adjusted HF falls.
     await page.getByLabel("USD of sales that move the price of WETH 2 %").fill("1,000");
     await page.locator("[data-testid=risk-start]").click();
     await page.locator("[data-testid=risk-status]").filter({ hasText: /^Done/ }).waitFor({ timeout: 60_000 });

@@ -594,6 +594,8 @@ fn Liquidity(liquidity: ballast_core::risk::liquidity::LiquidityReport) -> impl 
                 "Too large for its market: selling what a liquidation seizes would fetch less than the debt it repays, so liquidators would lose money and liquidation may come late or not at all.".to_owned()
             } else {
                 match liquidity.liquidation_price_ratio {
+                    Some(_) if liquidity.seized.is_empty() => "No collateral here counts toward liquidation, so a liquidation would seize nothing to sell.".to_owned(),
+                    Some(r) if r >= 1.0 => "Liquidatable at today's prices: selling what a liquidation seizes still covers the debt it repays (within the liquidators' bonus).".to_owned(),
                     Some(r) => format!("At the liquidation point (collateral prices × {r:.3}) selling the seized collateral still covers the debt it repays (within the liquidators' bonus)."),
                     None => "A fall of the collateral's price cannot liquidate this position.".to_owned(),
                 }

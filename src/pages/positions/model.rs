@@ -320,6 +320,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_health_factor_a_hair_under_one_never_reads_one() {
+        let just_under =
+            BigRational::new(144_999_999_999_999_999_999u128.into(), 145_000_000_000_000_000_000u128.into());
+        let shown = health_factor(Some(&just_under));
+        assert_eq!((shown.text.as_str(), shown.value.as_str()), ("0.99", "0.9999999999999999"));
+        assert_eq!(health_factor(None).value, "none");
+    }
+
+    #[test]
     fn plan_links_carry_the_scenario_in_the_fragment() {
         let scenario = Scenario::parse(
             r#"{"schema":"ballast.scenario/1","protocol":"aave-v3","assets":[],"collateral":[],"debt":[]}"#,

@@ -116,6 +116,10 @@ pub struct RiskRun {
     settings: SimulationSettings,
     request: RiskRequest,
     correlation_repaired: bool,
+    /// Worked out before any path, so a bad depth or quality input is
+    /// refused at once rather than after a million paths.
+    liquidity: LiquidityReport,
+    quality: Vec<QualityIndex>,
     outcomes: Vec<PathOutcome>,
 }
 
@@ -136,12 +140,30 @@ impl RiskRun {
         let (market, correlation_repaired) = request.market.model(tails)?;
         // Fails early, naming an asset the position needs but the market lacks.
         simulate_paths(&position, &market, &SimulationSettings { horizon_days, paths, seed }, 0..0)?;
+        let depths: Vec<(String, MarketDepth)> =
+            request.market.assets.iter().filter_map(|a| a.depth.map(|d| (a.symbol.clone(), d))).collect();
+        let liquidity = assess(&position, &depths, None)?;
+        let quality = position
+            .assets
+            .iter()
+            .filter(|a| a.collateral > 0.0)
+            .map(|a| {
+                let inputs = request.market.assets.iter().find(|m| m.symbol == a.asset);
+                quality_index(
+                    &a.asset,
+                    &inputs.map_or_else(CollateralInputs::default, |m| m.quality_inputs(a.price)),
+                    &DEFAULT_MODEL,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             position,
             market,
             settings: SimulationSettings { horizon_days, paths, seed },
             request,
             correlation_repaired,
+            liquidity,
+            quality,
             outcomes: Vec::with_capacity(paths as usize),
         })
     }
@@ -182,23 +204,6 @@ impl RiskRun {
                 HorizonPoint { day: day as u32, probability: Estimate::proportion(hits, n) }
             })
             .collect();
-        let depths: Vec<(String, MarketDepth)> =
-            self.request.market.assets.iter().filter_map(|a| a.depth.map(|d| (a.symbol.clone(), d))).collect();
-        let liquidity = assess(&self.position, &depths, None)?;
-        let quality = self
-            .position
-            .assets
-            .iter()
-            .filter(|a| a.collateral > 0.0)
-            .map(|a| {
-                let inputs = self.request.market.assets.iter().find(|m| m.symbol == a.asset);
-                quality_index(
-                    &a.asset,
-                    &inputs.map_or_else(CollateralInputs::default, |m| m.quality_inputs(a.price)),
-                    &DEFAULT_MODEL,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(RiskReport {
             options: self.request.options,
             correlation: self.market.correlation().rows(),
@@ -206,8 +211,8 @@ impl RiskRun {
             simulation: simulation.summary(),
             probability_by_day,
             loss: loss::summary(&simulation)?,
-            liquidity,
-            quality,
+            liquidity: self.liquidity,
+            quality: self.quality,
         })
     }
 }
@@ -517,6 +522,11 @@ mod tests {
         assert_eq!(RiskRun::new(r.clone()).err().unwrap().input, "options.horizon_days");
         r.options.horizon_days = 7;
         let weth = r.market.assets.iter().position(|a| a.symbol == "WETH").unwrap();
+        // A quality input out of range is refused before a single path, not after a million.
+        let mut concentrated = r.clone();
+        concentrated.options.paths = MAX_PATHS;
+        concentrated.market.assets[weth].quality.top_holders_share = Some(35.0);
+        assert_eq!(RiskRun::new(concentrated).err().unwrap().input, "WETH.top_holders_share");
         r.market.assets[weth].volatility = -0.1;
         assert!(RiskRun::new(r.clone()).err().unwrap().input.contains("(WETH).volatility"));
         r.market.assets.remove(weth);

@@ -166,13 +166,22 @@ pub fn trove_details(s: &Scenario) -> Option<TroveDetails> {
     // No fee in recovery mode, where a pure borrow (which lowers ICR) is refused.
     let fee = if recovery { BigRational::zero() } else { borrowing_fee_rate(&base_rate) };
     let one = BigRational::from_integer(1.into());
-    let headroom = if recovery {
+    let opening = owed.is_zero();
+    let headroom = if recovery && opening {
+        // openTrove in recovery mode: no fee, only ICR ≥ CCR, gas compensation
+        // included, and the 1800 minimum net debt.
+        let room = collateral.amount.to_rational() * &price / ccr() - gas_compensation();
+        if room >= min_net_debt() {
+            room
+        } else {
+            BigRational::zero()
+        }
+    } else if recovery {
         BigRational::zero()
     } else {
         // New debt x·(1 + fee) keeps ICR ≥ MCR and the system's TCR ≥ CCR. On
         // no debt a borrow opens the trove: the 200 LUSD gas compensation is
         // owed too, and the net debt x·(1 + fee) must reach the 1800 minimum.
-        let opening = owed.is_zero();
         let gas = if opening { gas_compensation() } else { BigRational::zero() };
         let trove_room = collateral.amount.to_rational() * &price / mcr() - &owed - &gas;
         let system_room = s

@@ -185,6 +185,13 @@ fn liquity_headroom_on_no_debt_opens_a_trove() {
     s["base_rate"] = json!("0");
     assert!(act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "17892.35" }])).is_ok());
     assert!(act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "17892.37" }])).is_err());
+    // In recovery mode (system 1000 ETH against 1.5 M LUSD, TCR 133 %) a trove
+    // still opens, with no fee, at ICR ≥ CCR: 10 × 2000 / 1.5 − 200 = 13133.33.
+    let mut s = liquity("10", "0", Some(("1010", "1500000")));
+    s["base_rate"] = json!("0");
+    assert_eq!(report(&s)["liquity_v1"]["max_additional_debt"], "13133.333333333333333333");
+    assert!(act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "13133.33" }])).is_ok());
+    assert!(act(&s, json!([{ "action": "borrow", "asset": "LUSD", "amount": "13133.34" }])).is_err());
 }
 
 #[test]

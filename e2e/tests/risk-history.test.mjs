@@ -144,6 +144,8 @@ test("live data on: a year of Pyth's daily closes sets the volatilities shown an
   // The run uses the EWMA estimate, not the demo's 55 %.
   assert.equal(await row(page, "WBTC").locator("[data-testid=risk-volatility]").inputValue(), trimmed(ewmaVolatility(wbtc) * 100));
   assert.notEqual(trimmed(ewmaVolatility(wbtc) * 100), "55");
+  // The Default column keeps the demo's assumption beside the estimate it was replaced by.
+  assert.equal(await row(page, "WBTC").locator("[data-testid=risk-default-volatility]").innerText(), "55 %");
   assert.equal(await page.locator("[data-testid=risk-start]").isDisabled(), false);
   assert.deepEqual(ctx.blocked, []);
   ctx.assertNoErrors();

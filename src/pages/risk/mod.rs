@@ -321,7 +321,7 @@ fn Inputs(market: MarketInputs, demo: RwSignal<DemoMarket>, form: RwSignal<Optio
                         " %"
                     </td>
                     // The assumption itself: with live data on, `a.volatility` holds the estimate.
-                    <td class="num">{default_volatility(&a.symbol).map_or_else(|| "none".to_owned(), |d| format!("{} %", trim_number(d.volatility * 100.0)))}</td>
+                    <td class="num" data-testid="risk-default-volatility">{default_volatility(&a.symbol).map_or_else(|| "none".to_owned(), |d| format!("{} %", trim_number(d.volatility * 100.0)))}</td>
                     <td class="num">
                         "$"
                         <input

@@ -189,16 +189,29 @@ pub fn percent(p: f64) -> String {
 
 /// The probability of liquidation as shown: ± one standard error, or with no
 /// path (or every path) liquidated, where the standard error is 0, the exact
-/// 95 % bound the sample allows.
+/// 95 % bound the sample allows, rounded away from the estimate (an "under"
+/// bound up, an "over" bound down) to two significant digits at least.
 pub fn probability_shown(p: &ballast_core::risk::stats::Estimate, paths: u32) -> String {
     let bound = ballast_core::risk::stats::Estimate::no_hit_upper_bound_95(paths as usize);
     if p.value == 0.0 {
-        format!("under {} (95 %)", percent(bound))
+        format!("under {} (95 %)", percent_bound(bound, f64::ceil))
     } else if p.value == 1.0 {
-        format!("over {} (95 %)", percent(1.0 - bound))
+        format!("over {} (95 %)", percent_bound(1.0 - bound, f64::floor))
     } else {
         format!("{} ± {}", percent(p.value), percent(p.std_error))
     }
+}
+
+/// A fraction as a percentage with two decimals, or more for a small one so
+/// two significant digits show, rounded by `round` (ceil or floor).
+fn percent_bound(fraction: f64, round: fn(f64) -> f64) -> String {
+    let x = fraction * 100.0;
+    if !(x.is_finite() && x > 0.0) {
+        return format!("{x} %");
+    }
+    let decimals = (1 - x.log10().floor() as i32).clamp(2, 12) as usize;
+    let scale = 10f64.powi(decimals as i32);
+    format!("{:.*} %", decimals, round(x * scale) / scale)
 }
 
 /// US dollars, whole, grouped by thousands: "$12,345"; negative "−$1,200".
@@ -234,8 +247,13 @@ mod tests {
     #[test]
     fn a_probability_with_no_or_every_path_liquidated_shows_its_bound() {
         use ballast_core::risk::stats::Estimate;
-        assert_eq!(probability_shown(&Estimate::proportion(0, 10_000), 10_000), "under 0.03 % (95 %)");
+        // 1 − 0.05^(1/n): 0.029953 % at 10 000 paths, 0.014977 % at 20 000, 0.00029957 % at a million.
+        assert_eq!(probability_shown(&Estimate::proportion(0, 10_000), 10_000), "under 0.030 % (95 %)");
+        assert_eq!(probability_shown(&Estimate::proportion(0, 20_000), 20_000), "under 0.015 % (95 %)");
+        assert_eq!(probability_shown(&Estimate::proportion(0, 1_000_000), 1_000_000), "under 0.00030 % (95 %)");
+        assert_eq!(probability_shown(&Estimate::proportion(0, 100), 100), "under 2.96 % (95 %)");
         assert_eq!(probability_shown(&Estimate::proportion(10_000, 10_000), 10_000), "over 99.97 % (95 %)");
+        assert_eq!(probability_shown(&Estimate::proportion(1_000_000, 1_000_000), 1_000_000), "over 99.99 % (95 %)");
         assert_eq!(probability_shown(&Estimate::proportion(1_000, 10_000), 10_000), "10.00 % ± 0.30 %");
     }
     use ballast_core::risk::run::demo_market;

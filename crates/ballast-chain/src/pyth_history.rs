@@ -83,7 +83,7 @@ pub enum HistoryError {
     BadTime { symbol: String, index: usize, time: i64 },
     #[error("{symbol}: the close of {date} is {close}; a close must be a positive price")]
     BadClose { symbol: String, date: String, close: f64 },
-    #[error("only {common} days have a close of every asset; at least {MIN_CLOSES} are needed")]
+    #[error("the assets' histories share only {common} days; at least {MIN_CLOSES} are needed")]
     TooShort { common: usize },
 }
 
@@ -143,7 +143,7 @@ struct Body {
 
 /// The daily closes in a history body for `symbol`. Every bar must open at
 /// 00:00 UTC, after the one before it; every close must be a positive
-/// number. A missing day is allowed (aligned away by [`aligned_histories`]).
+/// number. A missing day is allowed ([`aligned_histories`] carries the previous close forward).
 pub fn parse_daily_history(body: &str, symbol: &str) -> Result<DailyCloses, HistoryError> {
     let named = || symbol.chars().take(80).collect::<String>();
     if body.len() > MAX_BODY_BYTES {
@@ -186,37 +186,54 @@ pub fn parse_daily_history(body: &str, symbol: &str) -> Result<DailyCloses, Hist
     Ok(DailyCloses { symbol: symbol.to_owned(), days, closes })
 }
 
-/// Each asset's history over the days every series has a close on, in
-/// the order given: `(asset, its closes)`. `source` names the service.
-/// Fewer than [`MIN_CLOSES`] common days is an error.
+/// Each asset's history, one close a day over the span every series covers
+/// (from the latest first day to the earliest last day), in the order given:
+/// `(asset, its closes)`. A day missing from a series inside the span takes
+/// that series' previous close: a two-day move then counts as a day of 0 and a
+/// day of the whole move, which sums the variance right, where dropping the day
+/// counted a two-day move as one day's and overstated the volatility. `source`
+/// names the service. A span of fewer than [`MIN_CLOSES`] days is an error.
 pub fn aligned_histories(series: &[(&str, &DailyCloses)], source: &str) -> Result<Vec<PriceHistory>, HistoryError> {
-    let Some((_, first)) = series.first() else { return Err(HistoryError::TooShort { common: 0 }) };
-    let common: Vec<i64> = first
-        .days
-        .iter()
-        .copied()
-        .filter(|day| series.iter().all(|(_, s)| s.days.binary_search(day).is_ok()))
-        .collect();
-    let (Some(&first_day), Some(&last_day)) = (common.first(), common.last()) else {
-        return Err(HistoryError::TooShort { common: 0 });
-    };
-    if common.len() < MIN_CLOSES {
-        return Err(HistoryError::TooShort { common: common.len() });
+    let span = series.iter().try_fold(None::<(i64, i64)>, |span, (_, s)| {
+        let (&first, &last) = (s.days.first()?, s.days.last()?);
+        Some(Some(span.map_or((first, last), |(a, b): (i64, i64)| (a.max(first), b.min(last)))))
+    });
+    let Some(Some((first_day, last_day))) = span else { return Err(HistoryError::TooShort { common: 0 }) };
+    let days = usize::try_from(last_day - first_day + 1).unwrap_or(0);
+    if days < MIN_CLOSES {
+        return Err(HistoryError::TooShort { common: days });
     }
     Ok(series
         .iter()
-        .map(|(asset, s)| PriceHistory {
-            symbol: (*asset).to_owned(),
-            source: format!(
-                "{source}: {}, {} daily closes from {} to {}",
-                s.symbol,
-                common.len(),
-                date_of_day(first_day),
-                date_of_day(last_day)
-            ),
-            synthetic: false,
-            last_date: date_of_day(last_day),
-            closes: common.iter().filter_map(|day| s.days.binary_search(day).ok().map(|k| s.closes[k])).collect(),
+        .map(|(asset, s)| {
+            // The close on or before each day of the span (the first day is in every series).
+            let mut filled = 0usize;
+            let closes: Vec<f64> = (first_day..=last_day)
+                .map(|day| match s.days.binary_search(&day) {
+                    Ok(k) => s.closes[k],
+                    Err(k) => {
+                        filled += 1;
+                        s.closes[k.saturating_sub(1)]
+                    }
+                })
+                .collect();
+            let carried = match filled {
+                0 => String::new(),
+                1 => ", 1 missing close carried forward".to_owned(),
+                n => format!(", {n} missing closes carried forward"),
+            };
+            PriceHistory {
+                symbol: (*asset).to_owned(),
+                source: format!(
+                    "{source}: {}, {days} daily closes from {} to {}{carried}",
+                    s.symbol,
+                    date_of_day(first_day),
+                    date_of_day(last_day)
+                ),
+                synthetic: false,
+                last_date: date_of_day(last_day),
+                closes,
+            }
         })
         .collect())
 }
@@ -349,14 +366,15 @@ mod tests {
     }
 
     #[test]
-    fn aligns_series_on_their_common_days() {
+    fn aligns_series_on_their_common_span_carrying_a_missing_close_forward() {
         let days = |n: i64, skip: Option<i64>| -> Vec<i64> {
             (0..n).filter(|d| Some(*d) != skip).map(|d| 20_000 + d).collect()
         };
+        // ETH has no close on day 5; BTC runs a day longer.
         let eth = DailyCloses {
             symbol: "Crypto.ETH/USD".into(),
             days: days(40, Some(5)),
-            closes: (0..39).map(|k| 100.0 + k as f64).collect(),
+            closes: (0..40).filter(|k| *k != 5).map(|k| 100.0 + k as f64).collect(),
         };
         let btc = DailyCloses {
             symbol: "Crypto.WBTC/USD".into(),
@@ -364,24 +382,30 @@ mod tests {
             closes: (0..41).map(|k| 1000.0 + k as f64).collect(),
         };
         let h = aligned_histories(&[("WETH", &eth), ("WBTC", &btc)], "Pyth history (pyth.dourolabs.app)").unwrap();
-        assert_eq!(h[0].closes.len(), 39);
-        assert_eq!(h[1].closes.len(), 39);
-        // BTC's day 5 and day 40 are dropped: ETH has no close on them.
-        assert_eq!(h[1].closes[4..6], [1004.0, 1006.0]);
+        // Days 0 to 39, every day: BTC's day 40 is past ETH's last.
+        assert_eq!((h[0].closes.len(), h[1].closes.len()), (40, 40));
+        // ETH's day 5 takes day 4's close: a day of 0, then days 4→6 in one move.
+        assert_eq!(h[0].closes[3..8], [103.0, 104.0, 104.0, 106.0, 107.0]);
+        assert_eq!(h[1].closes[4..7], [1004.0, 1005.0, 1006.0]);
         assert_eq!(*h[1].closes.last().unwrap(), 1039.0);
         assert_eq!(h[0].last_date, date_of_day(20_039));
         assert!(!h[0].synthetic);
+        let span = format!("40 daily closes from {} to {}", date_of_day(20_000), date_of_day(20_039));
+        assert_eq!(h[1].source, format!("Pyth history (pyth.dourolabs.app): Crypto.WBTC/USD, {span}"));
         assert_eq!(
-            h[1].source,
-            format!(
-                "Pyth history (pyth.dourolabs.app): Crypto.WBTC/USD, 39 daily closes from {} to {}",
-                date_of_day(20_000),
-                date_of_day(20_039)
-            )
+            h[0].source,
+            format!("Pyth history (pyth.dourolabs.app): Crypto.ETH/USD, {span}, 1 missing close carried forward")
         );
         let short = DailyCloses { symbol: "x".into(), days: days(10, None), closes: vec![1.0; 10] };
-        assert_eq!(aligned_histories(&[("WETH", &eth), ("X", &short)], "s"), Err(HistoryError::TooShort { common: 9 }));
+        assert_eq!(
+            aligned_histories(&[("WETH", &eth), ("X", &short)], "s"),
+            Err(HistoryError::TooShort { common: 10 })
+        );
         assert_eq!(aligned_histories(&[], "s"), Err(HistoryError::TooShort { common: 0 }));
+        // Series that do not overlap at all.
+        let later =
+            DailyCloses { symbol: "y".into(), days: (0..40).map(|d| 30_000 + d).collect(), closes: vec![1.0; 40] };
+        assert_eq!(aligned_histories(&[("WETH", &eth), ("Y", &later)], "s"), Err(HistoryError::TooShort { common: 0 }));
     }
 
     #[test]

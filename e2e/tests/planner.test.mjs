@@ -395,6 +395,10 @@ test("the Plan page fits 360 and 390 px wide and 1280 px, in light and dark them
         // Against the root's own width: its scrollbar gutter (kept free so nothing moves as the page grows) is not page.
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.offsetWidth);
         assert.equal(overflow, 0, `${colorScheme} at ${width} px: the page is ${overflow} px wider than the screen`);
+        // The assets table scrolls sideways on a phone with one line per row (its source column
+        // once squeezed into five lines, each row 110 px tall).
+        const rows = await page.locator("table.assets").first().locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+        assert.ok(rows.length > 0 && rows.every((h) => h < 48), `${colorScheme} at ${width} px: asset rows ${rows}`);
         const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
         assert.equal(background, colorScheme === "light" ? "rgb(246, 248, 250)" : "rgb(11, 22, 32)", `${colorScheme} theme`);
         ctx.assertNoErrors();

@@ -238,6 +238,8 @@ test("supply, borrow, repay max and withdraw max land on chain; approvals exact;
   const permitStep = await waitStep(page, 0, "permit");
   assert.equal(await page.locator("[data-testid=tx-step]").count(), 1);
   assert.equal(await permitStep.getAttribute("data-kind"), "repay-with-permit");
+  // A wallet that cannot sign permits has a way out: the approval, named on the step.
+  assert.match(await permitStep.locator("[data-testid=tx-permit-fallback]").innerText(), /untick “Sign a permit instead of an approval”/);
   await permitStep.locator("[data-testid=tx-sign-permit]").click();
   await sign(page, 0);
   const typed = (await walletRequests(page)).find((r) => r.method === "eth_signTypedData_v4");

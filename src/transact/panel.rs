@@ -403,9 +403,14 @@ pub fn TransactPanel(
                     }
                 }
                 Err(e) if e.is_user_rejection() => set_status(generation, i, Status::Declined),
-                Err(e) => {
-                    set_status(generation, i, Status::Failed(format!("The wallet did not sign the permit: {e}.")))
-                }
+                Err(e) => set_status(
+                    generation,
+                    i,
+                    Status::Failed(format!(
+                        "The wallet did not sign the permit: {e}. To use an approval transaction instead, untick \
+                         “Sign a permit instead of an approval” and check again."
+                    )),
+                ),
             }
         });
     };
@@ -789,6 +794,7 @@ where
                 <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
                 {warning(judged.warning, None)}
                 <p class="muted">"Your wallet signs a permit for this exact amount (no approval transaction); the call is then simulated before you send it."</p>
+                <p class="muted" data-testid="tx-permit-fallback">"If your wallet cannot sign it (some hang or fail on permits), untick “Sign a permit instead of an approval” and check again: an approval transaction comes first instead."</p>
                 <button data-testid="tx-sign-permit" on:click=move |_| (act.sign_permit)(i)>"Sign the permit"</button>
             }
             .into_any()

@@ -240,9 +240,25 @@ test("supply, borrow, repay max and withdraw max land on chain; approvals exact;
   assert.equal(await permitStep.getAttribute("data-kind"), "repay-with-permit");
   // A wallet that cannot sign permits has a way out: the approval, named on the step.
   assert.match(await permitStep.locator("[data-testid=tx-permit-fallback]").innerText(), /untick “Sign a permit instead of an approval”/);
+  // A wallet that never answers the permit request does not hold the panel: a signature sends
+  // nothing, so the user may stop waiting, and the late answer is ignored.
+  await setWallet(page, { hangTypedData: true });
   await permitStep.locator("[data-testid=tx-sign-permit]").click();
+  await waitStep(page, 0, "signing");
+  await step(page, 0).locator("[data-testid=tx-stop-waiting]").click();
+  const stopped = await waitStep(page, 0, "stopped");
+  assert.match(await stopped.locator("[data-testid=tx-reason]").innerText(), /^You stopped waiting for the wallet: nothing was signed here and nothing was sent\./);
+  const sendsBefore = (await sent(page)).length;
+  await setWallet(page, { hangTypedData: false });
+  await page.waitForFunction(() => window.__ballastTestWallet.requests.some((r) => r.method === "eth_signTypedData_v4" && r.result));
+  await page.waitForTimeout(300);
+  assert.equal(await step(page, 0).getAttribute("data-status"), "stopped", "the late signature is ignored");
+  assert.equal((await sent(page)).length, sendsBefore);
+  await stopped.locator("[data-testid=tx-check-again]").click();
+  await waitStep(page, 0, "permit");
+  await step(page, 0).locator("[data-testid=tx-sign-permit]").click();
   await sign(page, 0);
-  const typed = (await walletRequests(page)).find((r) => r.method === "eth_signTypedData_v4");
+  const typed = (await walletRequests(page)).filter((r) => r.method === "eth_signTypedData_v4").at(-1);
   const permit = JSON.parse(typed.params[1]);
   assert.equal(permit.primaryType, "Permit");
   assert.deepEqual(permit.domain, { name: "USD Coin", version: "2", chainId: 31337, verifyingContract: market.reserves.USDC.address });

@@ -11,6 +11,8 @@
 //                                                   0-value self-transfer with its nonce is mined instead
 //                                                   (as when the user cancels it in the wallet)
 //   __ballastTestWallet.set({ forgetChains: [31337] }) wallet_switchEthereumChain to them answers 4902
+//   __ballastTestWallet.set({ hangTypedData: true })  eth_signTypedData_v4 answers nothing until set back to
+//                                                     false, which signs what was held (a wallet that hangs on permits)
 import { keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -80,6 +82,7 @@ function install() {
     connected: !!cfg.connected,
     reject: !!cfg.reject,
     replaceNext: false,
+    hangTypedData: false,
     knownChains: new Set([ANVIL_CHAIN_ID, ...(cfg.knownChainIds ?? [])]),
   };
   // `persist`: like a real wallet, remember the page's permission, account and chain across
@@ -98,6 +101,7 @@ function install() {
     } catch {}
   };
   const requests = []; // log of {method, params, result|error} for tests
+  const heldTypedData = []; // eth_signTypedData_v4 requests held while hangTypedData is set
   const listeners = new Map();
 
   const account = () => state.accounts[state.accountIndex];
@@ -257,6 +261,7 @@ function install() {
         return account().signMessage({ message: isHexString(message) ? { raw: message } : String(message) });
       }
       case "eth_signTypedData_v4":
+        if (state.hangTypedData) return new Promise((resolve, reject) => heldTypedData.push(() => signTypedData(params).then(resolve, reject)));
         return signTypedData(params);
       case "eth_sendTransaction":
         return sendTransaction(params?.[0] ?? {});
@@ -349,6 +354,10 @@ function install() {
         setChain(id);
       }
       if ("replaceNext" in patch) state.replaceNext = !!patch.replaceNext;
+      if ("hangTypedData" in patch) {
+        state.hangTypedData = !!patch.hangTypedData;
+        if (!state.hangTypedData) heldTypedData.splice(0).forEach((release) => release());
+      }
       for (const id of patch.forgetChains ?? []) state.knownChains.delete(Number(BigInt(id)));
       return control.state();
     },

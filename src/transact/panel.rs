@@ -41,6 +41,11 @@ enum Status {
     /// Refused before the wallet was asked to send (HF under 1, a simulated revert, a failed check).
     Refused(String),
     Signing,
+    /// The wallet is asked for a permit signature: nothing it does sends a
+    /// transaction, so the user may stop waiting for one that hangs.
+    SigningPermit,
+    /// The user stopped waiting for a permit signature; a late answer is ignored.
+    StoppedWaiting,
     Pending(B256),
     Confirmed(B256),
     Failed(String),
@@ -57,7 +62,8 @@ impl Status {
             Status::NeedsPermit(_) => "permit",
             Status::Ready(_) => "ready",
             Status::Refused(_) => "refused",
-            Status::Signing => "signing",
+            Status::Signing | Status::SigningPermit => "signing",
+            Status::StoppedWaiting => "stopped",
             Status::Pending(_) => "pending",
             Status::Confirmed(_) => "confirmed",
             Status::Failed(_) => "failed",
@@ -138,6 +144,8 @@ pub fn TransactPanel(
     let use_permit = RwSignal::new(true);
     let floor_text = RwSignal::new(DEFAULT_FLOOR.to_owned());
     let steps = RwSignal::new(StepBoard::<Step>::default());
+    // Which permit request is awaited: a late answer to an earlier one (the user stopped waiting) is ignored.
+    let permit_attempt = StoredValue::new(0u64);
     // The e-mode category picked in the form (None: the current one).
     let emode_pick = RwSignal::new(None::<u8>);
     // A plan of several actions: from the link (`?plan=`, the planner's way in) or added here.
@@ -389,9 +397,14 @@ pub fn TransactPanel(
         if !begin(generation, i) {
             return;
         }
-        set_status(generation, i, Status::Signing);
+        set_status(generation, i, Status::SigningPermit);
+        let attempt = permit_attempt.get_value() + 1;
+        permit_attempt.set_value(attempt);
         spawn_local(async move {
             let signed = wallet.request("eth_signTypedData_v4", call.permit.sign_params()).await;
+            if permit_attempt.get_value() != attempt {
+                return; // stopped waiting for it: the step has moved on
+            }
             end();
             match signed {
                 Ok(sig) => {
@@ -408,11 +421,24 @@ pub fn TransactPanel(
                     i,
                     Status::Failed(format!(
                         "The wallet did not sign the permit: {e}. To use an approval transaction instead, untick \
-                         “Sign a permit instead of an approval” and check again."
+                         “Sign a permit instead of an approval” above and press “Check” again."
                     )),
                 ),
             }
         });
+    };
+
+    // A permit request the wallet never answers would hold the panel (one wallet request at a time):
+    // a signature sends nothing, so it can be let go of.
+    let stop_waiting = move |i: usize| {
+        let Some(generation) = steps
+            .with_untracked(|b| b.get(i).filter(|s| matches!(s.status, Status::SigningPermit)).map(|_| b.generation()))
+        else {
+            return;
+        };
+        permit_attempt.update_value(|a| *a += 1);
+        end();
+        set_status(generation, i, Status::StoppedWaiting);
     };
 
     let sign = move |i: usize| {
@@ -653,7 +679,7 @@ pub fn TransactPanel(
                 {move || form_error.get().map(|e| view! { <p class="error" role="alert" data-testid="tx-form-error">{e}</p> })}
                 <ol class="tx-steps">
                     {move || steps.with(|b| b.steps().to_vec()).into_iter().enumerate().map(|(i, step)| {
-                        step_view(i, step, target.get(), StepActions { sign, sign_permit, recheck: move |i| check(i, false), accept })
+                        step_view(i, step, target.get(), StepActions { sign, sign_permit, recheck: move |i| check(i, false), accept, stop_waiting })
                     }).collect_view()}
                 </ol>
             </section>
@@ -721,12 +747,14 @@ where
 
 /// What a step's buttons do.
 #[derive(Clone, Copy)]
-struct StepActions<S, P, R, A> {
+struct StepActions<S, P, R, A, W> {
     sign: S,
     sign_permit: P,
     recheck: R,
     /// Ticks or unticks "Send it anyway" on a checked step.
     accept: A,
+    /// Gives up on a permit signature the wallet has not answered.
+    stop_waiting: W,
 }
 
 fn fee_line(fee: &FeeQuote) -> String {
@@ -751,12 +779,18 @@ fn gwei(wei_per_gas: u128) -> String {
     wei_to_eth_rounded_up(U256::from(wei_per_gas) * U256::from(1_000_000_000u64), 12)
 }
 
-fn step_view<S, P, R, A>(i: usize, step: Step, chain_id: Option<u64>, act: StepActions<S, P, R, A>) -> impl IntoView
+fn step_view<S, P, R, A, W>(
+    i: usize,
+    step: Step,
+    chain_id: Option<u64>,
+    act: StepActions<S, P, R, A, W>,
+) -> impl IntoView
 where
     S: Fn(usize) + Copy + Send + Sync + 'static,
     P: Fn(usize) + Copy + Send + Sync + 'static,
     R: Fn(usize) + Copy + Send + Sync + 'static,
     A: Fn(usize, bool) + Copy + Send + Sync + 'static,
+    W: Fn(usize) + Copy + Send + Sync + 'static,
 {
     let kind = step.kind();
     let status = step.status.slug();
@@ -794,7 +828,7 @@ where
                 <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
                 {warning(judged.warning, None)}
                 <p class="muted">"Your wallet signs a permit for this exact amount (no approval transaction); the call is then simulated before you send it."</p>
-                <p class="muted" data-testid="tx-permit-fallback">"If your wallet cannot sign it (some hang or fail on permits), untick “Sign a permit instead of an approval” and check again: an approval transaction comes first instead."</p>
+                <p class="muted" data-testid="tx-permit-fallback">"If your wallet cannot sign it (some hang or fail on permits), untick “Sign a permit instead of an approval” above and press “Check” again: an approval transaction comes first instead."</p>
                 <button data-testid="tx-sign-permit" on:click=move |_| (act.sign_permit)(i)>"Sign the permit"</button>
             }
             .into_any()
@@ -823,6 +857,18 @@ where
             .into_any()
         }
         Status::Signing => view! { <p class="muted">"Waiting for you in the wallet…"</p><button data-testid="tx-sign" disabled=true>"Sign and send"</button> }.into_any(),
+        Status::SigningPermit => view! {
+            <p class="muted">"Waiting for the permit signature in your wallet…"</p>
+            <button data-testid="tx-stop-waiting" on:click=move |_| (act.stop_waiting)(i)>"Stop waiting"</button>
+        }.into_any(),
+        Status::StoppedWaiting => view! {
+            <p class="muted" role="status" data-testid="tx-reason">
+                "You stopped waiting for the wallet: nothing was signed here and nothing was sent. Check again to sign \
+                 the permit anew, or untick “Sign a permit instead of an approval” above and press “Check” for an \
+                 approval transaction instead."
+            </p>
+            <button data-testid="tx-check-again" on:click=move |_| (act.recheck)(i)>"Check again"</button>
+        }.into_any(),
         Status::Pending(hash) => view! { <p>"Pending: "<code data-testid="tx-hash">{hash.to_string()}</code>{explorer(hash.to_string())}</p><button data-testid="tx-sign" disabled=true>"Sign and send"</button> }.into_any(),
         Status::Confirmed(hash) => view! { <p>"Confirmed: "<code data-testid="tx-hash">{hash.to_string()}</code>{explorer(hash.to_string())}</p> }.into_any(),
         Status::Failed(why) => view! { <p class="error" role="alert" data-testid="tx-reason">{why}</p> }.into_any(),

@@ -247,7 +247,7 @@ test("supply, borrow, repay max and withdraw max land on chain; approvals exact;
   await waitStep(page, 0, "signing");
   await step(page, 0).locator("[data-testid=tx-stop-waiting]").click();
   const stopped = await waitStep(page, 0, "stopped");
-  assert.match(await stopped.locator("[data-testid=tx-reason]").innerText(), /^You stopped waiting for the wallet: nothing was signed here and nothing was sent\./);
+  assert.match(await stopped.locator("[data-testid=tx-reason]").innerText(), /^You stopped waiting for the wallet, and nothing was sent\. The request may still be open in your wallet: reject it there/);
   const sendsBefore = (await sent(page)).length;
   await setWallet(page, { hangTypedData: false });
   await page.waitForFunction(() => window.__ballastTestWallet.requests.some((r) => r.method === "eth_signTypedData_v4" && r.result));

@@ -421,7 +421,7 @@ pub fn TransactPanel(
                     i,
                     Status::Failed(format!(
                         "The wallet did not sign the permit: {e}. To use an approval transaction instead, untick \
-                         “Sign a permit instead of an approval” above and press “Check” again."
+                         “Sign a permit instead of an approval” above and check the action again."
                     )),
                 ),
             }
@@ -431,9 +431,12 @@ pub fn TransactPanel(
     // A permit request the wallet never answers would hold the panel (one wallet request at a time):
     // a signature sends nothing, so it can be let go of.
     let stop_waiting = move |i: usize| {
-        let Some(generation) = steps
-            .with_untracked(|b| b.get(i).filter(|s| matches!(s.status, Status::SigningPermit)).map(|_| b.generation()))
-        else {
+        // Only this step's own wait: never a lock another step holds for a real send.
+        let Some(generation) = steps.with_untracked(|b| {
+            b.get(i)
+                .filter(|s| matches!(s.status, Status::SigningPermit) && b.in_flight() == Some(i))
+                .map(|_| b.generation())
+        }) else {
             return;
         };
         permit_attempt.update_value(|a| *a += 1);
@@ -654,7 +657,8 @@ pub fn TransactPanel(
                         <label><input type="checkbox" data-testid="tx-max" prop:checked=move || max.get()
                             on:change=move |ev| max.set(event_target_checked(&ev)) />" all of it (max)"</label>
                     </Show>
-                    <Show when=move || kind.get().pulls_tokens()>
+                    // Also for a plan's steps that take tokens in, which the permit option decides too.
+                    <Show when=move || kind.get().pulls_tokens() || queue.with(|q| q.iter().any(|a| a.kind.pulls_tokens()))>
                         <label><input type="checkbox" data-testid="tx-permit" prop:checked=move || use_permit.get()
                             on:change=move |ev| use_permit.set(event_target_checked(&ev)) />
                             " Sign a permit instead of an approval where the token allows"</label>
@@ -828,7 +832,7 @@ where
                 <p>"Health factor after (engine): "<strong data-testid="tx-hf-after" data-value=hf.value>{hf.text}</strong></p>
                 {warning(judged.warning, None)}
                 <p class="muted">"Your wallet signs a permit for this exact amount (no approval transaction); the call is then simulated before you send it."</p>
-                <p class="muted" data-testid="tx-permit-fallback">"If your wallet cannot sign it (some hang or fail on permits), untick “Sign a permit instead of an approval” above and press “Check” again: an approval transaction comes first instead."</p>
+                <p class="muted" data-testid="tx-permit-fallback">"If your wallet cannot sign it (some hang or fail on permits), untick “Sign a permit instead of an approval” above and check the action again: an approval transaction comes first instead."</p>
                 <button data-testid="tx-sign-permit" on:click=move |_| (act.sign_permit)(i)>"Sign the permit"</button>
             }
             .into_any()
@@ -863,9 +867,10 @@ where
         }.into_any(),
         Status::StoppedWaiting => view! {
             <p class="muted" role="status" data-testid="tx-reason">
-                "You stopped waiting for the wallet: nothing was signed here and nothing was sent. Check again to sign \
-                 the permit anew, or untick “Sign a permit instead of an approval” above and press “Check” for an \
-                 approval transaction instead."
+                "You stopped waiting for the wallet, and nothing was sent. The request may still be open in your wallet: \
+                 reject it there (a signature that comes late is ignored and sends nothing). Check again to sign the \
+                 permit anew, or untick “Sign a permit instead of an approval” above and check the action again for \
+                 an approval transaction instead."
             </p>
             <button data-testid="tx-check-again" on:click=move |_| (act.recheck)(i)>"Check again"</button>
         }.into_any(),

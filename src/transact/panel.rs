@@ -211,7 +211,11 @@ pub fn TransactPanel(
         let Some((generation, step)) = steps.with_untracked(|b| b.get(i).cloned().map(|s| (b.generation(), s))) else {
             return;
         };
-        let (Some(session), Some(chain_id)) = (wallet.session.get_untracked(), target.get_untracked()) else { return };
+        let (Some(session), Some(chain_id)) = (wallet.session.get_untracked(), target.get_untracked()) else {
+            // Said on the step, not left showing what it showed before (a permit wait, a ready send).
+            let why = "Not checked: connect your wallet and choose the chain, then check again.";
+            return set_status(generation, i, Status::Refused(why.into()));
+        };
         let from = session.account;
         let s = settings.get_untracked();
         let floor = parse_floor(&floor_text.get_untracked());

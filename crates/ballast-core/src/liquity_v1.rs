@@ -167,26 +167,21 @@ pub fn trove_details(s: &Scenario) -> Option<TroveDetails> {
     let fee = if recovery { BigRational::zero() } else { borrowing_fee_rate(&base_rate) };
     let one = BigRational::from_integer(1.into());
     let opening = owed.is_zero();
-    let headroom = if recovery && opening {
-        // openTrove in recovery mode: no fee, only ICR ≥ CCR, gas compensation
-        // included, and the 1800 minimum net debt.
-        let room = collateral.amount.to_rational() * &price / ccr() - gas_compensation();
-        if room >= min_net_debt() {
-            room
-        } else {
-            BigRational::zero()
-        }
-    } else if recovery {
+    // New debt x·(1 + fee) keeps the trove's ICR at its limit (MCR; CCR in
+    // recovery mode) and, in normal mode, the system's TCR ≥ CCR. On no debt a
+    // borrow opens the trove: the 200 LUSD gas compensation is owed too, and the
+    // net debt x·(1 + fee) must reach the 1800 minimum. In recovery mode an
+    // existing trove may not borrow at all (it would lower its ICR).
+    let headroom = if recovery && !opening {
         BigRational::zero()
     } else {
-        // New debt x·(1 + fee) keeps ICR ≥ MCR and the system's TCR ≥ CCR. On
-        // no debt a borrow opens the trove: the 200 LUSD gas compensation is
-        // owed too, and the net debt x·(1 + fee) must reach the 1800 minimum.
+        let (trove_limit, system_counts) = if recovery { (ccr(), false) } else { (mcr(), true) };
         let gas = if opening { gas_compensation() } else { BigRational::zero() };
-        let trove_room = collateral.amount.to_rational() * &price / mcr() - &owed - &gas;
+        let trove_room = collateral.amount.to_rational() * &price / trove_limit - &owed - &gas;
         let system_room = s
             .system
             .as_ref()
+            .filter(|_| system_counts)
             .map(|sys| sys.total_collateral.to_rational() * &price / ccr() - sys.total_debt.to_rational() - &gas);
         let room = system_room.map_or(trove_room.clone(), |r| r.min(trove_room));
         if room.is_positive() && !(opening && room < min_net_debt()) {

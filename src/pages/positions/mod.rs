@@ -638,7 +638,11 @@ fn PositionView(row: PositionRow, found: Option<(Option<Address>, Scenario)>) ->
     // A live read (an owner) opens as a live position, whose edits can be signed.
     // The planner believes the live label only with the tab's hand-off (sign::hand_off_live).
     let plan = found.as_ref().map(|(owner, s)| match owner {
-        Some(_) => (model::live_plan_link(s, &row.chain), Some(ballast_core::share::encode(s))),
+        Some(_) => {
+            // Encoded once: the link and the tab's hand-off carry the same text.
+            let share = ballast_core::share::encode(s);
+            (model::live_plan_link(&share, &row.chain), Some(share))
+        }
         None => (plan_link(s), None),
     });
     let ltv_used = model::percent(row.ltv_used.as_ref());

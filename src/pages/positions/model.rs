@@ -262,21 +262,22 @@ pub fn has_position(scenario: &Scenario) -> bool {
 /// read of a large market is tens of kilobytes, more than a CDN takes in a
 /// request line, and an address's position is nobody else's business.
 pub fn plan_link(scenario: &Scenario) -> String {
-    plan_link_with_query(scenario, "")
+    plan_link_with_query(&ballast_core::share::encode(scenario), "")
 }
 
-/// The Plan page's link for a position read live on `chain`: its edits there
-/// can be signed (see `crate::pages::plan::sign`).
-pub fn live_plan_link(scenario: &Scenario, chain: &str) -> String {
+/// The Plan page's link for a position read live on `chain`, its scenario
+/// already encoded as `share` (`ballast_core::share::encode`, which the tab's
+/// hand-off records too): its edits there can be signed (see
+/// `crate::pages::plan::sign`).
+pub fn live_plan_link(share: &str, chain: &str) -> String {
     let chain: String = chain
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
         .collect();
-    plan_link_with_query(scenario, &format!("&{}={chain}", crate::pages::plan::sign::LIVE_PARAM))
+    plan_link_with_query(share, &format!("&{}={chain}", crate::pages::plan::sign::LIVE_PARAM))
 }
 
-fn plan_link_with_query(scenario: &Scenario, query: &str) -> String {
-    let share = ballast_core::share::encode(scenario);
+fn plan_link_with_query(share: &str, query: &str) -> String {
     format!("?view=plan{query}#{}={share}", ballast_core::share::LINK_PARAM)
 }
 
@@ -336,7 +337,7 @@ mod tests {
         .unwrap();
         let share = ballast_core::share::encode(&scenario);
         assert_eq!(plan_link(&scenario), format!("?view=plan#scenario={share}"));
-        assert_eq!(live_plan_link(&scenario, "OP Mainnet"), format!("?view=plan&live=OP%20Mainnet#scenario={share}"));
+        assert_eq!(live_plan_link(&share, "OP Mainnet"), format!("?view=plan&live=OP%20Mainnet#scenario={share}"));
     }
     use alloy_primitives::address;
 

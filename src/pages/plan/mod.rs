@@ -428,6 +428,8 @@ fn Planner(
     let report = Memo::new(move |_| working.with(ballast_core::evaluate));
     // The engine's refusal, if any: the report view is rebuilt only when this changes.
     let refusal = Memo::new(move |_| report.with(|r| r.as_ref().err().map(ToString::to_string)));
+    // The report when the engine accepts the position: one copy per change, for the pinned line and the report view.
+    let accepted = Memo::new(move |_| report.with(|r| r.as_ref().ok().cloned()));
     let changed = move || plan.with_value(|p| working.with(|w| *w != p.scenario));
     let share_link = RwSignal::new(None::<Result<String, String>>);
     let history = RwSignal::new(EditHistory::default());
@@ -465,7 +467,7 @@ fn Planner(
                 <span class="muted">"Another protocol opens its form above, filled from this plan; this plan stays one click away."</span>
             </div>
             <section class="what-if" aria-label="What-if prices">
-                <HealthFactorPin report=Signal::derive(move || report.with(|r| r.as_ref().ok().cloned())) />
+                <HealthFactorPin report=accepted />
                 <div class="what-if-header">
                     <h3>"What if prices move?"</h3>
                     <button
@@ -533,9 +535,8 @@ fn Planner(
             // Mounted once and updated in place; rebuilt only between a report and a refusal.
             {move || match refusal.get() {
                 None => {
-                    let report = Memo::new(move |_| report.with(|r| r.as_ref().ok().cloned()));
                     let tables = Signal::derive(move || below_report.get() >= 1);
-                    view! { <report_view::ReportView plan working report tables /> }.into_any()
+                    view! { <report_view::ReportView plan working report=accepted tables /> }.into_any()
                 }
                 Some(error) => view! {
                     <p class="error" role="alert" data-testid="engine-error">

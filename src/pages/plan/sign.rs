@@ -20,11 +20,16 @@ pub const LIVE_PARAM: &str = "live";
 /// Positions page last handed to the planner.
 const LIVE_HANDOFF_KEY: &str = "ballast.live-handoff";
 
+/// The tab's session storage, when the browser gives the page one.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
 /// Records, as a "Open in the planner" link is followed, that this tab's
 /// Positions page read `share` (a share link's text) live. A link with
 /// `live=` alone proves nothing: anyone can write one around made-up figures.
 pub fn hand_off_live(share: &str) {
-    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+    if let Some(storage) = session_storage() {
         // Quota full or storage refused: the planner then opens it as a shared scenario.
         let _ = storage.set_item(LIVE_HANDOFF_KEY, share);
     }
@@ -43,9 +48,7 @@ pub enum LiveHandOff {
 
 /// Whether `share` is what this tab's Positions page handed over as read live.
 pub fn live_hand_off(share: &str) -> LiveHandOff {
-    let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
-        return LiveHandOff::NoSessionStorage;
-    };
+    let Some(storage) = session_storage() else { return LiveHandOff::NoSessionStorage };
     match storage.get_item(LIVE_HANDOFF_KEY) {
         Ok(Some(handed)) if handed == share => LiveHandOff::Confirmed,
         Ok(_) => LiveHandOff::NotThisTab,

@@ -286,25 +286,35 @@ fn basket_crash_moves_solve_the_exact_ratio() {
     assert_eq!(crash_line(&exposures, &[("WETH".into(), one()), ("WBTC".into(), half)], &zero, &zero), None);
 }
 
+/// A loop supplying WETH bought with borrowed USDC, 1 USDC buying 1/2000 WETH
+/// less `slippage_bps`, each borrow 1 % under the Pool's limit.
+fn weth_on_usdc_loop(
+    slippage_bps: u32,
+    target: ballast_core::aave_v3::looping::LoopTarget,
+    floor: U256,
+) -> ballast_core::aave_v3::looping::LoopParams {
+    ballast_core::aave_v3::looping::LoopParams {
+        collateral_asset: "WETH".into(),
+        debt_asset: "USDC".into(),
+        swap_rate: num_rational::BigRational::new(1.into(), 2000.into()),
+        slippage_bps,
+        target,
+        borrow_margin_bps: 100,
+        min_health_factor: floor,
+    }
+}
+
 #[test]
 fn a_loop_reaches_its_leverage_and_its_unwind_never_dips_under_the_floor() {
-    use ballast_core::aave_v3::looping::{leverage, plan_loop, LoopParams, LoopTarget};
+    use ballast_core::aave_v3::looping::{leverage, plan_loop, LoopTarget};
     use num_rational::BigRational;
     use num_traits::Signed;
     // 10 WETH at 2000 against 5000 USDC: leverage 20000 / 15000 = 1.33.
     let s = scenario(weth_usdc("10", "2000", "5000"));
     let p = Position::from_scenario(&s).unwrap();
     let floor = wad("1100000000000000000");
-    let params = LoopParams {
-        collateral_asset: "WETH".into(),
-        debt_asset: "USDC".into(),
-        // 1 USDC buys 1/2000 WETH; 0.3 % slippage.
-        swap_rate: BigRational::new(1.into(), 2000.into()),
-        slippage_bps: 30,
-        target: LoopTarget::Leverage(BigRational::from_integer(3.into())),
-        borrow_margin_bps: 100,
-        min_health_factor: floor,
-    };
+    // 0.3 % slippage.
+    let params = weth_on_usdc_loop(30, LoopTarget::Leverage(BigRational::from_integer(3.into())), floor);
     let plan = plan_loop(&p, &params).unwrap();
     assert!(!plan.steps.is_empty());
     let three = BigRational::from_integer(3.into());
@@ -328,22 +338,14 @@ fn a_loop_reaches_its_leverage_and_its_unwind_never_dips_under_the_floor() {
 
 #[test]
 fn a_loop_keeps_the_floor_between_its_borrow_and_its_supply() {
-    use ballast_core::aave_v3::looping::{plan_loop, LoopParams, LoopTarget};
+    use ballast_core::aave_v3::looping::{plan_loop, LoopTarget};
     use num_rational::BigRational;
     // No debt, 10 WETH at 2000 (threshold 82.5 %), to 2x with a 1.1 floor.
     // The first round's borrow was sized on the HF after the supply: 15838.42
     // USDC left the position at HF 1.04 until the swapped WETH was supplied.
     let p = Position::from_scenario(&scenario(weth_usdc("10", "2000", "0"))).unwrap();
     let floor = wad("1100000000000000000");
-    let params = LoopParams {
-        collateral_asset: "WETH".into(),
-        debt_asset: "USDC".into(),
-        swap_rate: BigRational::new(1.into(), 2000.into()),
-        slippage_bps: 30,
-        target: LoopTarget::Leverage(BigRational::from_integer(2.into())),
-        borrow_margin_bps: 100,
-        min_health_factor: floor,
-    };
+    let params = weth_on_usdc_loop(30, LoopTarget::Leverage(BigRational::from_integer(2.into())), floor);
     let plan = plan_loop(&p, &params).unwrap();
     let first = &plan.steps[0];
     // 20000 USD × 0.825 / 1.1 = 15000 USD of debt at most after the borrow,
@@ -357,18 +359,9 @@ fn a_loop_keeps_the_floor_between_its_borrow_and_its_supply() {
 
 #[test]
 fn a_fixed_number_of_loops_stops_there() {
-    use ballast_core::aave_v3::looping::{plan_loop, LoopParams, LoopTarget};
-    use num_rational::BigRational;
+    use ballast_core::aave_v3::looping::{plan_loop, LoopTarget};
     let p = Position::from_scenario(&scenario(weth_usdc("10", "2000", "0"))).unwrap();
-    let params = LoopParams {
-        collateral_asset: "WETH".into(),
-        debt_asset: "USDC".into(),
-        swap_rate: BigRational::new(1.into(), 2000.into()),
-        slippage_bps: 0,
-        target: LoopTarget::Loops(2),
-        borrow_margin_bps: 100,
-        min_health_factor: wad("1000000000000000000"),
-    };
+    let params = weth_on_usdc_loop(0, LoopTarget::Loops(2), wad("1000000000000000000"));
     let plan = plan_loop(&p, &params).unwrap();
     assert_eq!(plan.steps.len(), 2);
     // Round 1 borrows 99 % of the Pool's limit on 20000 USD at 80 %: 15840 USDC
@@ -384,15 +377,8 @@ fn a_loop_is_refused_on_parameters_that_cannot_be_planned() {
     use ballast_core::aave_v3::looping::{plan_loop, LoopParams, LoopTarget};
     use num_rational::BigRational;
     let p = Position::from_scenario(&scenario(weth_usdc("10", "2000", "0"))).unwrap();
-    let params = LoopParams {
-        collateral_asset: "WETH".into(),
-        debt_asset: "USDC".into(),
-        swap_rate: BigRational::new(1.into(), 2000.into()),
-        slippage_bps: 0,
-        target: LoopTarget::Leverage(BigRational::from_integer(3.into())),
-        borrow_margin_bps: 100,
-        min_health_factor: wad("1000000000000000000"),
-    };
+    let params =
+        weth_on_usdc_loop(0, LoopTarget::Leverage(BigRational::from_integer(3.into())), wad("1000000000000000000"));
     let refusal = |params: LoopParams| plan_loop(&p, &params).unwrap_err().to_string();
     assert_eq!(
         refusal(LoopParams { debt_asset: "WETH".into(), ..params.clone() }),

@@ -1,7 +1,6 @@
 //! The Plan page's model: a demo position, the what-if scenario the user is
 //! editing, and the rows the page shows — every figure from the engine.
 
-use alloy_primitives::U256;
 use ballast_core::aave_v3::solvers::{less_margin, max_borrow};
 use ballast_core::aave_v3::Position;
 use ballast_core::exact::PlainDecimal;
@@ -438,7 +437,7 @@ pub fn loop_view(
     min_health_factor: &str,
 ) -> Result<LoopView, String> {
     use ballast_core::aave_v3::looping::{
-        health_factor_wad, oracle_swap_rate, plan_loop, wad_text, LoopParams, LoopTarget,
+        health_factor_text, health_factor_wad, oracle_swap_rate, plan_loop, wad_text, LoopParams, LoopTarget,
     };
     use ballast_core::exact::format_exact;
     if working.protocol != Protocol::AAVE_V3 {
@@ -488,12 +487,6 @@ pub fn loop_view(
         unlooped_move: plan.unlooped_liquidation.map(|l| l.move_fraction),
         looped_move: plan.looped_liquidation.map(|l| l.move_fraction),
     })
-}
-
-/// The Pool's health factor wad as exact text; `None` for `U256::MAX`, the
-/// Pool's answer when no debt is left.
-fn health_factor_text(wad: U256) -> Option<String> {
-    (wad != U256::MAX).then(|| ballast_core::aave_v3::looping::wad_text(wad))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use serde::Serialize;
 
-use super::looping::wad_text;
+use super::looping::health_factor_text;
 use super::math::{HEALTH_FACTOR_LIQUIDATION_THRESHOLD, RAY};
 use super::position::{u256_to_big, Position};
 use super::projection::{project_health, HealthPoint};
@@ -74,8 +74,7 @@ pub fn interest_outlook(s: &Scenario, days: u32) -> Result<InterestOutlook, Scen
     let points = project_health(&position, days)?;
     let days_until_liquidation =
         points.iter().find(|p| p.health_factor < HEALTH_FACTOR_LIQUIDATION_THRESHOLD).map(|p| p.day);
-    let health_factors =
-        points.iter().map(|p| (p.health_factor != U256::MAX).then(|| wad_text(p.health_factor))).collect();
+    let health_factors = points.iter().map(|p| health_factor_text(p.health_factor)).collect();
     let rates = position
         .reserves
         .iter()

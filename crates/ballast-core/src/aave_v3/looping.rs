@@ -307,6 +307,19 @@ pub fn health_factor_wad(hf: &PlainDecimal) -> Option<U256> {
     U256::try_from_le_slice(&hf.to_scaled_integer(18)?.to_bytes_le())
 }
 
+/// The Pool's health factor wad as exact text; `None` for `U256::MAX`, the
+/// Pool's answer when there is no debt (never printed as a 60-digit number).
+///
+/// ```
+/// use alloy_primitives::U256;
+/// use ballast_core::aave_v3::looping::health_factor_text;
+/// assert_eq!(health_factor_text(U256::from(1_050_000_000_000_000_000u64)).as_deref(), Some("1.05"));
+/// assert_eq!(health_factor_text(U256::MAX), None);
+/// ```
+pub fn health_factor_text(wad: U256) -> Option<String> {
+    (wad != U256::MAX).then(|| wad_text(wad))
+}
+
 /// A wad (a health factor) as an exact decimal.
 pub fn wad_text(v: U256) -> String {
     // Digits with the point moved 18 places, trailing zeros dropped: what

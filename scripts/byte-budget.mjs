@@ -33,13 +33,32 @@ export function checkBudget(total, baseline) {
   return { ok, limit, growth, message };
 }
 
+/**
+ * Compares the default page's controls (its own module, loaded after its first frame) with the
+ * baseline's, with the same allowance: off the critical path, but still what a first visit loads next.
+ * @returns {{ok: boolean, limit: number, message: string}}
+ */
+export function checkControls(controls, baseline) {
+  if (!baseline.controls) return { ok: true, limit: Infinity, message: "no baseline for the default page's controls" };
+  const limit = Math.floor(baseline.controls.brotli * (1 + baseline.allowed_growth));
+  const ok = controls.brotli <= limit;
+  const message = ok
+    ? `default page's controls ${controls.brotli} B brotli (baseline ${baseline.controls.brotli} B, limit ${limit} B)`
+    : `default page's controls ${controls.brotli} B brotli are over the limit ${limit} B (baseline ` +
+      `${baseline.controls.brotli} B). ${HOW_TO_RAISE}`;
+  return { ok, limit, message };
+}
+
+const byName = (files) => Object.fromEntries(files.map((f) => [f.name.replace(/-[0-9a-f]{16}(?=[._])/, "-*"), f.brotli]));
+
 /** The baseline file's contents for a measured critical path. */
 export function baselineFor(measured, allowedGrowth = 0.1) {
   return {
     how_to_raise: HOW_TO_RAISE,
     allowed_growth: allowedGrowth,
     critical_path: measured.total,
-    files: Object.fromEntries(measured.files.map((f) => [f.name.replace(/-[0-9a-f]{16}(?=[._])/, "-*"), f.brotli])),
+    files: byName(measured.files),
+    ...(measured.controls?.files.length ? { controls: measured.controls.total, controls_files: byName(measured.controls.files) } : {}),
   };
 }
 
@@ -56,9 +75,15 @@ function main(args) {
     console.log(`wrote ${BASELINE_PATH}`);
     return 0;
   }
-  const result = checkBudget(t, JSON.parse(readFileSync(BASELINE_PATH, "utf8")));
+  const baseline = JSON.parse(readFileSync(BASELINE_PATH, "utf8"));
+  const result = checkBudget(t, baseline);
   console.log(result.message);
-  return result.ok ? 0 : 1;
+  if (!measured.controls.files.length) return result.ok ? 0 : 1;
+  console.log("default page's controls, loaded after its first frame");
+  for (const f of measured.controls.files) console.log(`  ${f.name.padEnd(38)}${kib(f.raw)}${kib(f.gzip)}${kib(f.brotli)}`);
+  const controls = checkControls(measured.controls.total, baseline);
+  console.log(controls.message);
+  return result.ok && controls.ok ? 0 : 1;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));

@@ -52,6 +52,12 @@ export const PAGE_MODULES = {
   glossary: "ballast-page-glossary",
 };
 
+/**
+ * `?view=` slug → the bin that paints that page's first frame before the page's own module loads
+ * (src/first_frame.rs): the page loader runs it and awaits its `show_first_frame()`.
+ */
+export const FIRST_FRAMES = { plan: "ballast-first-frame" };
+
 /** The id of the data block holding the page loader's table of modules (the byte budget reads it too). */
 export const PAGES_ELEMENT_ID = "ballast-pages";
 
@@ -149,11 +155,9 @@ const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").
  */
 export function pageLoaderSource(defaultSlug) {
   return `// Ballast's page loader (scripts/externalize-loader.mjs): only the page \`?view=\` names is loaded.
-const start = async () => {
-  const pages = JSON.parse(document.getElementById(${JSON.stringify(PAGES_ELEMENT_ID)}).textContent);
-  const view = new URLSearchParams(location.search).get("view");
-  const page = Object.hasOwn(pages, view) ? pages[view] : pages[${JSON.stringify(defaultSlug)}];
-  const url = (file) => new URL(file, document.baseURI).href;
+const url = (file) => new URL(file, document.baseURI).href;
+// One module (JS glue + wasm) started: its exports once its init has run.
+const load = async (module) => {
   // Compiled as it downloads and while the JS glue loads (its init would start only after the
   // import). A fetch with \`integrity\` hands over no byte before the whole file is checked, so the
   // loader checks the digest itself beside the compilation, and the module reaches the glue only once
@@ -162,18 +166,18 @@ const start = async () => {
   // does not stream.
   const checkHere = Boolean(globalThis.crypto?.subtle);
   const wasm = (async () => {
-    const response = await fetch(url(page.wasm), {
-      integrity: checkHere ? undefined : page.wasmIntegrity,
+    const response = await fetch(url(module.wasm), {
+      integrity: checkHere ? undefined : module.wasmIntegrity,
       credentials: "same-origin",
       mode: "cors",
     });
-    if (!response.ok) throw new Error(\`\${page.wasm}: \${response.status} \${response.statusText}\`);
+    if (!response.ok) throw new Error(\`\${module.wasm}: \${response.status} \${response.statusText}\`);
     const streams = response.headers.get("Content-Type")?.split(";")[0].trim() === "application/wasm" && response.body;
     if (!checkHere) return streams ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
     const matches = async (bytes) => {
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", bytes));
-      if (\`sha384-\${btoa(String.fromCharCode(...digest))}\` !== page.wasmIntegrity)
-        throw new Error(\`\${page.wasm} does not match its digest\`);
+      if (\`sha384-\${btoa(String.fromCharCode(...digest))}\` !== module.wasmIntegrity)
+        throw new Error(\`\${module.wasm} does not match its digest\`);
     };
     if (!streams) {
       const bytes = await response.arrayBuffer();
@@ -190,16 +194,33 @@ const start = async () => {
   await new Promise((resolve, reject) => {
     const glue = document.createElement("link");
     glue.rel = "modulepreload";
-    glue.href = url(page.js);
-    glue.integrity = page.jsIntegrity;
+    glue.href = url(module.js);
+    glue.integrity = module.jsIntegrity;
     glue.crossOrigin = "anonymous";
     glue.onload = resolve;
-    glue.onerror = () => reject(new Error(\`\${page.js} did not load or does not match its digest\`));
+    glue.onerror = () => reject(new Error(\`\${module.js} did not load or does not match its digest\`));
     document.head.append(glue);
   });
-  const { default: init } = await import(url(page.js));
+  const exports = await import(url(module.js));
   await parsed();
-  await init({ module_or_path: wasm });
+  await exports.default({ module_or_path: wasm });
+  return exports;
+};
+const start = async () => {
+  const pages = JSON.parse(document.getElementById(${JSON.stringify(PAGES_ELEMENT_ID)}).textContent);
+  const view = new URLSearchParams(location.search).get("view");
+  const page = Object.hasOwn(pages, view) ? pages[view] : pages[${JSON.stringify(defaultSlug)}];
+  // A page with a first frame (the Plan page's health factor, src/first_frame.rs) paints it from a
+  // small module before its own module is fetched, so the two do not share the bandwidth. Without
+  // it the page is only later, never wrong: the page's own module shows everything.
+  if (page.first) {
+    try {
+      await (await load(page.first)).show_first_frame();
+    } catch (error) {
+      console.warn(\`Ballast: the first frame did not load (\${error?.message ?? error}); loading the page without it.\`);
+    }
+  }
+  await load(page);
 };
 // The app mounts into <body>: an async script can run before the page is parsed.
 const parsed = () =>
@@ -243,24 +264,34 @@ export function inlineModuleScripts(html) {
 }
 
 /**
+ * Renames the files Trunk built for `bin` in `dir` by their content hash.
+ * @returns {{js: string, jsIntegrity: string, wasm: string, wasmIntegrity: string}}
+ */
+function hashedModule(dir, bin) {
+  // Trunk names the main module (ballast-web) with its own hash and the others by bin only.
+  const built = readdirSync(dir).find((f) => new RegExp(`^${bin}(-[0-9a-f]+)?\\.js$`).test(f));
+  if (!built) throw new Error(`${bin}: no page module in ${dir} (index.html must build it)`);
+  const base = built.slice(0, -".js".length);
+  const js = readFileSync(join(dir, `${base}.js`));
+  const wasm = readFileSync(join(dir, `${base}_bg.wasm`));
+  // One hash for the pair: the glue and its wasm change together.
+  const hash = contentHash(Buffer.concat([js, wasm]));
+  const module = { js: `${bin}-${hash}.js`, jsIntegrity: sri(js), wasm: `${bin}-${hash}_bg.wasm`, wasmIntegrity: sri(wasm) };
+  renameSync(join(dir, `${base}.js`), join(dir, module.js));
+  renameSync(join(dir, `${base}_bg.wasm`), join(dir, module.wasm));
+  return module;
+}
+
+/**
  * Renames each page module's files in `dir` to content-hashed names and returns index.html with the
  * page loader inline (an async module script) and its digest in the policy's script-src.
  * @returns {{html: string, loader: string}}
  */
-export function withPageLoader(html, dir, modules = PAGE_MODULES) {
+export function withPageLoader(html, dir, modules = PAGE_MODULES, firstFrames = FIRST_FRAMES) {
   const pages = {};
   for (const [slug, bin] of Object.entries(modules)) {
-    // Trunk names the main module (ballast-web) with its own hash and the others by bin only.
-    const built = readdirSync(dir).find((f) => new RegExp(`^${bin}(-[0-9a-f]+)?\\.js$`).test(f));
-    if (!built) throw new Error(`${bin}: no page module in ${dir} (index.html must build it)`);
-    const base = built.slice(0, -".js".length);
-    const js = readFileSync(join(dir, `${base}.js`));
-    const wasm = readFileSync(join(dir, `${base}_bg.wasm`));
-    // One hash for the pair: the glue and its wasm change together.
-    const hash = contentHash(Buffer.concat([js, wasm]));
-    pages[slug] = { js: `${bin}-${hash}.js`, jsIntegrity: sri(js), wasm: `${bin}-${hash}_bg.wasm`, wasmIntegrity: sri(wasm) };
-    renameSync(join(dir, `${base}.js`), join(dir, pages[slug].js));
-    renameSync(join(dir, `${base}_bg.wasm`), join(dir, pages[slug].wasm));
+    pages[slug] = hashedModule(dir, bin);
+    if (firstFrames[slug]) pages[slug].first = hashedModule(dir, firstFrames[slug]);
   }
   const loader = pageLoaderSource(Object.keys(modules)[0]);
   // Last in <head>, after the preloads and digests the app reads; async, so it runs as soon as it is

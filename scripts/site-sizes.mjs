@@ -11,9 +11,11 @@ for (const name of readdirSync(dir)) {
   const path = join(dir, name);
   // Loaded after first paint, so reported apart from the critical path.
   // The risk worker (its wasm and glue) loads only when a risk run starts, another page's module
-  // (ballast-page-*) only when that page is opened; the Plan page's (ballast-web) is the first load.
+  // (ballast-page-*) only when that page is opened. A first visit loads the Plan page's first frame
+  // (ballast-first-frame), then the Plan page's own module (ballast-web) for its controls.
   const lazy = name.startsWith("echarts") || name.startsWith("ballast-risk-worker") || name.startsWith("ballast-page-");
-  const kind = lazy ? `lazy ${kinds[extname(name)]}` : kinds[extname(name)];
+  const then = name.startsWith("ballast-web");
+  const kind = lazy ? `lazy ${kinds[extname(name)]}` : then ? `then ${kinds[extname(name)]}` : kinds[extname(name)];
   if (!kind || !statSync(path).isFile()) continue;
   const bytes = readFileSync(path);
   const t = (totals[kind] ??= { raw: 0, gzip: 0, brotli: 0 });
@@ -23,7 +25,7 @@ for (const name of readdirSync(dir)) {
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
 console.log("site size       raw       gzip      brotli");
-for (const kind of ["wasm", "js", "css", "lazy wasm", "lazy js"]) {
+for (const kind of ["wasm", "js", "css", "then wasm", "then js", "lazy wasm", "lazy js"]) {
   const t = totals[kind] ?? { raw: 0, gzip: 0, brotli: 0 };
   console.log(`  ${kind.padEnd(8)}${kb(t.raw)}${kb(t.gzip)}${kb(t.brotli)}`);
 }

@@ -97,7 +97,14 @@ pub fn Shell(page: Page, render: RenderPage) -> impl IntoView {
                         </div>
                     }
                 }>
-                    {move || Suspend::new(async move { snapshot.await.map(render) })}
+                    {move || {
+                        Suspend::new(async move {
+                            let snapshot = snapshot.await;
+                            // The page (or the snapshot's error) replaces the Plan page's first frame.
+                            crate::first_frame::remove();
+                            snapshot.map(render)
+                        })
+                    }}
                 </ErrorBoundary>
             </Suspense>
         </main>

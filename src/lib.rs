@@ -6,6 +6,7 @@ pub mod app;
 pub mod chain;
 pub mod components;
 pub mod data_source;
+pub mod first_frame;
 pub mod glossary;
 pub mod pages;
 pub mod risk_worker;

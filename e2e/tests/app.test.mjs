@@ -261,7 +261,8 @@ test("the first frame has the what-if controls and figures; what mounts after it
         );
       window.__layoutNow = layout;
       new MutationObserver((_, observer) => {
-        if (document.querySelector("[data-testid=health-factor]")?.textContent) {
+        // The page's own first frame, not the first-frame module's (tested apart below).
+        if (document.querySelector("[data-testid=position] [data-testid=health-factor]")?.textContent) {
           observer.disconnect();
           requestAnimationFrame(() => (window.__firstFrame = { layout: layout(), busy: document.querySelector("[data-testid=position]")?.getAttribute("aria-busy") }));
         }

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { measureCriticalPath, linkedFiles, sizes } from "../../scripts/critical-path.mjs";
-import { checkBudget, baselineFor, BASELINE_PATH } from "../../scripts/byte-budget.mjs";
+import { checkBudget, checkControls, baselineFor, BASELINE_PATH } from "../../scripts/byte-budget.mjs";
 import { withPageLoader, pageModulesOf } from "../../scripts/externalize-loader.mjs";
 
 const INDEX = `<!DOCTYPE html><html><head>
@@ -98,6 +98,7 @@ test("with one module per page, the default page's module is on the critical pat
     `<html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'"><link rel="stylesheet" href="./main-0123456789abcdef.css"></head></html>`,
     dist,
     { plan: "ballast-web", risk: "ballast-page-risk" },
+    {},
   );
   writeFileSync(path.join(dist, "index.html"), html);
   const pages = pageModulesOf(html);
@@ -113,4 +114,42 @@ test("with one module per page, the default page's module is on the critical pat
   assert.equal(m.files.find((f) => f.name === pages.plan.wasm).raw, files["ballast-web_bg.wasm"].length);
   assert.deepEqual(m.lazy.map((f) => f.name), [pages.risk.js, pages.risk.wasm].sort());
   assert.deepEqual(Object.keys(baselineFor(m).files), ["index.html", "main-*.css", "ballast-web-*.js", "ballast-web-*_bg.wasm", "snapshot.json"]);
+});
+
+test("with a first frame, the critical path holds it instead of the page's module, which is measured as the page's controls", () => {
+  const dist = mkdtempSync(path.join(tmpdir(), "ballast-budget-first-"));
+  const wasm = (seed) => Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * seed) % 251));
+  const files = {
+    "ballast-web.js": "export default function init() {}\n".repeat(10),
+    "ballast-web_bg.wasm": wasm(7919),
+    "ballast-first-frame.js": "export default function init() { return 2 }\n".repeat(10),
+    "ballast-first-frame_bg.wasm": wasm(15485863),
+    "ballast-page-risk.js": "export default function init() { return 1 }\n".repeat(10),
+    "ballast-page-risk_bg.wasm": wasm(104729),
+    "snapshot.json": "{}",
+  };
+  for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dist, name), body);
+  const { html } = withPageLoader(
+    `<html><head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'"></head></html>`,
+    dist,
+    { plan: "ballast-web", risk: "ballast-page-risk" },
+    { plan: "ballast-first-frame" },
+  );
+  writeFileSync(path.join(dist, "index.html"), html);
+  const pages = pageModulesOf(html);
+
+  const m = measureCriticalPath(dist);
+  assert.deepEqual(m.files.map((f) => f.name), ["index.html", pages.plan.first.js, pages.plan.first.wasm, "snapshot.json"]);
+  assert.deepEqual(m.controls.files.map((f) => f.name), [pages.plan.js, pages.plan.wasm]);
+  assert.equal(m.controls.total.raw, files["ballast-web.js"].length + files["ballast-web_bg.wasm"].length);
+  assert.deepEqual(m.lazy.map((f) => f.name), [pages.risk.js, pages.risk.wasm].sort());
+  const baseline = baselineFor(m);
+  assert.deepEqual(Object.keys(baseline.files), ["index.html", "ballast-first-frame-*.js", "ballast-first-frame-*_bg.wasm", "snapshot.json"]);
+  assert.deepEqual(Object.keys(baseline.controls_files), ["ballast-web-*.js", "ballast-web-*_bg.wasm"]);
+  // The controls keep their own 10 %: off the critical path, not off the budget.
+  assert.equal(checkControls(m.controls.total, baseline).ok, true);
+  const grown = { ...m.controls.total, brotli: Math.floor(baseline.controls.brotli * 1.1) + 1 };
+  const over = checkControls(grown, baseline);
+  assert.equal(over.ok, false);
+  assert.match(over.message, /controls .* over the limit/);
 });

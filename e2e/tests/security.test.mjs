@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStaticServer } from "../lib/static-server.mjs";
 import { siteUnderTest, useBrowser } from "../lib/site.mjs";
-import { externalizeInlineScripts, inlineModuleScripts, pageLoaderSource, pagesBlock, withPageLoader, pageModulesOf, PAGE_MODULES } from "../../scripts/externalize-loader.mjs";
+import { externalizeInlineScripts, inlineModuleScripts, pageLoaderSource, pagesBlock, withPageLoader, pageModulesOf, PAGE_MODULES, FIRST_FRAMES } from "../../scripts/externalize-loader.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { DIST, skip } = siteUnderTest();
@@ -82,7 +82,7 @@ test("the page loader hook names each page module by its content and loads the o
   for (const [name, body] of Object.entries(built)) writeFileSync(path.join(dir, name), body);
   const policy = `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'" />`;
   const html = `<head>${policy}<link data-trunk rel="rust" data-bin="ballast-web" data-type="main" data-trunk-id="0" /></head>`;
-  const { html: out, loader } = withPageLoader(html, dir, { plan: "ballast-web", prices: "ballast-page-prices" });
+  const { html: out, loader } = withPageLoader(html, dir, { plan: "ballast-web", prices: "ballast-page-prices" }, {});
 
   assert.doesNotMatch(out, /data-trunk/, "Trunk's own link is gone");
   // Last in <head>, inline and async, so the wasm's download starts as the page is parsed; its digest is the
@@ -108,15 +108,42 @@ test("the page loader hook names each page module by its content and loads the o
   // The loader picks by ?view=, falls back to the first (Plan), and checks both files' digests.
   assert.match(loader, /Object\.hasOwn\(pages, view\) \? pages\[view\] : pages\["plan"\]/);
   // The wasm's digest: checked by the loader as the module compiles (or by fetch without SubtleCrypto).
-  assert.match(loader, /integrity: checkHere \? undefined : page\.wasmIntegrity/);
+  assert.match(loader, /integrity: checkHere \? undefined : module\.wasmIntegrity/);
   assert.match(loader, /crypto\.subtle\.digest\("SHA-384", bytes\)/);
   // Compiled as it arrives, not after the glue is imported.
   assert.match(loader, /WebAssembly\.compileStreaming\(new Response\(toCompile/);
-  assert.match(loader, /glue\.integrity = page\.jsIntegrity/);
+  assert.match(loader, /glue\.integrity = module\.jsIntegrity/);
   // A failure is said on the page, after it is parsed, instead of leaving it blank.
   assert.match(loader, /start\(\)\.catch\(async \(error\) => \{\n  await parsed\(\);/);
   assert.match(pagesBlock({ x: { js: "</script>" } }), /^<script type="application\/json" id="ballast-pages">\{"x":\{"js":"\\u003c\/script>"\}\}<\/script>$/);
-  assert.throws(() => withPageLoader(html, dir, { risk: "ballast-page-risk" }), /ballast-page-risk: no page module/);
+  assert.throws(() => withPageLoader(html, dir, { risk: "ballast-page-risk" }, {}), /ballast-page-risk: no page module/);
+});
+
+test("a page with a first frame: its module is named and digested like a page's, and the loader runs it before the page's own", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "ballast-first-"));
+  const built = {
+    "ballast-web-1a2b3c.js": "export default async function init() {}\n",
+    "ballast-web-1a2b3c_bg.wasm": Buffer.from([0, 97, 115, 109, 1]),
+    "ballast-first-frame.js": "export default async function init() {} export async function show_first_frame() {}\n",
+    "ballast-first-frame_bg.wasm": Buffer.from([0, 97, 115, 109, 3]),
+  };
+  for (const [name, body] of Object.entries(built)) writeFileSync(path.join(dir, name), body);
+  const policy = `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" />`;
+  const { html: out, loader } = withPageLoader(`<head>${policy}</head>`, dir, { plan: "ballast-web" }, { plan: "ballast-first-frame" });
+  const { plan } = pageModulesOf(out);
+  assert.match(plan.first.js, /^ballast-first-frame-[0-9a-f]{16}\.js$/);
+  assert.equal(plan.first.wasm, plan.first.js.replace(/\.js$/, "_bg.wasm"));
+  assert.equal(plan.first.jsIntegrity, sri(built["ballast-first-frame.js"]));
+  assert.equal(plan.first.wasmIntegrity, sri(built["ballast-first-frame_bg.wasm"]));
+  assert.deepEqual(readdirSync(dir).sort(), [plan.js, plan.wasm, plan.first.js, plan.first.wasm].sort());
+  // The first frame is awaited, then the page's own module loads; a first frame that fails only warns.
+  assert.match(loader, /if \(page\.first\) \{\n    try \{\n      await \(await load\(page\.first\)\)\.show_first_frame\(\);\n    \} catch \(error\) \{\n      console\.warn\(/);
+  assert.match(loader, /\n  await load\(page\);\n\};/);
+  assert.equal(loader, pageLoaderSource("plan"), "the same loader with or without first frames");
+  // The bin is Cargo.toml's, so Trunk builds it (index.html) and the hook finds it.
+  const cargo = readFileSync(path.join(ROOT, "Cargo.toml"), "utf8");
+  for (const bin of Object.values(FIRST_FRAMES)) assert.match(cargo, new RegExp(`name = "${bin}"`));
+  assert.match(readFileSync(path.join(ROOT, "index.html"), "utf8"), /data-bin="ballast-first-frame"/);
 });
 
 test("every page of the app is listed in the navigation source this suite reads", () => {
@@ -230,6 +257,38 @@ test(`a page module that does not match its digest is refused, and the page says
   }
 });
 
+test("a first-frame module that does not match its digest is refused: no first frame, the page comes as before", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx } = await recordingContext();
+    const page = await ctx.newPage();
+    const warnings = [];
+    page.on("console", (msg) => msg.type() === "warning" && warnings.push(msg.text()));
+    const { first } = pageModulesOf(indexHtml()).plan;
+    const tampered = Buffer.from(readFileSync(path.join(DIST, first.wasm)));
+    tampered[tampered.length - 1] ^= 1;
+    await page.route(`${server.url}${first.wasm}`, (route) => route.fulfill({ contentType: "application/wasm", body: tampered }));
+    await ctx.context.addInitScript(() => {
+      new MutationObserver(() => document.getElementById("first-frame") && (window.__sawFirstFrame = true)).observe(document, {
+        childList: true,
+        subtree: true,
+      });
+    });
+    await page.goto(`${server.url}?position=aave-demo`);
+    await page.locator("[data-testid=position] [data-testid=health-factor]").waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => window.__sawFirstFrame ?? false), false);
+    assert.equal(await page.locator("[data-testid=start-error]").count(), 0);
+    assert.deepEqual(
+      warnings.filter((w) => /first frame/.test(w)),
+      [`Ballast: the first frame did not load (${first.wasm} does not match its digest); loading the page without it.`],
+    );
+    ctx.assertNoErrors();
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});
+
 test("under the policy the app works, charts load ECharts, and eval and injected inline scripts do not run", { skip }, async () => {
   const server = await startStaticServer(DIST);
   try {
@@ -272,9 +331,13 @@ test("under the policy the app works, charts load ECharts, and eval and injected
     const violations = await page.evaluate(() => window.__cspViolations);
     assert.equal(violations.length, 3, violations.join("\n"));
     assert.ok(violations.every((v) => /^script-src/.test(v)), violations.join("\n"));
-    // The preloaded wasm is the one the loader uses: fetched once.
+    // Each wasm is fetched once: the Plan page's first frame, then the Plan page's own module.
     const wasmFetches = server.requests.filter((r) => /_bg\.wasm /.test(r));
-    assert.equal(wasmFetches.length, 1, server.requests.join("\n"));
+    assert.deepEqual(
+      wasmFetches.map((r) => r.match(/\/(ballast-[a-z-]+)-[0-9a-f]{16}_bg\.wasm/)?.[1]),
+      ["ballast-first-frame", "ballast-web"],
+      server.requests.join("\n"),
+    );
     ctx.errors.splice(0, ctx.errors.length, ...ctx.errors.filter((e) => !/Content Security Policy|unsafe-eval|EvalError/.test(e.text)));
     ctx.assertNoErrors();
     await ctx.close();

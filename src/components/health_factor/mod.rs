@@ -1,10 +1,12 @@
+mod verdict;
+
 use ballast_chain::price_status::VerdictBasis;
-use ballast_core::display::{format_fixed, HealthBand, Rounding};
+use ballast_core::display::HealthBand;
 use ballast_core::Report;
 use leptos::prelude::*;
 
 use crate::components::Term;
-use crate::data_source::human_utc;
+pub use verdict::Verdict;
 
 /// The health factor, large, coloured by band, rounded down so it never looks
 /// safer than it is; "∞" when there is no debt. With a `basis`, the band says
@@ -51,46 +53,5 @@ pub fn HealthFactorPin(#[prop(into)] report: Signal<Option<Report>>) -> impl Int
             <span>"Health factor"</span>
             <span class="health-factor-pin-value" data-testid="health-factor-pin" data-value=value>{shown}</span>
         </p>
-    }
-}
-
-/// What the health factor section shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Verdict {
-    class: String,
-    label: String,
-    shown: String,
-    value: String,
-    rests_on: Option<String>,
-}
-
-impl Verdict {
-    fn of(report: Option<&Report>, basis: Option<&VerdictBasis>) -> Self {
-        let exact = report.and_then(|r| r.health_factor_exact.as_ref());
-        let band = HealthBand::of(exact);
-        let shown = exact.map_or_else(|| "∞".to_owned(), |hf| format_fixed(hf, 2, Rounding::Down));
-        let value = report.and_then(|r| r.health_factor.clone()).unwrap_or_else(|| "none".to_owned());
-        let (class, label, rests_on) = match basis {
-            Some(VerdictBasis::NoVerdict { untrusted }) => (
-                "health-factor band-none".to_owned(),
-                "No verdict".to_owned(),
-                Some(format!(
-                    "The price of {} cannot be trusted (stale, invalid or of unknown age).",
-                    untrusted.join(", ")
-                )),
-            ),
-            other => {
-                let rests_on = other.map(|b| match b {
-                    VerdictBasis::Live => "On live prices, all fresh.".to_owned(),
-                    VerdictBasis::Snapshot { taken_at } => {
-                        format!("On saved prices, not live (saved {}).", human_utc(taken_at))
-                    }
-                    VerdictBasis::WhatIf => "On what-if prices you set.".to_owned(),
-                    VerdictBasis::NoVerdict { .. } => String::new(),
-                });
-                (format!("health-factor {}", band.css_class()), band.label().to_owned(), rests_on)
-            }
-        };
-        Verdict { class, label, shown, value, rests_on }
     }
 }

@@ -250,8 +250,7 @@ pub fn PlanPage(snapshot: Snapshot) -> impl IntoView {
     let selected = RwSignal::new(read_param(POSITION_PARAM));
     // A shared link (in the fragment; older links put it in the query) wins
     // until another position is picked.
-    let link =
-        ballast_core::share::in_fragment(&read_fragment()).map(str::to_owned).or_else(|| read_param(SCENARIO_PARAM));
+    let link = model::shared_link(&read_fragment(), read_param(SCENARIO_PARAM));
     let hand_off = link.as_deref().map(sign::live_hand_off);
     let handed_off = hand_off == Some(sign::LiveHandOff::Confirmed);
     let mut live_unproven = None;
@@ -413,7 +412,7 @@ fn Planner(
     /// then the panels below the report; 0 until the first frame is painted).
     below_report: Signal<u8>,
 ) -> impl IntoView {
-    let title = format!("{} · {}", plan.label, plan.protocol);
+    let title = plan.title();
     let label = plan.label.clone();
     let id = plan.id.clone();
     let working = RwSignal::new(plan.scenario.clone());

@@ -1,6 +1,7 @@
 //! The Plan page's model: a demo position, the what-if scenario the user is
 //! editing, and the rows the page shows — every figure from the engine.
 
+use ballast_chain::price_status::VerdictBasis;
 use ballast_core::aave_v3::solvers::{less_margin, max_borrow};
 use ballast_core::aave_v3::Position;
 use ballast_core::exact::PlainDecimal;
@@ -24,6 +25,13 @@ pub struct PositionPlan {
     pub scenario: Scenario,
     /// Each asset's saved price with its age and origin.
     pub saved_prices: Vec<(String, SavedPrice)>,
+}
+
+/// The shared scenario an address carries, if any: a link in the fragment
+/// wins over the `scenario` query parameter older links used. With none, the
+/// Plan page opens a snapshot position.
+pub fn shared_link(fragment: &str, scenario_param: Option<String>) -> Option<String> {
+    ballast_core::share::in_fragment(fragment).map(str::to_owned).or(scenario_param)
 }
 
 /// An asset of the position as the table shows it.
@@ -61,6 +69,18 @@ impl PositionPlan {
             scenario,
             saved_prices,
         })
+    }
+
+    /// The heading naming the position and its protocol.
+    pub fn title(&self) -> String {
+        format!("{} · {}", self.label, self.protocol)
+    }
+
+    /// What the verdict on the position's own prices rests on: saved prices,
+    /// dated by the oldest of them.
+    pub fn saved_basis(&self) -> VerdictBasis {
+        let oldest_saved = self.saved_prices.iter().map(|(_, s)| s.updated_at.clone()).min();
+        VerdictBasis::Snapshot { taken_at: oldest_saved.unwrap_or_else(|| "an unknown time".to_owned()) }
     }
 
     /// A scenario opened from outside the snapshot (a link, a saved entry, a
@@ -224,6 +244,26 @@ mod tests {
         assert_eq!(p.debt_repaid, "2500");
         assert_eq!(p.collateral_seized, "4.3754375");
         assert_eq!(p.health_factor_after.as_deref(), Some("1.113552019798020198"));
+    }
+
+    #[test]
+    fn a_link_in_the_fragment_wins_over_the_query_and_none_opens_a_snapshot_position() {
+        assert_eq!(shared_link("#scenario=1.abc&x=1", Some("1.old".into())).as_deref(), Some("1.abc"));
+        assert_eq!(shared_link("#x=1", Some("1.old".into())).as_deref(), Some("1.old"));
+        assert_eq!(shared_link("", None), None);
+        assert_eq!(shared_link("#scenarios=1.abc", None), None);
+    }
+
+    #[test]
+    fn the_verdict_on_saved_prices_is_dated_by_the_oldest_of_them() {
+        let snapshot = Snapshot::parse(include_str!("../../../public/snapshot.json")).unwrap();
+        let plan = PositionPlan::from_snapshot(&snapshot, Some("aave-demo")).unwrap();
+        let oldest = plan.saved_prices.iter().map(|(_, s)| s.updated_at.clone()).min().unwrap();
+        assert!(plan.saved_prices.iter().any(|(_, s)| s.updated_at != oldest), "the demo's prices have different ages");
+        assert_eq!(plan.saved_basis(), VerdictBasis::Snapshot { taken_at: oldest });
+        let unpriced = PositionPlan { saved_prices: Vec::new(), ..plan };
+        assert_eq!(unpriced.saved_basis(), VerdictBasis::Snapshot { taken_at: "an unknown time".into() });
+        assert_eq!(unpriced.title(), "ETH, BTC and staked ETH against stablecoins · aave-v3");
     }
 }
 

@@ -91,12 +91,7 @@ pub fn ReportView(
         Memo::new(move |_| if what_if.get() { "what-if prices you set" } else { "the snapshot's saved prices" });
     // The oldest saved price dates the snapshot the verdict rests on.
     let basis = Memo::new(move |_| {
-        let oldest_saved = plan.with_value(|p| p.saved_prices.iter().map(|(_, s)| s.updated_at.clone()).min());
-        Some(match (what_if.get(), oldest_saved) {
-            (true, _) => VerdictBasis::WhatIf,
-            (false, Some(taken_at)) => VerdictBasis::Snapshot { taken_at },
-            (false, None) => VerdictBasis::Snapshot { taken_at: "an unknown time".to_owned() },
-        })
+        Some(if what_if.get() { VerdictBasis::WhatIf } else { plan.with_value(PositionPlan::saved_basis) })
     });
     let report_field = move |f: fn(&Report) -> String| Memo::new(move |_| report.with(|r| r.as_ref().map(f)));
     let collateral_value = report_field(|r| r.collateral_value.clone());

@@ -156,8 +156,8 @@ const contentHash = (bytes) => createHash("sha256").update(bytes).digest("hex").
 export function pageLoaderSource(defaultSlug) {
   return `// Ballast's page loader (scripts/externalize-loader.mjs): only the page \`?view=\` names is loaded.
 const url = (file) => new URL(file, document.baseURI).href;
-// One module (JS glue + wasm) started: its exports once its init has run.
-const load = async (module) => {
+// A module's wasm, fetched, checked against its digest and compiled.
+const fetchWasm = (module) => {
   // Compiled as it downloads and while the JS glue loads (its init would start only after the
   // import). A fetch with \`integrity\` hands over no byte before the whole file is checked, so the
   // loader checks the digest itself beside the compilation, and the module reaches the glue only once
@@ -190,7 +190,11 @@ const load = async (module) => {
     await matches(await new Response(toCheck).arrayBuffer());
     return compiled;
   })();
-  wasm.catch(() => {}); // reported below, once, by whichever step fails first
+  wasm.catch(() => {}); // reported by run(), once, by whichever step fails first
+  return wasm;
+};
+// A module started from its \`wasm\` (fetchWasm's), once \`after\` has settled: its exports once its init has run.
+const run = async (module, wasm, after = Promise.resolve()) => {
   await new Promise((resolve, reject) => {
     const glue = document.createElement("link");
     glue.rel = "modulepreload";
@@ -203,6 +207,7 @@ const load = async (module) => {
   });
   const exports = await import(url(module.js));
   await parsed();
+  await after;
   await exports.default({ module_or_path: wasm });
   return exports;
 };
@@ -210,17 +215,17 @@ const start = async () => {
   const pages = JSON.parse(document.getElementById(${JSON.stringify(PAGES_ELEMENT_ID)}).textContent);
   const view = new URLSearchParams(location.search).get("view");
   const page = Object.hasOwn(pages, view) ? pages[view] : pages[${JSON.stringify(defaultSlug)}];
+  if (!page.first) return run(page, fetchWasm(page));
   // A page with a first frame (the Plan page's health factor, src/first_frame.rs) paints it from a
-  // small module before its own module is fetched, so the two do not share the bandwidth. Without
-  // it the page is only later, never wrong: the page's own module shows everything.
-  if (page.first) {
-    try {
-      await (await load(page.first)).show_first_frame();
-    } catch (error) {
-      console.warn(\`Ballast: the first frame did not load (\${error?.message ?? error}); loading the page without it.\`);
-    }
-  }
-  await load(page);
+  // small module first. The page's own module starts downloading once the first frame's bytes are in,
+  // so the two do not share the bandwidth, and starts once the first frame is painted. If the first
+  // frame fails, the page is only later, never wrong: its own module shows everything.
+  const firstWasm = fetchWasm(page.first);
+  const shown = run(page.first, firstWasm)
+    .then((first) => first.show_first_frame())
+    .catch((error) => console.warn(\`Ballast: the first frame did not load (\${error?.message ?? error}); loading the page without it.\`));
+  await firstWasm.catch(() => {});
+  await run(page, fetchWasm(page), shown);
 };
 // The app mounts into <body>: an async script can run before the page is parsed.
 const parsed = () =>

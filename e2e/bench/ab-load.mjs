@@ -5,7 +5,9 @@
 // shell's first element, the health factor; and after it, when the page has
 // mounted what it defers past the first frame (no element is `aria-busy`) and
 // drawn its charts, and the longest task from interactive to then (what a
-// click right after the paint may wait for). "wasm downloaded → interactive"
+// click right after the paint may wait for). With a first frame (the Plan page's,
+// src/first_frame.rs), "wasm" is the first one fetched (the first frame's) and
+// "controls painted" the first frame with the page's price sliders. "wasm downloaded → interactive"
 // leaves out the network and server noise. Medians, printed, never asserted.
 //
 //   N=10 [THROTTLE_KBPS=1600 LATENCY_MS=150] node bench/ab-load.mjs DIST_A DIST_B
@@ -72,6 +74,7 @@ async function coldLoad(url) {
     const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
     return {
       at: window.__interactiveAt,
+      controls: window.__controlsAt,
       hf: window.__hfAt,
       wasmStart: wasm?.startTime,
       wasmEnd: wasm?.responseEnd,
@@ -97,6 +100,7 @@ const columns = {
   "shell in <body>": (r) => r.shell,
   "health factor": (r) => r.hf,
   interactive: (r) => r.at,
+  "controls painted": (r) => r.controls,
   "wasm downloaded → interactive": (r) => r.at - r.wasmEnd,
   "settled (all mounted and drawn)": (r) => r.settled,
   "longest task after interactive": (r) => r.longestAfter,

@@ -136,9 +136,11 @@ test("a page with a first frame: its module is named and digested like a page's,
   assert.equal(plan.first.jsIntegrity, sri(built["ballast-first-frame.js"]));
   assert.equal(plan.first.wasmIntegrity, sri(built["ballast-first-frame_bg.wasm"]));
   assert.deepEqual(readdirSync(dir).sort(), [plan.js, plan.wasm, plan.first.js, plan.first.wasm].sort());
-  // The first frame is awaited, then the page's own module loads; a first frame that fails only warns.
-  assert.match(loader, /if \(page\.first\) \{\n    try \{\n      await \(await load\(page\.first\)\)\.show_first_frame\(\);\n    \} catch \(error\) \{\n      console\.warn\(/);
-  assert.match(loader, /\n  await load\(page\);\n\};/);
+  // The page's own module downloads once the first frame's wasm is in and starts once the first frame is
+  // shown; a first frame that fails only warns.
+  assert.match(loader, /const shown = run\(page\.first, firstWasm\)\n    \.then\(\(first\) => first\.show_first_frame\(\)\)\n    \.catch\(\(error\) => console\.warn\(/);
+  assert.match(loader, /\n  await firstWasm\.catch\(\(\) => \{\}\);\n  await run\(page, fetchWasm\(page\), shown\);\n\};/);
+  assert.match(loader, /\n  await after;\n  await exports\.default\(\{ module_or_path: wasm \}\);/);
   assert.equal(loader, pageLoaderSource("plan"), "the same loader with or without first frames");
   // The bin is Cargo.toml's, so Trunk builds it (index.html) and the hook finds it.
   const cargo = readFileSync(path.join(ROOT, "Cargo.toml"), "utf8");

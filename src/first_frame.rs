@@ -17,7 +17,7 @@ use web_sys::{Document, Element};
 use crate::components::health_factor::Verdict;
 use crate::pages::plan::model::{shared_link, PositionPlan};
 use crate::pages::{Page, VIEW_PARAM};
-use crate::snapshot_source::load_snapshot;
+use crate::snapshot_source::load_snapshot_handing_over;
 use crate::url_state::{read_fragment, read_param, url_with_param, POSITION_PARAM, SCENARIO_PARAM};
 
 /// The first frame's element id (style/main.css hides its following siblings).
@@ -29,7 +29,7 @@ pub async fn show() -> bool {
     if shared_link(&read_fragment(), read_param(SCENARIO_PARAM)).is_some() {
         return false;
     }
-    let Ok(snapshot) = load_snapshot().await else { return false };
+    let Ok(snapshot) = load_snapshot_handing_over().await else { return false };
     let Some(plan) = PositionPlan::from_snapshot(&snapshot, read_param(POSITION_PARAM).as_deref()) else {
         return false;
     };

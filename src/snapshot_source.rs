@@ -30,8 +30,40 @@ fn preloaded_integrity() -> Option<String> {
     link.get_attribute("integrity").filter(|digest| !digest.is_empty())
 }
 
-/// Fetches and validates the snapshot.
+/// Where the Plan page's first frame (`crate::first_frame`) leaves the snapshot's
+/// text for the page's own module: the first fetch takes the preloaded response,
+/// so a second one would go back to the network (a revalidation, on most hosts).
+/// The text is the one fetched with the digest.
+const HANDED_OVER: &str = "__ballastSnapshotText";
+
+/// Fetches and validates the snapshot, or takes the text the first frame fetched.
 pub async fn load_snapshot() -> Result<Snapshot, SnapshotLoadError> {
+    let text = match take_handed_over() {
+        Some(text) => text,
+        None => fetch_text().await?,
+    };
+    Snapshot::parse(&text).map_err(|e| SnapshotLoadError::Invalid(e.to_string()))
+}
+
+/// As [`load_snapshot`], leaving the text for the page's module, which loads next.
+pub async fn load_snapshot_handing_over() -> Result<Snapshot, SnapshotLoadError> {
+    let text = fetch_text().await?;
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&window, &HANDED_OVER.into(), &text.as_str().into());
+    }
+    Snapshot::parse(&text).map_err(|e| SnapshotLoadError::Invalid(e.to_string()))
+}
+
+/// The text the first frame left, taken once.
+fn take_handed_over() -> Option<String> {
+    let window = web_sys::window()?;
+    let text = js_sys::Reflect::get(&window, &HANDED_OVER.into()).ok()?.as_string()?;
+    let _ = js_sys::Reflect::delete_property(&window, &HANDED_OVER.into());
+    Some(text)
+}
+
+/// The snapshot's text, fetched with the digest the page names.
+async fn fetch_text() -> Result<String, SnapshotLoadError> {
     let integrity = preloaded_integrity();
     let request = match &integrity {
         Some(digest) => Request::get(SNAPSHOT_URL).integrity(digest),
@@ -44,6 +76,5 @@ pub async fn load_snapshot() -> Result<Snapshot, SnapshotLoadError> {
     if !response.ok() {
         return Err(SnapshotLoadError::Status(response.status()));
     }
-    let text = response.text().await.map_err(|e| SnapshotLoadError::Fetch(e.to_string()))?;
-    Snapshot::parse(&text).map_err(|e| SnapshotLoadError::Invalid(e.to_string()))
+    response.text().await.map_err(|e| SnapshotLoadError::Fetch(e.to_string()))
 }

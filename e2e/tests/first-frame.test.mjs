@@ -77,6 +77,9 @@ for (const position of ["aave-demo", "aave-emode-demo", "maker-demo", "liquity-d
       assert.equal(await page.locator("[data-testid=health-factor]").count(), 1);
       assert.deepEqual(await page.evaluate(() => window.__bothShown.filter((h) => h > 0)), [], "the shell took room beside the first frame");
       assert.ok((await page.evaluate(() => window.__firstFrameHeight)) > 0);
+      // The page's module takes the snapshot text the first frame fetched (with its digest) instead of asking again.
+      assert.deepEqual(server.requests.filter((r) => /snapshot\.json/.test(r)), ["GET /snapshot.json 200"]);
+      assert.equal(await page.evaluate(() => "__ballastSnapshotText" in window), false, "the hand-over is taken once");
       ctx.assertNoErrors();
       await ctx.close();
     } finally {

@@ -25,7 +25,7 @@ const b = JSON.parse(browserJson);
 const ms = (x) => `${x.toFixed(1)} ms`;
 line("load → interactive", `${ms(b.interactive_ms.median)} median of ${b.interactive_ms.loads} cold loads`,
   `goal ≤ ${GOALS.interactive} ms: ${met(b.interactive_ms.median <= GOALS.interactive)}`);
-console.log(`${"".padEnd(34)}(the first painted frame with the health factor: the Plan page's first frame)`);
+console.log(`${"".padEnd(34)}(the first painted frame with the health factor: the Plan page's first frame, before its price sliders work)`);
 line("load → controls respond", `${ms(b.controls_ms.median)} median of the same loads`,
   "the price sliders painted (the Plan page's own module); no goal");
 line(`slider move → DOM updated`, `p50 ${ms(b.slider_ms.p50)} / p95 ${ms(b.slider_ms.p95)}`,

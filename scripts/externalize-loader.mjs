@@ -217,13 +217,13 @@ const start = async () => {
   const page = Object.hasOwn(pages, view) ? pages[view] : pages[${JSON.stringify(defaultSlug)}];
   if (!page.first) return run(page, fetchWasm(page));
   // A page with a first frame (the Plan page's health factor, src/first_frame.rs) paints it from a
-  // small module first. The page's own module starts downloading once the first frame's bytes are in,
-  // so the two do not share the bandwidth, and starts once the first frame is painted. If the first
+  // small module first. The page's own module starts downloading once the first frame's wasm is in
+  // (and compiled), so the two do not share the bandwidth, and starts once the first frame is drawn. If the first
   // frame fails, the page is only later, never wrong: its own module shows everything.
   const firstWasm = fetchWasm(page.first);
-  const shown = run(page.first, firstWasm)
+  const shown = (firstFrame = run(page.first, firstWasm)
     .then((first) => first.show_first_frame())
-    .catch((error) => console.warn(\`Ballast: the first frame did not load (\${error?.message ?? error}); loading the page without it.\`));
+    .catch((error) => console.warn(\`Ballast: the first frame did not load (\${error?.message ?? error}); loading the page without it.\`)));
   await firstWasm.catch(() => {});
   await run(page, fetchWasm(page), shown);
 };
@@ -232,8 +232,12 @@ const parsed = () =>
   document.readyState === "loading"
     ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }))
     : Promise.resolve();
+// The first frame being drawn, if any: a page that cannot start waits for it, so the frame cannot
+// land after the message below and stay on screen under it.
+let firstFrame = Promise.resolve();
 start().catch(async (error) => {
   await parsed();
+  await firstFrame;
   const message = document.createElement("p");
   message.className = "error";
   message.setAttribute("role", "alert");

@@ -33,7 +33,11 @@ function recordFirstFrame() {
   new MutationObserver(() => {
     if (!document.body) return;
     const frame = document.getElementById("first-frame");
-    if (frame && !window.__firstFrame) {
+    if (frame && !window.__shellFirst) {
+      // Drawn at once, before the snapshot is in: the header and a loading line.
+      window.__shellFirst = { loading: frame.querySelector("main .loading")?.textContent ?? null, hf: Boolean(frame.querySelector("[data-testid=health-factor]")) };
+    }
+    if (frame?.querySelector("[data-testid=health-factor]") && !window.__firstFrame) {
       window.__firstFrame = read(frame);
       window.__firstFrameHeight = frame.querySelector("main").getBoundingClientRect().height;
     }
@@ -43,18 +47,28 @@ function recordFirstFrame() {
   }).observe(document, { childList: true, subtree: true });
 }
 
-for (const position of ["aave-demo", "aave-emode-demo", "maker-demo", "liquity-demo"]) {
-  test(`${position}: the first frame shows what the page and ballast eval show, then gives way to the page`, { skip }, async () => {
+const OPENINGS = [
+  ...["aave-demo", "aave-emode-demo", "maker-demo", "liquity-demo"].map((p) => [p, `?position=${p}`]),
+  ["the default address", ""],
+  ["an unknown position (the first one opens)", "?position=gone"],
+  ["a live= with no link (the page ignores it)", "?live=Ethereum"],
+];
+
+for (const [name, query] of OPENINGS) {
+  test(`${name}: the first frame shows what the page and ballast eval show, then gives way to the page`, { skip }, async () => {
     const server = await startStaticServer(DIST);
     try {
       const ctx = await newContext();
       await ctx.context.addInitScript(recordFirstFrame);
       const page = await ctx.newPage();
-      await page.goto(`${server.url}?position=${position}`);
+      await page.goto(`${server.url}${query}`);
       await page.locator("[data-testid=position]").waitFor({ timeout: 30_000 });
       await mounted(page);
+      assert.deepEqual(await page.evaluate(() => window.__shellFirst), { loading: "Loading the demo snapshot…", hf: false });
       const first = await page.evaluate(() => window.__firstFrame);
       assert.ok(first, "a first frame was painted");
+      const position = await page.locator("[data-testid=position]").getAttribute("data-position");
+      if (query.startsWith("?position=") && query !== "?position=gone") assert.equal(position, query.slice("?position=".length));
       const report = cliEval(snapshotScenario(position));
       assert.equal(first.value, report.health_factor ?? "none");
       // The page's own figures, once it has replaced the first frame.
@@ -104,6 +118,9 @@ for (const [name, query] of [
       await page.locator("main").last().waitFor();
       await mounted(page);
       assert.equal(await page.evaluate(() => window.__firstFrame ?? null), null);
+      assert.equal(await page.evaluate(() => window.__shellFirst ?? null), null, "not even the header and loading line");
+      // The page alone says the link could not be read.
+      if (query.includes("scenario=")) assert.match(await page.locator("[data-testid=link-error]").innerText(), /^The shared link could not be read/);
       const requests = server.requests.filter((r) => /first-frame/.test(r));
       // A page without a first frame does not even fetch its module.
       if (query.includes("glossary")) assert.deepEqual(requests, []);

@@ -138,9 +138,11 @@ test("a page with a first frame: its module is named and digested like a page's,
   assert.deepEqual(readdirSync(dir).sort(), [plan.js, plan.wasm, plan.first.js, plan.first.wasm].sort());
   // The page's own module downloads once the first frame's wasm is in and starts once the first frame is
   // shown; a first frame that fails only warns.
-  assert.match(loader, /const shown = run\(page\.first, firstWasm\)\n    \.then\(\(first\) => first\.show_first_frame\(\)\)\n    \.catch\(\(error\) => console\.warn\(/);
+  assert.match(loader, /const shown = \(firstFrame = run\(page\.first, firstWasm\)\n    \.then\(\(first\) => first\.show_first_frame\(\)\)\n    \.catch\(\(error\) => console\.warn\(/);
   assert.match(loader, /\n  await firstWasm\.catch\(\(\) => \{\}\);\n  await run\(page, fetchWasm\(page\), shown\);\n\};/);
   assert.match(loader, /\n  await after;\n  await exports\.default\(\{ module_or_path: wasm \}\);/);
+  // A page that cannot start waits for its first frame, then replaces it with the message.
+  assert.match(loader, /start\(\)\.catch\(async \(error\) => \{\n  await parsed\(\);\n  await firstFrame;\n/);
   assert.equal(loader, pageLoaderSource("plan"), "the same loader with or without first frames");
   // The bin is Cargo.toml's, so Trunk builds it (index.html) and the hook finds it.
   const cargo = readFileSync(path.join(ROOT, "Cargo.toml"), "utf8");
@@ -253,6 +255,32 @@ test(`a page module that does not match its digest is refused, and the page says
       ctx.errors.length > 0 && ctx.errors.every((e) => /does not match its digest|integrity|could not start|Failed to fetch/i.test(e.text)),
       JSON.stringify(ctx.errors),
     );
+    await ctx.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test("when the Plan module cannot start, its first frame does not stay under the message, even if it is drawn after the failure", { skip }, async () => {
+  const server = await startStaticServer(DIST);
+  try {
+    const { ctx } = await recordingContext();
+    const page = await ctx.newPage();
+    const { plan } = pageModulesOf(indexHtml());
+    // The Plan module's glue is refused at once; the snapshot, which the first frame waits for, comes later.
+    await page.route(`${server.url}${plan.js}`, (route) => route.fulfill({ contentType: "text/javascript", body: "export default 1;" }));
+    await page.route(`${server.url}snapshot.json`, async (route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
+    await page.goto(`${server.url}?position=aave-demo`);
+    const error = page.locator("[data-testid=start-error]");
+    await error.waitFor({ timeout: 30_000 });
+    assert.match(await error.textContent(), /did not load or does not match its digest/);
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator("#first-frame").count(), 0);
+    assert.equal(await page.locator("[data-testid=health-factor]").count(), 0);
+    assert.equal(await error.count(), 1);
     await ctx.close();
   } finally {
     await server.close();

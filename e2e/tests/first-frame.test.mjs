@@ -17,7 +17,9 @@ const { newContext } = useBrowser(skip);
  * whether the page's shell was ever laid out while the first frame was still there (`__bothShown`).
  */
 function recordFirstFrame() {
-  const read = (root) => {
+  // The figures under `root` and the current page in the navigation under `shell`; kept on `window`
+  // to read the page's own figures the same way once it has replaced the first frame.
+  const read = (root, shell = root) => {
     const text = (selector) => root.querySelector(selector)?.textContent ?? null;
     return {
       title: text("h2"),
@@ -26,9 +28,10 @@ function recordFirstFrame() {
       band: text("[data-testid=health-band]"),
       basis: text(".health-factor-basis"),
       section: root.querySelector("[data-testid=health-factor]")?.closest("section")?.className ?? null,
-      current: text("nav .nav-current"),
+      current: shell.querySelector("nav .nav-current")?.textContent ?? null,
     };
   };
+  window.__readFigures = read;
   window.__bothShown = [];
   new MutationObserver(() => {
     if (!document.body) return;
@@ -72,19 +75,7 @@ for (const [name, query] of OPENINGS) {
       const report = cliEval(snapshotScenario(position));
       assert.equal(first.value, report.health_factor ?? "none");
       // The page's own figures, once it has replaced the first frame.
-      const now = await page.evaluate(() => {
-        const root = document.querySelector("[data-testid=position]");
-        const text = (selector) => root.querySelector(selector)?.textContent ?? null;
-        return {
-          title: text("h2"),
-          shown: text("[data-testid=health-factor]"),
-          value: root.querySelector("[data-testid=health-factor]")?.dataset.value ?? null,
-          band: text("[data-testid=health-band]"),
-          basis: text(".health-factor-basis"),
-          section: root.querySelector("[data-testid=health-factor]")?.closest("section")?.className ?? null,
-          current: document.querySelector("nav .nav-current")?.textContent ?? null,
-        };
-      });
+      const now = await page.evaluate(() => window.__readFigures(document.querySelector("[data-testid=position]"), document));
       assert.deepEqual(first, now);
       assert.match(first.basis, /^On saved prices, not live \(saved \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\.$/);
       assert.equal(await page.locator("#first-frame").count(), 0, "the first frame is gone");

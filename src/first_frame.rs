@@ -42,23 +42,24 @@ pub async fn show() -> bool {
     if body.append_child(&frame).is_err() {
         return false;
     }
-    let drawn = match load_snapshot_handing_over().await {
-        Ok(snapshot) => match PositionPlan::from_snapshot(&snapshot, read_param(POSITION_PARAM).as_deref()) {
-            Some(plan) => match ballast_core::evaluate(&plan.scenario) {
-                Ok(report) => {
-                    let verdict = Verdict::of(Some(&report), Some(&plan.saved_basis()));
-                    draw_figures(&document, &main, &plan.title(), &verdict).is_ok()
-                }
-                Err(_) => false,
-            },
-            None => false,
-        },
-        Err(_) => false,
+    let drawn = match figures().await {
+        Some((title, verdict)) => draw_figures(&document, &main, &title, &verdict).is_ok(),
+        None => false,
     };
     if !drawn {
         frame.remove();
     }
     drawn
+}
+
+/// The heading and the health factor verdict of the position the address
+/// names, at its saved prices; none if the snapshot, the position or the
+/// engine says no (the page's own module then says why).
+async fn figures() -> Option<(String, Verdict)> {
+    let snapshot = load_snapshot_handing_over().await.ok()?;
+    let plan = PositionPlan::from_snapshot(&snapshot, read_param(POSITION_PARAM).as_deref())?;
+    let report = ballast_core::evaluate(&plan.scenario).ok()?;
+    Some((plan.title(), Verdict::of(Some(&report), Some(&plan.saved_basis()))))
 }
 
 /// Removes the first frame, if there is one.
